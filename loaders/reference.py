@@ -6,12 +6,12 @@ import duckdb
 import pandas as pd
 
 from loaders.geography import CENSUS_2017, territory_frame
-from warehouse.db import transaction
+from warehouse.db import one, transaction
 
 
 def ensure_reference(con: duckdb.DuckDBPyConnection) -> bool:
     """Seed `territorios` and `censo_2017_region` once; return True when it seeded them."""
-    row = con.execute("SELECT count(*) FROM territorios").fetchone()
+    row = one(con, "SELECT count(*) FROM territorios")
     if row and row[0]:
         return False
     territory = territory_frame()  # noqa: F841  (read by DuckDB by name)

@@ -7,6 +7,7 @@ are set in one place. Serving processes open it read-only; a thread uses its own
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,12 +52,12 @@ def available_migrations() -> list[Migration]:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-    ).fetchone()
+    exists = one(
+        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    )
     if not exists or not exists[0]:
         return 0
-    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    row = one(con, "SELECT coalesce(max(version), 0) FROM schema_migrations")
     return int(row[0]) if row else 0
 
 
@@ -127,7 +128,7 @@ def connect(
 
 
 def get_metadata(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = con.execute("SELECT value FROM metadata WHERE key = ?", [key]).fetchone()
+    row = one(con, "SELECT value FROM metadata WHERE key = ?", [key])
     return row[0] if row else None
 
 
@@ -137,3 +138,27 @@ def set_metadata(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [key, value],
     )
+
+
+def one(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> tuple | None:
+    """The first row of a query, reading the result to its end.
+
+    DuckDB 2 keeps a result open until it has been read to the end; a `fetchone()` left open
+    makes the next `register()` on the connection fail. Every single-row read goes through here."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> object:
+    row = one(con, sql, params)
+    return row[0] if row else None
+
+
+def default_db_path() -> Path:
+    """The warehouse file: $TABLERO_DB, else data/tablero.duckdb in the repository."""
+    configured = os.environ.get("TABLERO_DB")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[1] / "data" / "tablero.duckdb"

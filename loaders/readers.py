@@ -1,0 +1,283 @@
+"""Reading a file of any accepted format into a table of text cells with spreadsheet line numbers.
+
+Every cell is read as text: types are decided later, column by column, so a bad cell becomes a
+quarantined row with a reason instead of a failed file. Line numbers are those a spreadsheet
+shows (header = line 1), because that is where the sender will look for the problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from loaders.normalize import token
+
+LINE = "__line"
+SNIFF_BYTES = 64 * 1024
+
+
+class RejectedFile(Exception):
+    """The file as a whole cannot be loaded; the message says why, in Spanish."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    raw: str
+    reason: str
+
+
+@dataclass
+class SourceTable:
+    """A file's cells as text, with its dialect and rows that could not even be split."""
+
+    table: pa.Table  # one string column per header, plus LINE (int64)
+    fmt: str  # e.g. "csv ; cp1252 decimal-coma", "xlsx hoja 'metas'", "parquet"
+    decimal_comma: bool = False
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def headers(self) -> list[str]:
+        return [name for name in self.table.column_names if name != LINE]
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_source(path: Path, kind_hint: str | None = None) -> SourceTable:
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        return read_csv(path)
+    if suffix == ".xlsx":
+        return read_xlsx(path, kind_hint)
+    if suffix in (".parquet", ".pq"):
+        return read_parquet(path)
+    raise RejectedFile(
+        f"Formato no admitido «{path.suffix or 'sin extensión'}»: "
+        "envíe CSV, Excel (.xlsx) o Parquet."
+    )
+
+
+def peek_headers(path: Path) -> list[str]:
+    """The headers alone, cheaply: to order several files before loading them."""
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return list(pq.read_schema(path).names)
+    if suffix == ".xlsx":
+        return read_xlsx(path).headers
+    head = path.open("rb").read(SNIFF_BYTES)
+    encoding, bom = _detect_encoding(head)
+    first = head[bom:].decode(encoding, errors="replace").splitlines()[0]
+    return next(csv.reader([first], delimiter=_detect_delimiter(first)))
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _detect_encoding(head: bytes) -> tuple[str, int]:
+    """(encoding, bytes of BOM). UTF-8 unless the bytes are not valid UTF-8 (then cp1252)."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8", 3
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut by the sniff window is not an encoding error.
+        if exc.start < len(head) - 4:
+            return "cp1252", 0
+    return "utf-8", 0
+
+
+def _detect_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] == 0:
+        return ","  # a single column: no delimiter to see
+    return best
+
+
+def read_csv(path: Path) -> SourceTable:
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise RejectedFile("El archivo está vacío.")
+    encoding, bom = _detect_encoding(raw[:SNIFF_BYTES])
+    try:
+        text_head = raw[bom:SNIFF_BYTES].decode(encoding, errors="replace")
+    except LookupError as exc:  # pragma: no cover - fixed encodings
+        raise RejectedFile(str(exc)) from exc
+    delimiter = _detect_delimiter(text_head.splitlines()[0] if text_head else "")
+    try:
+        table, problems = _read_csv_fast(raw, bom, encoding, delimiter)
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+        table, problems = _read_csv_fast(raw, bom, encoding, delimiter)
+    if problems:
+        table, row_problems = _read_csv_exact(raw[bom:].decode(encoding), delimiter)
+    else:
+        row_problems = []
+    fmt = f"csv '{delimiter}' {encoding}" + (" BOM" if bom else "")
+    return SourceTable(table, fmt, decimal_comma=delimiter == ";", problems=row_problems)
+
+
+def _read_csv_fast(raw: bytes, bom: int, encoding: str, delimiter: str) -> tuple[pa.Table, int]:
+    """pyarrow's multithreaded reader; returns how many rows it could not split cleanly."""
+    data = raw[bom:]
+    if encoding != "utf-8":
+        data = data.decode(encoding).encode("utf-8")
+    header = next(
+        csv.reader(io.StringIO(data[:SNIFF_BYTES].decode("utf-8", "replace")), delimiter=delimiter)
+    )
+    _check_headers(header)
+    problems = 0
+
+    def on_invalid(_row: object) -> str:
+        nonlocal problems
+        problems += 1
+        return "skip"
+
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
+                newlines_in_values=True,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc):
+            raise UnicodeDecodeError(encoding, b"", 0, 1, str(exc)) from exc
+        raise RejectedFile(f"No se pudo leer el CSV: {exc}") from exc
+    lines = pa.array(range(2, table.num_rows + 2), type=pa.int64())
+    return table.append_column(LINE, lines), problems
+
+
+def _read_csv_exact(text: str, delimiter: str) -> tuple[pa.Table, list[RowProblem]]:
+    """Slow path for files with blank or malformed rows: exact spreadsheet line numbers."""
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(rows)
+    _check_headers(header)
+    columns: list[list[str]] = [[] for _ in header]
+    lines: list[int] = []
+    problems: list[RowProblem] = []
+    for number, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line is not a row
+        if len(row) != len(header):
+            problems.append(
+                RowProblem(
+                    number,
+                    delimiter.join(row),
+                    f"La fila tiene {len(row)} columnas y el encabezado {len(header)}; "
+                    "revise separadores o comillas.",
+                )
+            )
+            continue
+        for column, cell in zip(columns, row, strict=True):
+            column.append(cell)
+        lines.append(number)
+    arrays = [pa.array(col, type=pa.string()) for col in columns]
+    table = pa.Table.from_arrays([*arrays, pa.array(lines, pa.int64())], names=[*header, LINE])
+    return table, problems
+
+
+def _check_headers(header: list[str]) -> None:
+    names = [token(h) for h in header if h.strip()]
+    if not names:
+        raise RejectedFile("El archivo no tiene encabezados en la primera línea.")
+    duplicated = sorted({h for h in names if names.count(h) > 1})
+    if duplicated:
+        raise RejectedFile("Encabezados repetidos: " + ", ".join(duplicated) + ".")
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+
+def _excel_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def read_xlsx(path: Path, kind_hint: str | None = None) -> SourceTable:
+    """The sheet named after the kind when there is one, else the first sheet."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:
+        raise RejectedFile(f"No se pudo abrir el Excel: {exc}") from exc
+    from loaders.contracts import KINDS
+
+    wanted = {token(kind_hint)} if kind_hint else {token(k) for k in KINDS}
+    names = workbook.sheet_names
+    sheet_name = next((n for n in names if token(n) in wanted), names[0])
+    rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    if not rows:
+        raise RejectedFile(f"La hoja «{sheet_name}» está vacía.")
+    header = [_excel_cell(v).strip() for v in rows[0]]
+    while header and not header[-1]:
+        header.pop()
+    _check_headers(header)
+    width = len(header)
+    columns: list[list[str]] = [[] for _ in header]
+    lines = []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [_excel_cell(v) for v in row[:width]] + [""] * (width - len(row))
+        if not any(c.strip() for c in cells):
+            continue
+        for column, cell in zip(columns, cells, strict=True):
+            column.append(cell)
+        lines.append(number)
+    arrays = [pa.array(col, type=pa.string()) for col in columns]
+    table = pa.Table.from_arrays([*arrays, pa.array(lines, pa.int64())], names=[*header, LINE])
+    return SourceTable(table, f"xlsx hoja '{sheet_name}'")
+
+
+# --- Parquet ---------------------------------------------------------------------------------
+
+
+def read_parquet(path: Path) -> SourceTable:
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:
+        raise RejectedFile(f"No se pudo leer el Parquet: {exc}") from exc
+    _check_headers(table.column_names)
+    columns = [_parquet_column_as_text(table.column(i)) for i in range(table.num_columns)]
+    lines = pa.array(range(2, table.num_rows + 2), type=pa.int64())
+    text = pa.Table.from_arrays([*columns, lines], names=[*table.column_names, LINE])
+    return SourceTable(text, "parquet")
+
+
+def _parquet_column_as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Dates as ISO text; Arrow already prints 1234.0 as "1234", so counts read as integers."""
+    if pa.types.is_timestamp(column.type):
+        column = column.cast(pa.date32())
+    return column.cast(pa.string()).fill_null("")

@@ -1,0 +1,240 @@
+"""Writing a checked file into the warehouse: ingestion log, quarantine and versioned rows.
+
+All functions run inside the caller's transaction (loaders.ingest opens one per file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from warehouse.db import ident, one
+from warehouse.staging import ERRORS, FINAL, LINE
+
+
+@dataclass(frozen=True)
+class WriteCounts:
+    new: int
+    replaced: int
+    unchanged: int
+
+
+def find_loaded(con: duckdb.DuckDBPyConnection, content_hash: str) -> tuple[int, str, str] | None:
+    """(id, load time, kind) of an earlier accepted load of exactly these bytes."""
+    row = one(
+        con,
+        "SELECT id, strftime(cargado_en, '%Y-%m-%d %H:%M'), tipo FROM ingestas"
+        " WHERE hash_contenido = ? ORDER BY id LIMIT 1",
+        [content_hash],
+    )
+    return (int(row[0]), str(row[1]), str(row[2])) if row else None
+
+
+def last_load_time(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    row = one(con, "SELECT max(cargado_en) FROM ingestas")
+    return row[0] if row else None
+
+
+def insert_ingestion(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    file_name: str,
+    content_hash: str,
+    kind: str,
+    fmt: str,
+    loaded_at: datetime,
+    demo: bool,
+) -> int:
+    row = one(
+        con,
+        "INSERT INTO ingestas (archivo, hash_contenido, tipo, formato, cargado_en, estado,"
+        " filas_leidas, filas_cargadas, filas_nuevas, filas_reemplazadas, filas_sin_cambio,"
+        " filas_en_cuarentena, es_demo) VALUES (?, ?, ?, ?, ?, 'loaded', 0, 0, 0, 0, 0, 0, ?)"
+        " RETURNING id",
+        [file_name, content_hash, kind, fmt, loaded_at, demo],
+    )
+    assert row is not None
+    return int(row[0])
+
+
+def finish_ingestion(
+    con: duckdb.DuckDBPyConnection,
+    ingestion_id: int,
+    *,
+    rows_read: int,
+    counts: WriteCounts,
+    rows_quarantined: int,
+) -> None:
+    con.execute(
+        "UPDATE ingestas SET estado = ?, filas_leidas = ?, filas_cargadas = ?, filas_nuevas = ?,"
+        " filas_reemplazadas = ?, filas_sin_cambio = ?, filas_en_cuarentena = ? WHERE id = ?",
+        [
+            "partial" if rows_quarantined else "loaded",
+            rows_read,
+            counts.new + counts.replaced + counts.unchanged,
+            counts.new,
+            counts.replaced,
+            counts.unchanged,
+            rows_quarantined,
+            ingestion_id,
+        ],
+    )
+
+
+def quarantine_staged_errors(
+    con: duckdb.DuckDBPyConnection, ingestion_id: int, source_relation: str
+) -> None:
+    """Every problem found by staging, with the whole original row as the sender wrote it."""
+    con.execute(
+        "INSERT INTO cuarentena SELECT ?, e.linea, e.columna, e.valor, e.motivo,"
+        " to_json(s) FROM " + ERRORS + " e JOIN " + ident(source_relation) + " s"
+        " ON s." + ident(LINE) + " = e.linea",
+        [ingestion_id],
+    )
+
+
+def quarantine_rows(
+    con: duckdb.DuckDBPyConnection, ingestion_id: int, problems: pd.DataFrame
+) -> None:
+    """Rows that could not even be split into cells: (linea, motivo, texto)."""
+    if problems.empty:
+        return
+    con.register("unsplit_rows", problems)
+    con.execute(
+        "INSERT INTO cuarentena SELECT ?, linea, NULL, NULL, motivo,"
+        " to_json({'texto': texto}) FROM unsplit_rows",
+        [ingestion_id],
+    )
+    con.unregister("unsplit_rows")
+
+
+def staged_error_lines(con: duckdb.DuckDBPyConnection) -> int:
+    row = one(con, "SELECT count(DISTINCT linea) FROM " + ERRORS)
+    return int(row[0]) if row else 0
+
+
+def staged_errors(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, object]]:
+    rows = con.execute(
+        "SELECT linea, columna, valor, motivo FROM " + ERRORS + " ORDER BY linea, columna LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [{"line": r[0], "column": r[1], "value": r[2], "reason": r[3]} for r in rows]
+
+
+def _key_match(key: Sequence[str], left: str, right: str) -> str:
+    return " AND ".join(
+        left + "." + ident(k) + " IS NOT DISTINCT FROM " + right + "." + ident(k) for k in key
+    )
+
+
+def write_versioned(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    key: Sequence[str],
+    columns: Sequence[str],
+    *,
+    loaded_at: datetime,
+    ingestion_id: int,
+    order_by: Sequence[str] = (),
+) -> WriteCounts:
+    """Insert new keys, replace changed ones (closing the old version), skip identical ones."""
+    values = [c for c in columns if c not in key]
+    changed = (
+        " OR ".join("f." + ident(v) + " IS DISTINCT FROM c." + ident(v) for v in values) or "FALSE"
+    )
+    current = (
+        "SELECT "
+        + ", ".join(ident(c) for c in columns)
+        + ", TRUE AS _found FROM "
+        + ident(table)
+        + " WHERE valid_to IS NULL"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE stg_diff AS SELECT f.*, CASE WHEN c._found IS NULL"
+        " THEN 'new' WHEN " + changed + " THEN 'replaced' ELSE 'unchanged' END AS change"
+        " FROM " + FINAL + " f LEFT JOIN (" + current + ") c ON " + _key_match(key, "f", "c")
+    )
+    counts = dict(con.execute("SELECT change, count(*) FROM stg_diff GROUP BY change").fetchall())
+    if counts.get("replaced"):
+        con.execute(
+            "UPDATE " + ident(table) + " t SET valid_to = ? FROM stg_diff d"
+            " WHERE t.valid_to IS NULL AND d.change = 'replaced' AND " + _key_match(key, "t", "d"),
+            [loaded_at],
+        )
+    cols = ", ".join(ident(c) for c in columns)
+    order = " ORDER BY " + ", ".join(ident(c) for c in order_by) if order_by else ""
+    con.execute(
+        "INSERT INTO " + ident(table) + " (" + cols + ", valid_from, valid_to, ingestion_id,"
+        " source_line) SELECT " + cols + ", ?, NULL, ?, source_line FROM stg_diff"
+        " WHERE change <> 'unchanged'" + order,
+        [loaded_at, ingestion_id],
+    )
+    con.execute("DROP TABLE stg_diff")
+    return WriteCounts(
+        int(counts.get("new", 0)), int(counts.get("replaced", 0)), int(counts.get("unchanged", 0))
+    )
+
+
+# --- What files may refer to ---------------------------------------------------------------
+
+
+def territory_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str]]:
+    return con.execute(
+        "SELECT codigo, nivel, nombre, nombre_corto FROM territorios ORDER BY orden"
+    ).fetchall()
+
+
+def current_services(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None]]:
+    return con.execute(
+        "SELECT servicio, sigla FROM instituciones WHERE valid_to IS NULL"
+    ).fetchall()
+
+
+def current_goal_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        r[0] for r in con.execute("SELECT codigo_meta FROM metas WHERE valid_to IS NULL").fetchall()
+    ]
+
+
+def current_catalogue(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return con.execute("SELECT servicio, producto FROM productos WHERE valid_to IS NULL").fetchall()
+
+
+def staged_service_products(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Distinct (resolved service, product as written) pairs of the staged rows."""
+    return con.execute(
+        "SELECT DISTINCT m.value, r.producto FROM stg_raw r JOIN map_servicio m"
+        " ON m.raw = r.servicio WHERE m.value IS NOT NULL AND r.producto IS NOT NULL"
+    ).fetchall()
+
+
+# --- Quarantine, for the sender to fix and resend ------------------------------------------
+
+
+def quarantine_listing(
+    con: duckdb.DuckDBPyConnection, file_name: str | None = None
+) -> pd.DataFrame:
+    """Every quarantined problem, newest load first; optionally for one file name."""
+    return con.execute(
+        "SELECT i.archivo, strftime(i.cargado_en, '%Y-%m-%d %H:%M') AS cargado_en, q.linea,"
+        " q.columna, q.valor, q.motivo FROM cuarentena q JOIN ingestas i ON i.id = q.ingestion_id"
+        " WHERE ? IS NULL OR i.archivo = ? ORDER BY i.id DESC, q.linea, q.columna",
+        [file_name, file_name],
+    ).df()
+
+
+def quarantined_original_rows(con: duckdb.DuckDBPyConnection, file_name: str) -> pd.DataFrame:
+    """The rows of the latest load of a file as the sender wrote them, one per line, with
+    the reasons: fixed and sent back as they are, the two extra columns are ignored."""
+    return con.execute(
+        "WITH latest AS (SELECT max(id) AS id FROM ingestas WHERE archivo = ?)"
+        " SELECT q.linea, any_value(q.fila_original) AS fila,"
+        " string_agg(coalesce(q.columna || ': ', '') || q.motivo, ' | ' ORDER BY q.columna)"
+        " AS motivos FROM cuarentena q JOIN latest l ON q.ingestion_id = l.id"
+        " GROUP BY q.linea ORDER BY q.linea",
+        [file_name],
+    ).df()
