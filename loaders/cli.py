@@ -93,7 +93,8 @@ def run_ingest(db: Path, files: Sequence[Path], kind: str | None, as_json: bool)
         for result in results:
             print(json.dumps(result.to_json(), ensure_ascii=False, default=str))
     else:
-        print_summary(Console(), results)
+        console = Console()
+        print_summary(Console(width=max(console.width, 120)), results)
     return overall_exit_code(results)
 
 

@@ -63,10 +63,11 @@ class Column:
     choices: tuple[str, ...] = ()
     default: str | None = None
     bounds: tuple[int, int] | None = None  # for STAGE
+    aliases: tuple[str, ...] = ()  # other headers people write for it ("Año" for anio)
 
     @property
-    def header_token(self) -> str:
-        return token(self.name)
+    def header_tokens(self) -> frozenset[str]:
+        return frozenset(token(h) for h in (self.name, *self.aliases))
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ KINDS: dict[str, Kind] = {
             "etapas PMG de los servicios",
             (
                 _c("servicio", T.SERVICE, True),
-                _c("anio", T.YEAR, True),
+                _c("anio", T.YEAR, True, aliases=("año",)),
                 _c("etapa_comprometida", T.STAGE, True, bounds=(1, 4)),
                 _c("etapa_validada", T.STAGE, bounds=(0, 4)),
                 _c("fecha_validacion", T.DATE),
@@ -229,7 +230,7 @@ KINDS: dict[str, Kind] = {
             "población por territorio",
             (
                 _c("territorio", T.TERRITORY, True),
-                _c("anio", T.YEAR, True),
+                _c("anio", T.YEAR, True, aliases=("año",)),
                 _c("poblacion", T.COUNT, True),
             ),
             ("territorio", "anio"),

@@ -22,7 +22,7 @@ class HeaderMatch:
 
 def match_headers(headers: list[str], kind: Kind) -> HeaderMatch:
     by_token = {token(h): h for h in headers}
-    columns = {c.name: by_token[c.header_token] for c in kind.columns if c.header_token in by_token}
+    columns = {c.name: by_token[t] for c in kind.columns for t in c.header_tokens if t in by_token}
     used = set(columns.values())
     return HeaderMatch(kind, columns, tuple(h for h in headers if h not in used))
 

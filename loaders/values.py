@@ -104,6 +104,7 @@ class TerritoryIndex:
             elif level == "region":
                 for spelling in (name, short, _without_prefix(name), _without_prefix(short)):
                     regions[token(spelling)] = code
+                    regions[token(_without_article(spelling))] = code
                 regions[token("Región de " + short)] = code
                 regions[token("Región del " + short)] = code
         regions.update({token(roman): code for roman, code in REGION_ROMAN.items()})
@@ -126,6 +127,11 @@ class TerritoryIndex:
             code = text.zfill(5)
             return code if code in self.comunas else None
         return self.region(text)
+
+
+def _without_article(text: str) -> str:
+    """'La Araucanía' is also written 'Araucanía'."""
+    return re.sub(r"^(la|los|las|el)\s+", "", text.strip(), flags=re.IGNORECASE)
 
 
 def _without_prefix(text: str) -> str:
