@@ -27,7 +27,7 @@ from warehouse.db import transaction
 SOURCE = "src_file"
 ERRORS_SHOWN = 100
 # Fact tables stay sorted by month and service so that selective queries skip blocks.
-INSERT_ORDER = {"entregas": ("mes", "servicio", "producto", "territorio")}
+INSERT_ORDER = {"entregas": ("mes", "servicio")}
 
 Progress = Callable[[str], None]
 

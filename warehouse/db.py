@@ -41,6 +41,13 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def compose(template: str, **parts: str) -> str:
+    """SQL text from a constant template whose parts are SQL themselves: names quoted with
+    `ident`, or fragments composed the same way. Values never pass through here: they are bound
+    as parameters or arrive as rows of a table."""
+    return template.format(**parts)
+
+
 def available_migrations() -> list[Migration]:
     """The numbered `NNN_name.sql` files shipped in `warehouse/migrations`, in order."""
     found = []

@@ -1,10 +1,13 @@
 """Typing and checking a file's rows inside DuckDB, before anything touches the warehouse tables.
 
-A file arrives as text cells (loaders.readers). Here, in temporary tables of the loading
+A file arrives as text cells (loaders.readers). Here, in temporary objects of the loading
 connection, every cell becomes its typed value or an error with a Spanish reason; rows with any
 error are set aside for quarantine. Numbers are parsed in SQL (there are millions of them);
 months, dates, codes and categories arrive as small mapping tables parsed in Python on their
-distinct values. SQL text is built only from constant fragments and `ident()`-quoted names.
+distinct values, and defaults arrive as a one-row table: no value is ever written into SQL text.
+
+Only one wide table is materialised (`stg_typed`): the stages before it are views, and the raw
+text of a row is looked up again only when the row is bad.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from warehouse.db import ident, one
+from warehouse.db import compose, ident, scalar
 
 RAW = "stg_raw"
 TYPED = "stg_typed"
@@ -23,21 +26,21 @@ ERRORS = "stg_errors"
 FINAL = "stg_final"
 LINE = "__line"
 
-# Cell parsers in SQL, by numeric kind. X is replaced by the quoted column.
-_NUMBER_PLAIN = "TRY_CAST(replace(replace(X, '$', ''), ' ', '') AS DOUBLE)"
-_NUMBER_CHILE = (
-    "CASE WHEN regexp_full_match(replace(replace(X, '$', ''), ' ', ''),"
-    " '-?[0-9]{1,3}([.][0-9]{3})+(,[0-9]+)?')"
-    " THEN TRY_CAST(replace(replace(replace(replace(X, '$', ''), ' ', ''), '.', ''), ',', '.')"
-    " AS DOUBLE)"
-    " ELSE TRY_CAST(replace(replace(replace(X, '$', ''), ' ', ''), ',', '.') AS DOUBLE) END"
+# Cell parsers in SQL, by file dialect; {x} is the quoted column.
+_CLEAN = "replace(replace({x}, '$', ''), ' ', '')"
+NUMBER_PLAIN = "TRY_CAST(" + _CLEAN + " AS DOUBLE)"
+NUMBER_CHILE = (
+    "CASE WHEN regexp_full_match(" + _CLEAN + ", '-?[0-9]{{1,3}}([.][0-9]{{3}})+(,[0-9]+)?')"
+    " THEN TRY_CAST(replace(replace(" + _CLEAN + ", '.', ''), ',', '.') AS DOUBLE)"
+    " ELSE TRY_CAST(replace(" + _CLEAN + ", ',', '.') AS DOUBLE) END"
 )
 NUMBER_HELP = "No es un número válido (ejemplos: 1234, 1234,5 o 1.234.567,5)."
+MISSING = "Falta el valor obligatorio."
 
 
 @dataclass(frozen=True)
 class NumericRule:
-    """How a numeric column is checked, as constant SQL on the parsed value N."""
+    """How a numeric column is checked: constant SQL over the parsed value {n}."""
 
     sql_type: str
     checks: tuple[tuple[str, str], ...] = ()  # (condition that is TRUE when wrong, reason)
@@ -45,26 +48,26 @@ class NumericRule:
 
 NUMERIC_RULES = {
     "number": NumericRule("DOUBLE"),
-    "amount": NumericRule("DOUBLE", (("N < 0", "Un monto no puede ser negativo."),)),
+    "amount": NumericRule("DOUBLE", (("{n} < 0", "Un monto no puede ser negativo."),)),
     "count": NumericRule(
         "BIGINT",
         (
-            ("N < 0", "Una cantidad no puede ser negativa."),
-            ("N <> round(N)", "Una cantidad debe ser un número entero."),
+            ("{n} < 0", "Una cantidad no puede ser negativa."),
+            ("{n} <> round({n})", "Una cantidad debe ser un número entero."),
         ),
     ),
     "ratio": NumericRule(
-        "DOUBLE", (("N < 0 OR N > 1", "Debe estar entre 0 y 1 (por ejemplo 0,90)."),)
+        "DOUBLE", (("{n} < 0 OR {n} > 1", "Debe estar entre 0 y 1 (por ejemplo 0,90)."),)
     ),
     "year": NumericRule(
         "INTEGER",
-        (("N <> round(N) OR N < 1990 OR N > 2100", "Año no válido; use cuatro dígitos."),),
+        (("{n} <> round({n}) OR {n} < 1990 OR {n} > 2100", "Año no válido; use cuatro dígitos."),),
     ),
     "stage_1_4": NumericRule(
-        "INTEGER", (("N <> round(N) OR N < 1 OR N > 4", "La etapa debe ser 1, 2, 3 o 4."),)
+        "INTEGER", (("{n} <> round({n}) OR {n} < 1 OR {n} > 4", "La etapa debe ser 1, 2, 3 o 4."),)
     ),
     "stage_0_4": NumericRule(
-        "INTEGER", (("N <> round(N) OR N < 0 OR N > 4", "La etapa debe ser de 0 a 4."),)
+        "INTEGER", (("{n} <> round({n}) OR {n} < 0 OR {n} > 4", "La etapa debe ser de 0 a 4."),)
     ),
 }
 
@@ -82,57 +85,127 @@ class ColumnPlan:
     context: str | None = None  # a mapped column whose resolved value is part of the mapping key
 
 
+def _quote_text(text: str) -> str:
+    """A reason as an SQL string literal: reasons are fixed Spanish sentences of this module."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def stage_raw(
     con: duckdb.DuckDBPyConnection, source_relation: str, plans: Sequence[ColumnPlan]
 ) -> None:
-    """Copy the file's columns under their contract names, trimmed, empty cells as NULL."""
-    selects = [ident(LINE)]
+    """A view of the file under contract column names: trimmed, empty as NULL, defaults applied."""
+    defaults = pd.DataFrame({p.name: [p.default] for p in plans if p.default is not None})
+    con.register("stg_defaults_df", defaults if len(defaults.columns) else pd.DataFrame({"_": [1]}))
+    con.execute("CREATE OR REPLACE TEMP TABLE stg_defaults AS SELECT * FROM stg_defaults_df")
+    con.unregister("stg_defaults_df")
+    selects = ["s." + ident(LINE)]
     for plan in plans:
-        if plan.source is None:
-            expr = "CAST(NULL AS VARCHAR)"
-        else:
-            expr = "NULLIF(trim(replace(" + ident(plan.source) + ", chr(160), ' ')), '')"
+        cell = (
+            compose("NULLIF(trim(replace(s.{c}, chr(160), ' ')), '')", c=ident(plan.source))
+            if plan.source
+            else "CAST(NULL AS VARCHAR)"
+        )
         if plan.default is not None:
-            expr = "coalesce(" + expr + ", CAST(? AS VARCHAR))"
-        selects.append(expr + " AS " + ident(plan.name))
-    defaults = [p.default for p in plans if p.default is not None]
+            cell = compose("coalesce({cell}, d.{c})", cell=cell, c=ident(plan.name))
+        selects.append(compose("{cell} AS {c}", cell=cell, c=ident(plan.name)))
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE "
-        + RAW
-        + " AS SELECT "
-        + ", ".join(selects)
-        + " FROM "
-        + ident(source_relation),
-        defaults,
+        compose(
+            "CREATE OR REPLACE TEMP VIEW {raw} AS SELECT {cols}"
+            " FROM {src} s CROSS JOIN stg_defaults d",
+            raw=RAW,
+            cols=", ".join(selects),
+            src=ident(source_relation),
+        )
     )
 
 
 def distinct_values(con: duckdb.DuckDBPyConnection, column: str) -> list[str]:
-    rows = con.execute(
-        "SELECT DISTINCT "
-        + ident(column)
-        + " FROM "
-        + RAW
-        + " WHERE "
-        + ident(column)
-        + " IS NOT NULL"
-    ).fetchall()
-    return [r[0] for r in rows]
+    sql = compose("SELECT DISTINCT {c} FROM {raw} WHERE {c} IS NOT NULL", c=ident(column), raw=RAW)
+    return [r[0] for r in con.execute(sql).fetchall()]
 
 
-def register_mapping(con: duckdb.DuckDBPyConnection, column: str, mapping: pd.DataFrame) -> str:
-    """A (raw, value, reason) table for one column; returns its name."""
-    name = "map_" + column
+def register_mapping(con: duckdb.DuckDBPyConnection, column: str, mapping: pd.DataFrame) -> None:
+    """A (raw, value, reason[, context]) table for one column, named map_<column>."""
     context = ", CAST(context AS VARCHAR) AS context" if "context" in mapping.columns else ""
-    con.register(name + "_df", mapping)
+    con.register("stg_mapping_df", mapping)
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE "
-        + ident(name)
-        + " AS SELECT CAST(raw AS VARCHAR) AS raw, CAST(value AS VARCHAR) AS value,"
-        " CAST(reason AS VARCHAR) AS reason" + context + " FROM " + ident(name + "_df")
+        compose(
+            "CREATE OR REPLACE TEMP TABLE {name} AS SELECT CAST(raw AS VARCHAR) AS raw,"
+            " CAST(value AS VARCHAR) AS value, CAST(reason AS VARCHAR) AS reason{context}"
+            " FROM stg_mapping_df",
+            name=ident("map_" + column),
+            context=context,
+        )
     )
-    con.unregister(name + "_df")
-    return name
+    con.unregister("stg_mapping_df")
+
+
+@dataclass
+class _Select:
+    parsed: list[str]
+    typed: list[str]
+    errors: list[str]
+    joins: list[str]
+
+
+def _column_sql(plan: ColumnPlan, number: str, out: _Select) -> None:
+    """Add one column's parse, typed value and error expressions."""
+    col, raw = ident(plan.name), ident("raw_" + plan.name)
+    missing = _quote_text(MISSING) if plan.required else "NULL"
+    out.parsed.append(compose("r.{c} AS {raw}", c=col, raw=raw))
+    if plan.numeric:
+        rule, n = NUMERIC_RULES[plan.numeric], ident("n_" + plan.name)
+        out.parsed.append(compose("{parse} AS {n}", parse=number.format(x="r." + col), n=n))
+        out.typed.append(compose("TRY_CAST({n} AS {t}) AS {c}", n=n, t=rule.sql_type, c=col))
+        checks = "".join(
+            compose(" WHEN {cond} THEN {why}", cond=cond.format(n=n), why=_quote_text(reason))
+            for cond, reason in rule.checks
+        )
+        out.errors.append(
+            compose(
+                "CASE WHEN {raw} IS NULL THEN {missing} WHEN {n} IS NULL OR NOT isfinite({n})"
+                " THEN {help}{checks} END AS {e}",
+                raw=raw,
+                missing=missing,
+                n=n,
+                help=_quote_text(NUMBER_HELP),
+                checks=checks,
+                e=ident("e_" + plan.name),
+            )
+        )
+    elif plan.mapped_type:
+        m, value, why = ident("m_" + plan.name), ident("v_" + plan.name), ident("why_" + plan.name)
+        on = compose("{m}.raw = r.{c}", m=m, c=col)
+        if plan.context:
+            on += compose(
+                " AND {m}.context IS NOT DISTINCT FROM {ctx}.value",
+                m=m,
+                ctx=ident("m_" + plan.context),
+            )
+        out.joins.append(
+            compose(" LEFT JOIN {t} {m} ON {on}", t=ident("map_" + plan.name), m=m, on=on)
+        )
+        out.parsed.append(compose("{m}.value AS {v}, {m}.reason AS {w}", m=m, v=value, w=why))
+        out.typed.append(compose("CAST({v} AS {t}) AS {c}", v=value, t=plan.mapped_type, c=col))
+        out.errors.append(
+            compose(
+                "CASE WHEN {raw} IS NULL THEN {missing} ELSE {w} END AS {e}",
+                raw=raw,
+                missing=missing,
+                w=why,
+                e=ident("e_" + plan.name),
+            )
+        )
+    else:
+        out.typed.append(compose("{raw} AS {c}", raw=raw, c=col))
+        out.errors.append(
+            compose(
+                "CASE WHEN {raw} IS NULL THEN {missing} END AS {e}",
+                raw=raw,
+                missing=missing,
+                e=ident("e_" + plan.name),
+            )
+        )
 
 
 def stage_typed(
@@ -141,104 +214,46 @@ def stage_typed(
     decimal_comma: bool,
     row_rules: Sequence[tuple[str, str, str]] = (),
 ) -> None:
-    """Typed values and one error column per contract column (NULL when the cell is right).
+    """The one materialised table: typed values, an error column per contract column, the
+    row rules, and `bad` when anything is wrong.
 
     `row_rules` are (column, condition over typed columns that is TRUE when wrong, reason)."""
-    number = _NUMBER_CHILE if decimal_comma else _NUMBER_PLAIN
-    parsed, typed, errors, joins = [ident(LINE)], [ident(LINE)], [], []
+    out = _Select([ident(LINE)], [ident(LINE)], [], [])
     for plan in plans:
-        col, err, raw = ident(plan.name), ident("e_" + plan.name), ident("raw_" + plan.name)
-        missing = "'Falta el valor obligatorio.'" if plan.required else "NULL"
-        if plan.numeric:
-            rule = NUMERIC_RULES[plan.numeric]
-            n = ident("n_" + plan.name)
-            parsed.append(number.replace("X", "r." + col) + " AS " + n)
-            checks = "".join(
-                " WHEN " + cond.replace("N", n) + " THEN '" + reason + "'"
-                for cond, reason in rule.checks
-            )
-            typed.append("TRY_CAST(" + n + " AS " + rule.sql_type + ") AS " + col)
-            errors.append(
-                "CASE WHEN "
-                + raw
-                + " IS NULL THEN "
-                + missing
-                + " WHEN "
-                + n
-                + " IS NULL OR NOT isfinite("
-                + n
-                + ") THEN '"
-                + NUMBER_HELP
-                + "'"
-                + checks
-                + " END AS "
-                + err
-            )
-        elif plan.mapped_type:
-            m = ident("m_" + plan.name)
-            on = m + ".raw = r." + col
-            if plan.context:
-                on += (
-                    " AND "
-                    + m
-                    + ".context IS NOT DISTINCT FROM "
-                    + ident("m_" + plan.context)
-                    + ".value"
-                )
-            joins.append(" LEFT JOIN " + ident("map_" + plan.name) + " " + m + " ON " + on)
-            parsed.append(m + ".value AS " + ident("v_" + plan.name))
-            parsed.append(m + ".reason AS " + ident("why_" + plan.name))
-            typed.append(
-                "CAST(" + ident("v_" + plan.name) + " AS " + plan.mapped_type + ") AS " + col
-            )
-            errors.append(
-                "CASE WHEN "
-                + raw
-                + " IS NULL THEN "
-                + missing
-                + " ELSE "
-                + ident("why_" + plan.name)
-                + " END AS "
-                + err
-            )
-        else:
-            parsed.append("r." + col)
-            typed.append(col)
-            errors.append("CASE WHEN " + col + " IS NULL THEN " + missing + " END AS " + err)
-        parsed.append("r." + col + " AS " + ident("raw_" + plan.name))
+        _column_sql(plan, NUMBER_CHILE if decimal_comma else NUMBER_PLAIN, out)
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_parsed AS SELECT "
-        + ", ".join(parsed)
-        + " FROM "
-        + RAW
-        + " r"
-        + "".join(joins)
+        compose(
+            "CREATE OR REPLACE TEMP VIEW stg_parsed AS SELECT {cols} FROM {raw} r{joins}",
+            cols=", ".join(out.parsed),
+            raw=RAW,
+            joins="".join(out.joins),
+        )
     )
-    raw_cols = [ident("raw_" + p.name) for p in plans]
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_cells AS SELECT "
-        + ", ".join(typed + raw_cols)
-        + ", "
-        + ", ".join(errors)
-        + " FROM stg_parsed"
+        compose(
+            "CREATE OR REPLACE TEMP VIEW stg_cells AS SELECT {cols} FROM stg_parsed",
+            cols=", ".join(out.typed + out.errors),
+        )
     )
     rules = [
-        "CASE WHEN "
-        + ident("e_" + column)
-        + " IS NULL AND ("
-        + cond
-        + ") THEN '"
-        + reason
-        + "' END AS "
-        + ident("rule_" + str(i))
+        compose(
+            "CASE WHEN {e} IS NULL AND ({cond}) THEN {why} END AS {r}",
+            e=ident("e_" + column),
+            cond=cond,
+            why=_quote_text(reason),
+            r=ident(f"rule_{i}"),
+        )
         for i, (column, cond, reason) in enumerate(row_rules)
     ]
+    flags = [ident("e_" + p.name) for p in plans] + [ident(f"rule_{i}") for i in range(len(rules))]
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE "
-        + TYPED
-        + " AS SELECT *"
-        + "".join(", " + r for r in rules)
-        + " FROM stg_cells"
+        compose(
+            "CREATE OR REPLACE TEMP TABLE {typed} AS SELECT *, {bad} AS bad FROM"
+            " (SELECT *{rules} FROM stg_cells)",
+            typed=TYPED,
+            rules="".join(", " + r for r in rules),
+            bad=" OR ".join(f + " IS NOT NULL" for f in flags),
+        )
     )
 
 
@@ -247,36 +262,32 @@ def collect_errors(
     plans: Sequence[ColumnPlan],
     row_rules: Sequence[tuple[str, str, str]],
 ) -> None:
-    """One row per problem: (line, column, value as sent, reason)."""
-    parts, params = [], []
-    for plan in plans:
-        parts.append(
-            "SELECT "
-            + ident(LINE)
-            + " AS linea, ? AS columna, "
-            + ident("raw_" + plan.name)
-            + " AS valor, "
-            + ident("e_" + plan.name)
-            + " AS motivo FROM "
-            + TYPED
-            + " WHERE "
-            + ident("e_" + plan.name)
-            + " IS NOT NULL"
+    """One row per problem: (line, column, value as sent, reason) — from the bad rows only."""
+    con.execute(
+        compose(
+            "CREATE OR REPLACE TEMP TABLE stg_bad AS SELECT t.*, {raws} FROM {typed} t"
+            " JOIN {raw} r USING ({line}) WHERE t.bad",
+            raws=", ".join(
+                compose("r.{c} AS {raw}", c=ident(p.name), raw=ident("raw_" + p.name))
+                for p in plans
+            ),
+            typed=TYPED,
+            raw=RAW,
+            line=ident(LINE),
         )
-        params.append(plan.name)
-    for i, (column, _cond, _reason) in enumerate(row_rules):
+    )
+    parts, params = [], []
+    checks = [(p.name, "e_" + p.name) for p in plans]
+    checks += [(column, f"rule_{i}") for i, (column, _c, _r) in enumerate(row_rules)]
+    for column, flag in checks:
         parts.append(
-            "SELECT "
-            + ident(LINE)
-            + ", ?, "
-            + ident("raw_" + column)
-            + ", "
-            + ident("rule_" + str(i))
-            + " FROM "
-            + TYPED
-            + " WHERE "
-            + ident("rule_" + str(i))
-            + " IS NOT NULL"
+            compose(
+                "SELECT {line} AS linea, CAST(? AS VARCHAR) AS columna, {raw} AS valor,"
+                " {flag} AS motivo FROM stg_bad WHERE {flag} IS NOT NULL",
+                line=ident(LINE),
+                raw=ident("raw_" + column),
+                flag=ident(flag),
+            )
         )
         params.append(column)
     con.execute(
@@ -290,57 +301,70 @@ def stage_final(con: duckdb.DuckDBPyConnection, key: Sequence[str], columns: Seq
     The same key twice with different values cannot be settled by us: both rows go to
     quarantine. The same row twice is harmless: the last one is kept."""
     keys = ", ".join(ident(k) for k in key)
-    values = [c for c in columns if c not in key]
-    value_hash = "hash(" + ", ".join(ident(c) for c in values) + ")" if values else "0"
+    values = [ident(c) for c in columns if c not in key]
+    selected = ", ".join(ident(c) for c in columns) + ", " + ident(LINE) + " AS source_line"
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_clean AS SELECT * FROM " + TYPED + " t"
-        " WHERE NOT EXISTS (SELECT 1 FROM " + ERRORS + " e WHERE e.linea = t." + ident(LINE) + ")"
+        compose(
+            "CREATE OR REPLACE TEMP TABLE stg_repeats AS SELECT {keys},"
+            " count(DISTINCT hash({values})) > 1 AS conflicting, count(*) AS n"
+            " FROM {typed} WHERE NOT bad GROUP BY ALL HAVING count(*) > 1",
+            keys=keys,
+            values=", ".join(values) or "0",
+            typed=TYPED,
+        )
     )
+    if not scalar(con, "SELECT count(*) FROM stg_repeats"):
+        con.execute(
+            compose(
+                "CREATE OR REPLACE TEMP VIEW {final} AS SELECT {sel} FROM {typed} WHERE NOT bad",
+                final=FINAL,
+                sel=selected,
+                typed=TYPED,
+            )
+        )
+        return 0
+    on = " AND ".join(compose("t.{k} IS NOT DISTINCT FROM r.{k}", k=ident(k)) for k in key)
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_repeats AS SELECT " + keys + ","
-        " list(" + ident(LINE) + " ORDER BY " + ident(LINE) + ") AS lines,"
-        " count(DISTINCT " + value_hash + ") > 1 AS conflicting"
-        " FROM stg_clean GROUP BY ALL HAVING count(*) > 1"
-    )
-    con.execute(
-        "INSERT INTO " + ERRORS + " SELECT unnest(lines), ?, NULL,"
-        " 'La misma clave aparece con valores distintos en las líneas '"
-        " || array_to_string(lines, ', ') || '; deje una sola fila por clave.'"
-        " FROM stg_repeats WHERE conflicting",
+        compose(
+            "INSERT INTO {errors} SELECT t.{line}, CAST(? AS VARCHAR), NULL,"
+            " 'La misma clave aparece con valores distintos en las líneas '"
+            " || string_agg(CAST(t.{line} AS VARCHAR), ', ' ORDER BY t.{line})"
+            " OVER (PARTITION BY {tkeys})"
+            " || '; deje una sola fila por clave.' FROM {typed} t JOIN stg_repeats r ON {on}"
+            " WHERE NOT t.bad AND r.conflicting",
+            errors=ERRORS,
+            line=ident(LINE),
+            typed=TYPED,
+            on=on,
+            tkeys=", ".join("t." + ident(k) for k in key),
+        ),
         [" + ".join(key)],
     )
-    selected = ", ".join(ident(c) for c in columns) + ", " + ident(LINE) + " AS source_line"
-    repeats = one(con, "SELECT count(*) FROM stg_repeats")
-    if repeats and repeats[0]:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE "
-            + FINAL
-            + " AS SELECT "
-            + selected
-            + " FROM stg_clean t WHERE NOT EXISTS (SELECT 1 FROM "
-            + ERRORS
-            + " e"
-            " WHERE e.linea = t." + ident(LINE) + ")"
-            " QUALIFY row_number() OVER (PARTITION BY "
-            + keys
-            + " ORDER BY "
-            + ident(LINE)
-            + " DESC) = 1"
+    con.execute(
+        compose(
+            "CREATE OR REPLACE TEMP VIEW {final} AS SELECT {sel} FROM {typed} t WHERE NOT bad"
+            " AND NOT EXISTS (SELECT 1 FROM {errors} e WHERE e.linea = t.{line})"
+            " QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {line} DESC) = 1",
+            final=FINAL,
+            sel=selected,
+            typed=TYPED,
+            errors=ERRORS,
+            line=ident(LINE),
+            keys=keys,
         )
-    else:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE " + FINAL + " AS SELECT " + selected + " FROM stg_clean"
-        )
-    clean = one(con, "SELECT count(*) FROM stg_clean")
-    final = one(con, "SELECT count(*) FROM " + FINAL)
-    conflicted = one(con, "SELECT coalesce(sum(len(lines)), 0) FROM stg_repeats WHERE conflicting")
-    return int(clean[0]) - int(final[0]) - int(conflicted[0])  # type: ignore[index]
+    )
+    dropped = scalar(
+        con, "SELECT coalesce(sum(n), 0) - count(*) FROM stg_repeats WHERE NOT conflicting"
+    )
+    return int(dropped or 0)  # type: ignore[call-overload]
 
 
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
-    tables = con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary"
+    objects = con.execute(
+        "SELECT 'VIEW', view_name FROM duckdb_views() WHERE temporary"
+        " AND starts_with(view_name, 'stg_')"
+        " UNION ALL SELECT 'TABLE', table_name FROM duckdb_tables() WHERE temporary"
         " AND (starts_with(table_name, 'stg_') OR starts_with(table_name, 'map_'))"
     ).fetchall()
-    for (table,) in tables:
-        con.execute("DROP TABLE IF EXISTS " + ident(table))
+    for kind, name in sorted(objects, reverse=True):  # views first: they depend on tables
+        con.execute("DROP " + kind + " IF EXISTS " + ident(name))
