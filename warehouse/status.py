@@ -41,11 +41,13 @@ class WarehouseStatus:
 
 
 def versioned_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Tables of loaded data (those with a `valid_to` column), read from the schema itself
-    so that a kind added by a later migration is counted without touching this module."""
+    """Tables of loaded data (base tables with a `valid_to` column; views are skipped), read
+    from the schema itself so that a kind added by a later migration is counted too."""
     rows = con.execute(
-        "SELECT table_name FROM information_schema.columns"
-        " WHERE table_schema = 'main' AND column_name = 'valid_to' ORDER BY table_name"
+        "SELECT c.table_name FROM information_schema.columns AS c"
+        " JOIN information_schema.tables AS t USING (table_catalog, table_schema, table_name)"
+        " WHERE c.table_schema = 'main' AND c.column_name = 'valid_to'"
+        " AND t.table_type = 'BASE TABLE' ORDER BY c.table_name"
     ).fetchall()
     return [row[0] for row in rows]
 

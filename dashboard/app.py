@@ -1,0 +1,63 @@
+"""The app factory: `create_app(settings)` builds a complete Dash app for one database.
+
+A factory (rather than a module-level app) lets tests build apps on their own databases, and
+lets the entry point decide when and where to serve. Nothing here opens the database: the
+first request in each serving process does (see dashboard.data).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+
+from dashboard import data, shell, theme, vendor
+from dashboard.settings import REPO_ROOT, Settings
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PAGES_DIR = PACKAGE_DIR / "pages"
+ASSETS_DIR = REPO_ROOT / "assets"
+
+# Dash's default page, with the document language set: screen readers and hyphenation then
+# treat the text as Spanish (Chile).
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="es-CL">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+def create_app(settings: Settings, *, assets_folder: Path = ASSETS_DIR) -> dash.Dash:
+    """A multi-page Dash app serving `settings.db_path`, with every asset served locally."""
+    app = dash.Dash(
+        "dashboard",  # the package: page modules are then named dashboard.pages.<name>
+        use_pages=True,
+        pages_folder=str(PAGES_DIR),
+        assets_folder=str(assets_folder),
+        external_stylesheets=vendor.stylesheet_urls(),
+        serve_locally=True,
+        title=shell.APP_TITLE,
+        update_title=None,
+    )
+    app.index_string = INDEX_STRING
+    database = data.Database(
+        settings.db_path, threads=settings.threads, memory_limit=settings.memory_limit
+    )
+    data.install(app.server, database)
+    vendor.register_vendor_route(app.server)
+    vendor.register_geometry_caching(app.server, app.get_asset_url("geo/"))
+    theme.register_plotly_template()
+    app.layout = shell.layout
+    return app

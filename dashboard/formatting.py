@@ -1,0 +1,33 @@
+"""Numbers and times written the way people in Chile read them on screen.
+
+The warehouse stores times in UTC; screens show Chilean time (America/Santiago, with its
+daylight-saving changes) because "cargado a las 18:53" must match the clock on the wall.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+CHILE = ZoneInfo("America/Santiago")
+NO_DATA = "—"
+
+
+def to_chile_time(moment: datetime) -> datetime:
+    """A UTC time (naive, as DuckDB returns TIMESTAMP) converted to Chilean local time."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(CHILE)
+
+
+def format_datetime(moment: datetime | None) -> str:
+    """'22-11-2025 15:53' in Chilean time, or a dash when there is no value."""
+    if moment is None:
+        return NO_DATA
+    return to_chile_time(moment).strftime("%d-%m-%Y %H:%M")
+
+
+def format_int(value: int | None) -> str:
+    """Thousands separated by dots, as in Chile: 1.815.902."""
+    if value is None:
+        return NO_DATA
+    return f"{value:,}".replace(",", ".")

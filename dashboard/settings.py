@@ -1,0 +1,75 @@
+"""Runtime settings of the dashboard, read once from environment variables.
+
+Environment variables (not a config file) because the same code runs on a laptop, in CI and
+behind a process manager on a government server, and each sets them its own way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB_PATH = REPO_ROOT / "data" / "tablero.duckdb"
+
+_TRUE = frozenset({"1", "true", "yes", "on", "si", "sí"})
+_FALSE = frozenset({"", "0", "false", "no", "off"})
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the dashboard cannot use (message in Spanish)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the database is, where to listen, and how much DuckDB may use per process."""
+
+    db_path: Path = DEFAULT_DB_PATH
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+    threads: int | None = None
+    memory_limit: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from TABLERO_* variables; unset variables keep their defaults."""
+        env = os.environ if environ is None else environ
+        db = env.get("TABLERO_DB", "").strip()
+        return cls(
+            db_path=Path(db).expanduser().resolve() if db else DEFAULT_DB_PATH,
+            host=env.get("TABLERO_HOST", "").strip() or cls.host,
+            port=_port(env.get("TABLERO_PORT")),
+            debug=_flag("TABLERO_DEBUG", env.get("TABLERO_DEBUG")),
+            threads=_positive_int("TABLERO_THREADS", env.get("TABLERO_THREADS")),
+            memory_limit=env.get("TABLERO_MEMORY_LIMIT", "").strip() or None,
+        )
+
+
+def _flag(name: str, raw: str | None) -> bool:
+    value = (raw or "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingsError(f"{name}={raw!r} no es válido: use 'true' o 'false'.")
+
+
+def _positive_int(name: str, raw: str | None) -> int | None:
+    value = (raw or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(f"{name}={raw!r} no es válido: debe ser un entero mayor que cero.")
+    return int(value)
+
+
+def _port(raw: str | None) -> int:
+    port = _positive_int("TABLERO_PORT", raw)
+    if port is None:
+        return Settings.port
+    if port > 65535:
+        raise SettingsError(f"TABLERO_PORT={raw!r} no es válido: debe estar entre 1 y 65535.")
+    return port

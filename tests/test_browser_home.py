@@ -1,0 +1,52 @@
+"""The home page in headless Chromium: it renders, is styled, says it is demo data, loads
+nothing from outside this server, and logs no console error."""
+
+from __future__ import annotations
+
+from dashboard import ids
+from tests.conftest import LAST_LOAD_CHILE
+
+TITLE = "Tablero de Metas y Territorio"
+
+# Resource URLs the page fetched (stylesheets, scripts, fonts, XHR), as the browser saw them.
+RESOURCES_JS = "return performance.getEntriesByType('resource').map(e => e.name);"
+NAVBAR_BACKGROUND_JS = (
+    "return getComputedStyle(document.getElementById(arguments[0])).backgroundColor;"
+)
+ICON_FONT_LOADED_JS = (
+    "await document.fonts.ready;"
+    "return [...document.fonts].some(f => f.family.includes('bootstrap-icons')"
+    " && f.status === 'loaded');"
+)
+
+
+def foreign_requests(dash_duo) -> list[str]:
+    local = dash_duo.server_url.rstrip("/") + "/"
+    return [
+        url for url in dash_duo.driver.execute_script(RESOURCES_JS) if not url.startswith(local)
+    ]
+
+
+def test_home_page_loads_offline_and_shows_demo_badge(dash_duo, app_for, make_warehouse):
+    dash_duo.start_server(app_for(make_warehouse(demo=True)))
+
+    dash_duo.wait_for_text_to_equal(f"#{ids.HOME_TITLE}", TITLE)
+    dash_duo.wait_for_contains_text(f"#{ids.DEMO_BADGE}", "datos de demostración")
+    dash_duo.wait_for_contains_text(f"#{ids.LAST_LOAD}", LAST_LOAD_CHILE)
+    dash_duo.wait_for_contains_text(f"#{ids.HOME_INGESTIONS}", "metas_abril.xlsx")
+    assert dash_duo.driver.title == TITLE
+
+    # Bootstrap (served from /vendor) is applied: .bg-dark gives the navbar its colour.
+    assert dash_duo.driver.execute_script(NAVBAR_BACKGROUND_JS, ids.NAVBAR) == "rgb(33, 37, 41)"
+    assert dash_duo.driver.execute_script(ICON_FONT_LOADED_JS) is True
+    assert foreign_requests(dash_duo) == []
+    assert dash_duo.get_logs() == []
+
+
+def test_missing_database_shows_an_explanation_not_an_error(dash_duo, app_for, tmp_path):
+    dash_duo.start_server(app_for(tmp_path / "no-existe.duckdb"))
+
+    dash_duo.wait_for_contains_text(f"#{ids.HOME_ERROR}", "No existe la base de datos")
+    dash_duo.wait_for_contains_text(f"#{ids.DB_ERROR}", "No existe la base de datos")
+    assert "datos de demostración" not in dash_duo.find_element(f"#{ids.NAVBAR}").text
+    assert dash_duo.get_logs() == []
