@@ -92,8 +92,19 @@ def drop_islets(geom: shapely.Geometry, min_km2: float) -> shapely.Geometry:
 
 def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     """The polygons of a make_valid result (which may add stray lines or points)."""
-    parts = shapely.get_parts(geom)
-    return shapely.union_all(parts[np.isin(shapely.get_type_id(parts), (3, 6))])
+    if shapely.get_type_id(geom) in (3, 6):
+        return geom
+    parts = shapely.get_parts(shapely.get_parts(geom))  # collection -> multi -> single
+    polygons = parts[shapely.get_type_id(parts) == 3]
+    return polygons[0] if len(polygons) == 1 else shapely.multipolygons(polygons)
+
+
+def make_valid_polygons(geoms: np.ndarray) -> np.ndarray:
+    """Repair only the invalid geometries, keeping them polygonal."""
+    out = geoms.copy()
+    broken = ~shapely.is_valid(out)
+    out[broken] = [_polygonal(g) for g in shapely.make_valid(out[broken])]
+    return out
 
 
 def round_coordinates(geoms: np.ndarray, decimals: int) -> np.ndarray:
@@ -104,11 +115,10 @@ def snap_coverage(geoms: np.ndarray, decimals: int) -> np.ndarray:
     """Round a coverage to a grid and repair it until it is a valid coverage on that grid."""
     for _ in range(_MAX_SNAP_ROUNDS):
         rounded = round_coordinates(geoms, decimals)
-        broken = ~shapely.is_valid(rounded)
-        rounded[broken] = [_polygonal(g) for g in shapely.make_valid(rounded[broken])]
-        if not broken.any() and shapely.coverage_is_valid(rounded):
+        if shapely.is_valid(rounded).all() and shapely.coverage_is_valid(rounded):
             return rounded
-        geoms = shapely.coverage_clean(rounded, snapping_distance=10.0**-decimals)
+        repaired = make_valid_polygons(rounded)
+        geoms = shapely.coverage_clean(repaired, snapping_distance=10.0**-decimals)
     raise RuntimeError(f"Coverage did not settle on a {decimals}-decimal grid")
 
 
@@ -160,8 +170,8 @@ def build_payloads() -> dict[str, bytes]:
     order = {code: i for i, code in enumerate(REGION_ORDER)}
     comunas = comunas.assign(_o=comunas["codigo_region"].map(order))
     comunas = comunas.sort_values(["_o", "codigo"]).reset_index(drop=True)
-    geoms = shapely.make_valid(comunas.geometry.to_numpy())
-    geoms = np.array([drop_islets(_polygonal(g), COMUNAS.min_part_km2) for g in geoms])
+    geoms = make_valid_polygons(comunas.geometry.to_numpy())
+    geoms = np.array([drop_islets(g, COMUNAS.min_part_km2) for g in geoms])
     clean = shapely.coverage_clean(geoms, gap_width=GAP_WIDTH)
     region_codes = comunas["codigo_region"].to_numpy()
     regions = np.array([shapely.coverage_union_all(clean[region_codes == r]) for r in REGION_ORDER])
