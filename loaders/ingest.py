@@ -22,6 +22,7 @@ from loaders.headers import detect_kind
 from loaders.readers import RejectedFile, SourceTable, file_hash, peek_headers, read_source
 from loaders.validate import stage_file
 from warehouse import ingestion, staging
+from warehouse.aggregates import refresh_aggregates
 from warehouse.db import transaction
 
 SOURCE = "src_file"
@@ -160,7 +161,7 @@ def _load_checked(
         ingestion_id=ingestion_id,
         order_by=INSERT_ORDER.get(kind.name, ()),
     )
-    _refresh_aggregates(con, kind.name)
+    _refresh_aggregates(con, kind.name, ingestion_id)
     quarantined = ingestion.staged_error_lines(con) + len(source.problems)
     ingestion.finish_ingestion(
         con, ingestion_id, rows_read=result.rows_read, counts=counts, rows_quarantined=quarantined
@@ -178,12 +179,9 @@ def _load_checked(
     ]
 
 
-def _refresh_aggregates(con: duckdb.DuckDBPyConnection, kind: str) -> None:
-    try:
-        from warehouse.aggregates import refresh_aggregates
-    except ImportError:  # pragma: no cover - aggregates arrive with the indicators
-        return
-    refresh_aggregates(con, kind)
+def _refresh_aggregates(con: duckdb.DuckDBPyConnection, kind: str, ingestion_id: int) -> None:
+    """Only the months this file wrote are re-aggregated (a full rebuild costs seconds)."""
+    refresh_aggregates(con, kind, ingestion_id=ingestion_id)
 
 
 def _problems_frame(source: SourceTable) -> pd.DataFrame:

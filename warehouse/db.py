@@ -123,6 +123,8 @@ def connect(
         con = duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.Error as exc:
         raise WarehouseError("No se pudo abrir la base de datos", f"{path}: {exc}") from exc
+    # DuckDB's own progress bar would print over the loaders' summary and the server log.
+    con.execute("SET enable_progress_bar = false")
     if not read_only:
         migrate(con)
     elif schema_version(con) < available_migrations()[-1].version:
