@@ -225,3 +225,22 @@ def app_for() -> Iterator[Callable[[Path], object]]:
     yield build
     for app in apps:
         data.database_of(app.server).close()
+
+
+# The demo as of a fixed day, so page tests see the same data every time. 2025-06-18 keeps the
+# build fast (17 months of deliveries) and gives a review week with real changes.
+DEMO_TODAY = date(2025, 6, 18)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real demo warehouse built through the loaders, once per test session (read-only use).
+
+    Page tests must not write to it; copy it (`shutil.copy`) for a test that loads files."""
+    from loaders.demo import build_demo
+    from loaders.web_geometry import ensure_web_geometry
+
+    ensure_web_geometry()
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path, today=DEMO_TODAY)
+    return path

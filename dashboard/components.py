@@ -1,0 +1,130 @@
+"""Small building blocks every page uses: lights, thermometers, headline cards, captions.
+
+Lights are always colour + icon + word (never colour alone), with the colour-blind safe
+Okabe-Ito hues of `dashboard.theme`. Builders are pure functions of their inputs, so unit tests
+can assert the component tree without a browser.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.formatting import NO_DATA, format_datetime
+
+# light -> (word on screen, bootstrap icon, css class suffix)
+LIGHTS: dict[str, tuple[str, str, str]] = {
+    "verde": ("Verde", "bi-check-circle-fill", "verde"),
+    "amarillo": ("Amarillo", "bi-exclamation-triangle-fill", "amarillo"),
+    "rojo": ("Rojo", "bi-x-octagon-fill", "rojo"),
+    "cumplida": ("Cumplida", "bi-trophy-fill", "cumplida"),
+    "no_iniciada": ("No iniciada", "bi-hourglass-split", "neutral"),
+    "sin_informacion": ("Sin información", "bi-question-circle-fill", "neutral"),
+}
+LIGHT_ORDER = ("rojo", "amarillo", "verde", "cumplida", "sin_informacion", "no_iniciada")
+LIGHT_HELP = {
+    "verde": "Cumple al menos el umbral verde de su trayectoria (por omisión 90 %).",
+    "amarillo": "Cumple entre el umbral amarillo (70 %) y el verde de su trayectoria.",
+    "rojo": "Bajo el umbral amarillo, o con una restricción roja abierta.",
+    "cumplida": "Alcanzó su valor meta.",
+    "no_iniciada": "Aún no llega su fecha de inicio.",
+    "sin_informacion": "Sin cifra reportada para el mes de corte ni el anterior.",
+}
+
+
+def light_word(light: str | None) -> str:
+    """The light as a word, for tables and exports ('Sin información')."""
+    if not light:
+        return NO_DATA
+    return LIGHTS.get(light, (light, "", ""))[0]
+
+
+def light_badge(light: str | None, *, small: bool = False) -> html.Span:
+    """Icon + word in the light's colour; the tooltip says what the light means."""
+    if not light or light not in LIGHTS:
+        return html.Span(NO_DATA, className="text-muted")
+    word, icon, css = LIGHTS[light]
+    return html.Span(
+        [html.I(className=f"bi {icon} me-1", **{"aria-hidden": "true"}), word],
+        className=f"light light-{css}" + (" small" if small else ""),
+        title=LIGHT_HELP.get(light, ""),
+    )
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    """0.8734 -> '87 %' (Chilean style: space before %, decimal comma)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_DATA
+    text = f"{value * 100:.{digits}f}".replace(".", ",")
+    return f"{text} %"
+
+
+def thermometer(avance: float | None, esperado: float | None = None) -> html.Div:
+    """A progress bar towards the target with a mark where it should be today.
+
+    The true value is written as text (it may be below 0 % or above 100 %); only the drawing
+    is clipped to the bar."""
+    filled = 0.0 if avance is None or math.isnan(avance) else min(max(avance, 0.0), 1.0)
+    children = [html.Div(className="thermo-fill", style={"width": f"{filled * 100:.1f}%"})]
+    title = "Avance " + percent(avance)
+    if esperado is not None and not math.isnan(esperado):
+        mark = min(max(esperado, 0.0), 1.0)
+        children.append(html.Div(className="thermo-mark", style={"left": f"{mark * 100:.1f}%"}))
+        title += " · esperado hoy " + percent(esperado)
+    return html.Div(
+        [
+            html.Div(children, className="thermo-bar", role="img", **{"aria-label": title}),
+            html.Span(percent(avance), className="thermo-value"),
+        ],
+        className="thermometer",
+        title=title,
+    )
+
+
+def kpi_card(
+    label: str, value: str, note: str = "", *, accent: str = "", id_: str = ""
+) -> dbc.Card:
+    """A headline figure. `accent` is a light or a css suffix that colours the left border."""
+    body = [html.Div(label, className="kpi-label"), html.Div(value, className="kpi-value")]
+    if note:
+        body.append(html.Div(note, className="kpi-note"))
+    props = {"id": id_} if id_ else {}
+    return dbc.Card(
+        dbc.CardBody(body),
+        class_name=f"kpi-card h-100 kpi-{accent}" if accent else "kpi-card h-100",
+        **props,
+    )
+
+
+def caption(filters: Mapping[str, object], last_load: datetime | None, *, id_: str = "") -> html.P:
+    """What the screen shows and when the data were loaded: 'Región: Valparaíso · Año: 2025'."""
+    shown = [f"{name}: {value}" for name, value in filters.items() if value not in (None, "", [])]
+    text = " · ".join(shown) if shown else "Sin filtros: todo el país"
+    props = {"id": id_} if id_ else {}
+    return html.P(
+        [
+            html.I(className="bi bi-funnel me-1", **{"aria-hidden": "true"}),
+            html.Span(text, className="filters-text"),
+            html.Span(" · Datos cargados: " + format_datetime(last_load), className="text-muted"),
+        ],
+        className="caption small mb-2",
+        **props,
+    )
+
+
+def section(
+    title: str, children: Sequence[object] | object, *, help_text: str = ""
+) -> html.Section:
+    """A titled block of a page; `help_text` explains a definition in a tooltip."""
+    heading = [title]
+    if help_text:
+        heading.append(html.I(className="bi bi-info-circle ms-2 text-muted small", title=help_text))
+    return html.Section([html.H2(heading, className="h5 mt-3"), html.Div(children)])
+
+
+def empty_state(text: str) -> html.Div:
+    return html.Div([html.I(className="bi bi-inbox me-2"), text], className="text-muted py-3")
