@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from loaders.reference import ensure_reference
+from warehouse.aggregates import refresh_aggregates
 from warehouse.db import connect, set_metadata, transaction
 
 BROWSER_FIXTURES = frozenset({"dash_duo", "dash_br", "dash_duo_mp"})
@@ -179,6 +180,7 @@ def build_small_warehouse(path: Path, reference: Path, *, demo: bool) -> Path:
     try:
         with transaction(con):
             _insert_rows(con, demo)
+            refresh_aggregates(con, "all")  # as the loaders do after each delivery file
             if demo:
                 set_metadata(con, "dataset", "demo")
     finally:

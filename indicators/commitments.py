@@ -1,0 +1,70 @@
+"""Commitments of the Gabinete Regional Ampliado and the PMG stages of the services.
+
+Choices:
+* A commitment is *atrasado* on day D when its estado is not `cumplido` and its due date
+  (fecha_compromiso) is before D: on the due date itself it is still on time.
+* Days overdue = D − fecha_compromiso, for atrasado commitments only; the regional median is
+  over those (NaN when the region has none).
+* Shares are over all the region's commitments (cumplido, pendiente and en_curso alike).
+* A PMG stage is `cumplida` when the validated stage reaches the committed one, `no_cumplida`
+  when a lower stage was validated, `pendiente` when nothing has been validated yet.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+SUMMARY_COLUMNS = [
+    "region", "compromisos", "cumplidos", "atrasados", "proporcion_cumplido",
+    "proporcion_atrasado", "mediana_dias_atraso",
+]  # fmt: skip
+
+
+def commitment_status(commitments: pd.DataFrame, at: date) -> pd.DataFrame:
+    """Each commitment with `atrasado` and `dias_atraso` (NaN unless atrasado) on day `at`."""
+    day = pd.Timestamp(at)
+    due = pd.to_datetime(commitments["fecha_compromiso"])
+    late = (commitments["estado"] != "cumplido") & (due < day)
+    return commitments.assign(atrasado=late, dias_atraso=(day - due).dt.days.where(late))
+
+
+def commitments_by_region(commitments: pd.DataFrame, at: date) -> pd.DataFrame:
+    """Per region: counts, share cumplido, share atrasado, median days overdue."""
+    status = commitment_status(commitments, at).assign(cumplido=lambda f: f["estado"] == "cumplido")
+    grouped = status.groupby("region", sort=True)
+    summary = pd.DataFrame(
+        {
+            "compromisos": grouped.size(),
+            "cumplidos": grouped["cumplido"].sum(),
+            "atrasados": grouped["atrasado"].sum(),
+            "mediana_dias_atraso": grouped["dias_atraso"].median(),
+        }
+    )
+    summary["proporcion_cumplido"] = summary["cumplidos"] / summary["compromisos"]
+    summary["proporcion_atrasado"] = summary["atrasados"] / summary["compromisos"]
+    return summary.reset_index().astype({"cumplidos": int, "atrasados": int})[SUMMARY_COLUMNS]
+
+
+def stage_status(stages: pd.DataFrame) -> pd.DataFrame:
+    """PMG stages with `estado_etapa` (cumplida / no_cumplida / pendiente)."""
+    # As floats: DuckDB hands nullable integers over as pandas' Int32, whose NA is not a bool.
+    validated = stages["etapa_validada"].astype("float64")
+    committed = stages["etapa_comprometida"].astype("float64")
+    state = np.where(
+        validated.isna(),
+        "pendiente",
+        np.where(validated >= committed, "cumplida", "no_cumplida"),
+    )
+    return stages.assign(estado_etapa=state)
+
+
+def services_with_stage(services: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
+    """The services active in a territory (column `servicio`) with their stage for the year;
+    services without a stage row keep NaN stages and estado_etapa `sin_etapa`."""
+    merged = services.merge(stage_status(stages), on="servicio", how="left")
+    whole = {c: "Int64" for c in ("anio", "etapa_comprometida", "etapa_validada") if c in merged}
+    merged = merged.astype(whole).assign(estado_etapa=merged["estado_etapa"].fillna("sin_etapa"))
+    return merged.sort_values("servicio", ignore_index=True)

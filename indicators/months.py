@@ -1,0 +1,77 @@
+"""Month arithmetic: months are the DATE of their first day, as the warehouse stores them.
+
+A month *m* is evaluated at its last day (`month_end`): figures in the files are levels reached
+by the end of the month, and a bottleneck open on that day counts for the month.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def as_date(value: object) -> date:
+    """A date from a date, datetime, pandas Timestamp or numpy datetime64 (dates come back from
+    DuckDB as datetime64)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return pd.Timestamp(value).date()  # type: ignore[arg-type]
+
+
+def month_start(value: object) -> date:
+    day = as_date(value)
+    return day.replace(day=1)
+
+
+def month_end(value: object) -> date:
+    day = as_date(value)
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def add_months(value: object, count: int) -> date:
+    return from_month_index(month_index(value) + count)
+
+
+def month_index(value: object) -> int:
+    """Months since year 0, so that consecutive months differ by exactly 1 (OLS abscissa)."""
+    day = as_date(value)
+    return day.year * 12 + day.month - 1
+
+
+def from_month_index(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def parse_month(text: str) -> date:
+    """'YYYY-MM' → the first day of that month."""
+    match = _MONTH.match(text.strip())
+    if not match:
+        raise ValueError(f"mes inválido {text!r}: use AAAA-MM")
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def format_month(value: object | None) -> str | None:
+    return None if value is None else as_date(value).strftime("%Y-%m")
+
+
+def end_of_day(day: date) -> datetime:
+    """The last instant of a (UTC) day: data loaded at any time that day was known 'on' it."""
+    return datetime.combine(day, time.max)
+
+
+def knowledge_instant(value: date | datetime) -> datetime:
+    """A review date means 'as known at the end of that day'; a datetime is taken as given."""
+    if isinstance(value, datetime):
+        return value
+    return end_of_day(value)
+
+
+def days_between(start: object, end: object) -> int:
+    return (as_date(end) - as_date(start)) // timedelta(days=1)

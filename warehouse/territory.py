@@ -1,0 +1,242 @@
+"""Queries for the territory screens: deliveries by territory, year and service.
+
+Filters are data (datasette habit): a `Selection` yields its WHERE fragments, their bound
+parameters and a Spanish description, so every table and export can say what produced it.
+Deliveries are read from the pre-aggregated tables of migration 002; only a single-product
+view at comuna level reads `entregas` itself (the comuna aggregate has no product column —
+with it, it would be as large as `entregas`).
+
+Choice: comuna views count rows reported at comuna level only; rows reported for a whole region
+cannot be placed in a comuna and are returned apart (`region_unplaced`) so screens can say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from warehouse.versioned import Params, fetch, where
+
+SUMS = (
+    "CAST(sum(beneficiarios) AS BIGINT) AS beneficiarios,"
+    " sum(gasto_corriente) AS gasto_corriente, sum(gasto_inversion) AS gasto_inversion"
+)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What is delivered: a thematic area, a service, a product (optionally of one service), or
+    everything (all None)."""
+
+    area: str | None = None
+    servicio: str | None = None
+    producto: str | None = None
+
+    def conditions(self, with_product: bool = True) -> tuple[list[str], Params]:
+        fragments: list[str] = []
+        params: Params = {}
+        if self.area is not None:
+            fragments.append("area_tematica = $area")
+            params["area"] = self.area
+        if self.servicio is not None:
+            fragments.append("servicio = $servicio")
+            params["servicio"] = self.servicio
+        if with_product and self.producto is not None:
+            fragments.append("producto = $producto")
+            params["producto"] = self.producto
+        return fragments, params
+
+    def describe(self) -> str:
+        parts = [
+            f"{label} = {value}"
+            for label, value in (
+                ("área temática", self.area),
+                ("servicio", self.servicio),
+                ("producto", self.producto),
+            )
+            if value is not None
+        ]
+        return ", ".join(parts) or "todos los productos"
+
+
+def _period(first: date, last: date) -> Filter:
+    return ["mes BETWEEN $first AND $last"], {"first": first, "last": last}
+
+
+Filter = tuple[list[str], Params]
+
+
+def _filters(selection: Selection, first: date, last: date, with_product: bool = True) -> Filter:
+    fragments, params = selection.conditions(with_product)
+    period, period_params = _period(first, last)
+    return fragments + period, params | period_params
+
+
+def region_deliveries(
+    con: duckdb.DuckDBPyConnection, selection: Selection, first: date, last: date
+) -> pd.DataFrame:
+    """Per region, summed over months first..last: beneficiaries (beneficiary-months), the part
+    reported at region level only, current and investment spending."""
+    conditions, params = _filters(selection, first, last)
+    sql = (
+        "SELECT codigo_region AS codigo, " + SUMS + ","
+        " CAST(sum(beneficiarios_sin_comuna) AS BIGINT) AS beneficiarios_sin_comuna"
+        " FROM agg_entregas_region_mes" + where(conditions) + " GROUP BY 1 ORDER BY 1"
+    )
+    return fetch(con, sql, params)
+
+
+def region_deliveries_by_year(
+    con: duckdb.DuckDBPyConnection, selection: Selection, first_year: int, last_year: int
+) -> pd.DataFrame:
+    """Per (year, region): beneficiaries and the number of months with deliveries."""
+    conditions, params = _filters(selection, date(first_year, 1, 1), date(last_year, 12, 1))
+    sql = (
+        "SELECT year(mes) AS anio, codigo_region AS codigo, " + SUMS + ","
+        " count(DISTINCT mes) AS meses FROM agg_entregas_region_mes"
+        + where(conditions) + " GROUP BY 1, 2 ORDER BY 1, 2"
+    )  # fmt: skip
+    return fetch(con, sql, params)
+
+
+def comuna_deliveries(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection,
+    first: date,
+    last: date,
+    region: str | None = None,
+) -> pd.DataFrame:
+    """Per comuna (of one region, or all), summed over months first..last."""
+    conditions, params = _filters(selection, first, last, with_product=False)
+    conditions, params = _in_region(conditions, params, region)
+    sql = (
+        "SELECT codigo_comuna AS codigo, any_value(codigo_region) AS codigo_region, " + SUMS
+        + " FROM " + _comuna_source(selection) + where(conditions) + " GROUP BY 1 ORDER BY 1"
+    )  # fmt: skip
+    return fetch(con, sql, params | _product_param(selection))
+
+
+def comuna_deliveries_by_year(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection,
+    first_year: int,
+    last_year: int,
+    region: str | None = None,
+) -> pd.DataFrame:
+    conditions, params = _filters(
+        selection, date(first_year, 1, 1), date(last_year, 12, 1), with_product=False
+    )
+    conditions, params = _in_region(conditions, params, region)
+    sql = (
+        "SELECT year(mes) AS anio, codigo_comuna AS codigo, " + SUMS + ","
+        " count(DISTINCT mes) AS meses FROM " + _comuna_source(selection)
+        + where(conditions) + " GROUP BY 1, 2 ORDER BY 1, 2"
+    )  # fmt: skip
+    return fetch(con, sql, params | _product_param(selection))
+
+
+# One product at comuna level: current `entregas` rows of that product at comuna codes, shaped
+# like the comuna aggregate. A constant fragment; the product is bound as $producto.
+_PRODUCT_COMUNA = (
+    "(SELECT territorio AS codigo_comuna, codigo_region, area_tematica, servicio, mes,"
+    " beneficiarios, gasto_corriente, gasto_inversion FROM v_entregas_actuales"
+    " WHERE es_comuna AND producto = $producto)"
+)
+
+
+def _comuna_source(selection: Selection) -> str:
+    return _PRODUCT_COMUNA if selection.producto is not None else "agg_entregas_comuna_mes"
+
+
+def _product_param(selection: Selection) -> Params:
+    return {"producto": selection.producto} if selection.producto is not None else {}
+
+
+def _in_region(conditions: list[str], params: Params, region: str | None) -> Filter:
+    if region is None:
+        return conditions, params
+    return [*conditions, "codigo_region = $region"], params | {"region": region}
+
+
+def comuna_area_services(
+    con: duckdb.DuckDBPyConnection,
+    first: date,
+    last: date,
+    area: str | None = None,
+    region: str | None = None,
+) -> pd.DataFrame:
+    """(comuna, area, service) with beneficiaries > 0 in the period: input of convergence."""
+    conditions, params = _filters(Selection(area=area), first, last)
+    conditions, params = _in_region(conditions, params, region)
+    conditions.append("area_tematica IS NOT NULL")
+    sql = (
+        "SELECT codigo_comuna, codigo_region, area_tematica, servicio,"
+        " CAST(sum(beneficiarios) AS BIGINT) AS beneficiarios FROM agg_entregas_comuna_mes"
+        + where(conditions) + " GROUP BY 1, 2, 3, 4 HAVING sum(beneficiarios) > 0 ORDER BY 1, 3, 4"
+    )  # fmt: skip
+    return fetch(con, sql, params)
+
+
+def region_services(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection,
+    first: date,
+    last: date,
+    region: str | None = None,
+) -> pd.DataFrame:
+    """Services delivering (beneficiaries > 0) in each region in the period."""
+    conditions, params = _filters(selection, first, last)
+    conditions, params = _in_region(conditions, params, region)
+    sql = (
+        "SELECT codigo_region, servicio, CAST(sum(beneficiarios) AS BIGINT) AS beneficiarios"
+        " FROM agg_entregas_region_mes" + where(conditions)
+        + " GROUP BY 1, 2 HAVING sum(beneficiarios) > 0 ORDER BY 1, 2"
+    )  # fmt: skip
+    return fetch(con, sql, params)
+
+
+def region_unplaced(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection,
+    first: date,
+    last: date,
+    region: str | None = None,
+) -> pd.DataFrame:
+    """Per region: beneficiaries reported at region level only (absent from comuna views)."""
+    conditions, params = _filters(selection, first, last)
+    conditions, params = _in_region(conditions, params, region)
+    sql = (
+        "SELECT codigo_region AS codigo,"
+        " CAST(sum(beneficiarios_sin_comuna) AS BIGINT) AS beneficiarios_sin_comuna"
+        " FROM agg_entregas_region_mes" + where(conditions) + " GROUP BY 1 ORDER BY 1"
+    )
+    return fetch(con, sql, params)
+
+
+def months_with_data(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection,
+    first_year: int,
+    last_year: int,
+    region: str | None = None,
+) -> pd.DataFrame:
+    """Per year, how many distinct months have any delivery in the selection (a partial year
+    shows fewer than 12: screens warn that its coverage is not comparable)."""
+    conditions, params = _filters(selection, date(first_year, 1, 1), date(last_year, 12, 1))
+    conditions, params = _in_region(conditions, params, region)
+    sql = (
+        "SELECT year(mes) AS anio, count(DISTINCT mes) AS meses FROM agg_entregas_region_mes"
+        + where(conditions) + " GROUP BY 1 ORDER BY 1"
+    )  # fmt: skip
+    return fetch(con, sql, params)
+
+
+def delivery_years(con: duckdb.DuckDBPyConnection) -> tuple[int | None, int | None]:
+    """First and last year with deliveries (None, None on an empty warehouse)."""
+    row = con.execute(
+        "SELECT year(min(mes)), year(max(mes)) FROM agg_entregas_region_mes"
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, None)

@@ -1,0 +1,60 @@
+"""The versioned-rows predicate and the one place query functions run their SQL.
+
+Every loaded table keeps old versions of its rows. "As known at instant D" is
+`valid_from <= D AND (valid_to IS NULL OR valid_to > D)`; the current rows are `valid_to IS
+NULL`. All query modules build that condition here, so the weekly review and the screens can
+never disagree on what "known then" means.
+
+Query functions take a connection *or* a cursor and never open one themselves: the dashboard
+passes a `cursor()` per thread, the loader passes its connection inside the load transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from warehouse.db import WarehouseError, ident
+
+Params = dict[str, Any]
+
+
+def as_known(alias: str | None, known_at: datetime | None) -> tuple[str, Params]:
+    """SQL condition (and its parameter) selecting the rows of table `alias` valid at `known_at`,
+    or the current rows when `known_at` is None. The instant is bound as `$known_at`."""
+    prefix = ident(alias) + "." if alias else ""
+    if known_at is None:
+        return prefix + "valid_to IS NULL", {}
+    condition = (
+        prefix + "valid_from <= $known_at AND ("
+        + prefix + "valid_to IS NULL OR " + prefix + "valid_to > $known_at)"
+    )  # fmt: skip
+    return condition, {"known_at": known_at}
+
+
+def where(conditions: Sequence[str]) -> str:
+    """' WHERE c1 AND c2 …' from constant condition fragments ('' when there are none)."""
+    return " WHERE " + " AND ".join(conditions) if conditions else ""
+
+
+def fetch(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """Run one query with bound named parameters; DuckDB errors become a WarehouseError."""
+    try:
+        return con.execute(sql, dict(params or {})).df()
+    except duckdb.Error as exc:
+        raise WarehouseError("No se pudo consultar la base de datos", str(exc)) from exc
+
+
+def execute(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None
+) -> None:
+    try:
+        con.execute(sql, dict(params or {}))
+    except duckdb.Error as exc:
+        raise WarehouseError("No se pudo actualizar la base de datos", str(exc)) from exc
