@@ -25,7 +25,6 @@ from warehouse import ingestion, staging
 from warehouse.aggregates import refresh_aggregates
 from warehouse.db import transaction
 
-SOURCE = "src_file"
 ERRORS_SHOWN = 100
 # Fact tables stay sorted by month and service so that selective queries skip blocks.
 INSERT_ORDER = {"entregas": ("mes", "servicio")}
@@ -100,7 +99,6 @@ def ingest_file(
         rows_read=source.table.num_rows + len(source.problems),
         ignored_columns=list(match.extra),
     )
-    con.register(SOURCE, source.table)
     try:
         with transaction(con):
             _load_checked(
@@ -109,7 +107,7 @@ def ingest_file(
     finally:
         with contextlib.suppress(duckdb.Error):
             staging.drop_staging(con)
-        con.unregister(SOURCE)
+            con.unregister(staging.SOURCE)
     return result
 
 
@@ -138,7 +136,7 @@ def _load_checked(
 ) -> None:
     kind = match.kind
     step("validando")
-    stage_file(con, SOURCE, match, source.decimal_comma)
+    stage_file(con, source, match)
     result.rows_repeated = staging.stage_final(con, kind.key, kind.column_names)
     step("guardando")
     ingestion_id = ingestion.insert_ingestion(
@@ -150,7 +148,7 @@ def _load_checked(
         loaded_at=loaded_at,
         demo=demo,
     )
-    ingestion.quarantine_staged_errors(con, ingestion_id, SOURCE)
+    ingestion.quarantine_staged_errors(con, ingestion_id, source.headers)
     ingestion.quarantine_rows(con, ingestion_id, _problems_frame(source))
     counts = ingestion.write_versioned(
         con,

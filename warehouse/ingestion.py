@@ -12,8 +12,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from warehouse.db import ident, one
-from warehouse.staging import ERRORS, FINAL, LINE
+from warehouse.db import compose, ident, one
+from warehouse.staging import ERRORS, FINAL, LINE, SOURCE
 
 
 @dataclass(frozen=True)
@@ -86,13 +86,20 @@ def finish_ingestion(
 
 
 def quarantine_staged_errors(
-    con: duckdb.DuckDBPyConnection, ingestion_id: int, source_relation: str
+    con: duckdb.DuckDBPyConnection, ingestion_id: int, headers: Sequence[str]
 ) -> None:
-    """Every problem found by staging, with the whole original row as the sender wrote it."""
+    """Every problem found by staging, with the whole original row as the sender wrote it
+    (the file's own columns only, in its order)."""
+    row = ", ".join(compose("{h} := s.{h}", h=ident(h)) for h in headers)
     con.execute(
-        "INSERT INTO cuarentena SELECT ?, e.linea, e.columna, e.valor, e.motivo,"
-        " to_json(s) FROM " + ERRORS + " e JOIN " + ident(source_relation) + " s"
-        " ON s." + ident(LINE) + " = e.linea",
+        compose(
+            "INSERT INTO cuarentena SELECT ?, e.linea, e.columna, e.valor, e.motivo,"
+            " to_json(struct_pack({row})) FROM {errors} e JOIN {src} s ON s.{line} = e.linea",
+            row=row,
+            errors=ERRORS,
+            src=SOURCE,
+            line=ident(LINE),
+        ),
         [ingestion_id],
     )
 
@@ -202,14 +209,6 @@ def current_goal_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def current_catalogue(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return con.execute("SELECT servicio, producto FROM productos WHERE valid_to IS NULL").fetchall()
-
-
-def staged_service_products(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """Distinct (resolved service, product as written) pairs of the staged rows."""
-    return con.execute(
-        "SELECT DISTINCT m.value, r.producto FROM stg_raw r JOIN map_servicio m"
-        " ON m.raw = r.servicio WHERE m.value IS NOT NULL AND r.producto IS NOT NULL"
-    ).fetchall()
 
 
 # --- Quarantine, for the sender to fix and resend ------------------------------------------

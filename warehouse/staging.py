@@ -20,6 +20,7 @@ import pandas as pd
 
 from warehouse.db import compose, ident, scalar
 
+SOURCE = "src_file"  # the file's cells, registered by the loader (Arrow)
 RAW = "stg_raw"
 TYPED = "stg_typed"
 ERRORS = "stg_errors"
@@ -90,16 +91,19 @@ def _quote_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def stage_raw(
-    con: duckdb.DuckDBPyConnection, source_relation: str, plans: Sequence[ColumnPlan]
-) -> None:
-    """A view of the file under contract column names: trimmed, empty as NULL, defaults applied."""
+def stage_raw(con: duckdb.DuckDBPyConnection, plans: Sequence[ColumnPlan]) -> None:
+    """A view of the file under contract column names: trimmed, empty as NULL, defaults applied.
+
+    Mapped columns arrive already resolved (v_<column>, why_<column>) next to their cells."""
     defaults = pd.DataFrame({p.name: [p.default] for p in plans if p.default is not None})
     con.register("stg_defaults_df", defaults if len(defaults.columns) else pd.DataFrame({"_": [1]}))
     con.execute("CREATE OR REPLACE TEMP TABLE stg_defaults AS SELECT * FROM stg_defaults_df")
     con.unregister("stg_defaults_df")
     selects = ["s." + ident(LINE)]
     for plan in plans:
+        if plan.mapped_type:
+            selects.append(_mapped_select(plan))
+            continue
         cell = (
             compose("NULLIF(trim(replace(s.{c}, chr(160), ' ')), '')", c=ident(plan.source))
             if plan.source
@@ -114,30 +118,20 @@ def stage_raw(
             " FROM {src} s CROSS JOIN stg_defaults d",
             raw=RAW,
             cols=", ".join(selects),
-            src=ident(source_relation),
+            src=SOURCE,
         )
     )
 
 
-def distinct_values(con: duckdb.DuckDBPyConnection, column: str) -> list[str]:
-    sql = compose("SELECT DISTINCT {c} FROM {raw} WHERE {c} IS NOT NULL", c=ident(column), raw=RAW)
-    return [r[0] for r in con.execute(sql).fetchall()]
-
-
-def register_mapping(con: duckdb.DuckDBPyConnection, column: str, mapping: pd.DataFrame) -> None:
-    """A (raw, value, reason[, context]) table for one column, named map_<column>."""
-    context = ", CAST(context AS VARCHAR) AS context" if "context" in mapping.columns else ""
-    con.register("stg_mapping_df", mapping)
-    con.execute(
-        compose(
-            "CREATE OR REPLACE TEMP TABLE {name} AS SELECT CAST(raw AS VARCHAR) AS raw,"
-            " CAST(value AS VARCHAR) AS value, CAST(reason AS VARCHAR) AS reason{context}"
-            " FROM stg_mapping_df",
-            name=ident("map_" + column),
-            context=context,
-        )
+def _mapped_select(plan: ColumnPlan) -> str:
+    cell = "s." + ident(plan.source) if plan.source else "CAST(NULL AS VARCHAR)"
+    return compose(
+        "{cell} AS {c}, s.{v} AS {v}, s.{w} AS {w}",
+        cell=cell,
+        c=ident(plan.name),
+        v=ident("v_" + plan.name),
+        w=ident("why_" + plan.name),
     )
-    con.unregister("stg_mapping_df")
 
 
 @dataclass
@@ -145,14 +139,14 @@ class _Select:
     parsed: list[str]
     typed: list[str]
     errors: list[str]
-    joins: list[str]
 
 
 def _column_sql(plan: ColumnPlan, number: str, out: _Select) -> None:
     """Add one column's parse, typed value and error expressions."""
     col, raw = ident(plan.name), ident("raw_" + plan.name)
     missing = _quote_text(MISSING) if plan.required else "NULL"
-    out.parsed.append(compose("r.{c} AS {raw}", c=col, raw=raw))
+    if not plan.mapped_type:
+        out.parsed.append(compose("r.{c} AS {raw}", c=col, raw=raw))
     if plan.numeric:
         rule, n = NUMERIC_RULES[plan.numeric], ident("n_" + plan.name)
         out.parsed.append(compose("{parse} AS {n}", parse=number.format(x="r." + col), n=n))
@@ -174,28 +168,10 @@ def _column_sql(plan: ColumnPlan, number: str, out: _Select) -> None:
             )
         )
     elif plan.mapped_type:
-        m, value, why = ident("m_" + plan.name), ident("v_" + plan.name), ident("why_" + plan.name)
-        on = compose("{m}.raw = r.{c}", m=m, c=col)
-        if plan.context:
-            on += compose(
-                " AND {m}.context IS NOT DISTINCT FROM {ctx}.value",
-                m=m,
-                ctx=ident("m_" + plan.context),
-            )
-        out.joins.append(
-            compose(" LEFT JOIN {t} {m} ON {on}", t=ident("map_" + plan.name), m=m, on=on)
-        )
-        out.parsed.append(compose("{m}.value AS {v}, {m}.reason AS {w}", m=m, v=value, w=why))
-        out.typed.append(compose("CAST({v} AS {t}) AS {c}", v=value, t=plan.mapped_type, c=col))
-        out.errors.append(
-            compose(
-                "CASE WHEN {raw} IS NULL THEN {missing} ELSE {w} END AS {e}",
-                raw=raw,
-                missing=missing,
-                w=why,
-                e=ident("e_" + plan.name),
-            )
-        )
+        value, why = ident("v_" + plan.name), ident("why_" + plan.name)
+        out.parsed.append(compose("r.{v}, r.{w}", v=value, w=why))
+        out.typed.append(compose("{v} AS {c}", v=value, c=col))
+        out.errors.append(compose("{w} AS {e}", w=why, e=ident("e_" + plan.name)))
     else:
         out.typed.append(compose("{raw} AS {c}", raw=raw, c=col))
         out.errors.append(
@@ -218,15 +194,14 @@ def stage_typed(
     row rules, and `bad` when anything is wrong.
 
     `row_rules` are (column, condition over typed columns that is TRUE when wrong, reason)."""
-    out = _Select([ident(LINE)], [ident(LINE)], [], [])
+    out = _Select([ident(LINE)], [ident(LINE)], [])
     for plan in plans:
         _column_sql(plan, NUMBER_CHILE if decimal_comma else NUMBER_PLAIN, out)
     con.execute(
         compose(
-            "CREATE OR REPLACE TEMP VIEW stg_parsed AS SELECT {cols} FROM {raw} r{joins}",
+            "CREATE OR REPLACE TEMP VIEW stg_parsed AS SELECT {cols} FROM {raw} r",
             cols=", ".join(out.parsed),
             raw=RAW,
-            joins="".join(out.joins),
         )
     )
     con.execute(
@@ -268,7 +243,9 @@ def collect_errors(
             "CREATE OR REPLACE TEMP TABLE stg_bad AS SELECT t.*, {raws} FROM {typed} t"
             " JOIN {raw} r USING ({line}) WHERE t.bad",
             raws=", ".join(
-                compose("r.{c} AS {raw}", c=ident(p.name), raw=ident("raw_" + p.name))
+                compose(
+                    "NULLIF(trim(r.{c}), '') AS {raw}", c=ident(p.name), raw=ident("raw_" + p.name)
+                )
                 for p in plans
             ),
             typed=TYPED,
