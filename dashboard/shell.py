@@ -89,6 +89,7 @@ def nav_links() -> dbc.Nav:
         [
             dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
             for page in dash.page_registry.values()
+            if page.get("nav", True)  # detail pages (/meta/<codigo>) are reached by links
         ],
         id=ids.NAV_LINKS,
         navbar=True,

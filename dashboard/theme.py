@@ -39,7 +39,7 @@ TEMPLATE_NAME = "tablero"
 
 def register_plotly_template() -> None:
     """Make 'plotly_white + tablero' the default template for every figure in the process."""
-    pio.templates[TEMPLATE_NAME] = go.layout.Template(
+    ours = go.layout.Template(
         layout={
             "colorway": list(OKABE_ITO),
             "font": {"family": FONT_FAMILY, "size": 15, "color": "#212529"},
@@ -47,4 +47,9 @@ def register_plotly_template() -> None:
             "separators": ",.",  # decimal comma, thousands dot, as read in Chile
         }
     )
-    pio.templates.default = "plotly_white+" + TEMPLATE_NAME
+    # Merged once here: a "plotly_white+tablero" default would be merged again for every new
+    # figure (~36 ms each, measured), on every callback.
+    pio.templates[TEMPLATE_NAME] = pio.templates.merge_templates(
+        pio.templates["plotly_white"], ours
+    )
+    pio.templates.default = TEMPLATE_NAME

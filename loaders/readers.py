@@ -78,7 +78,8 @@ def peek_headers(path: Path) -> list[str]:
         return list(pq.read_schema(path).names)
     if suffix == ".xlsx":
         return read_xlsx(path).headers
-    head = path.open("rb").read(SNIFF_BYTES)
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
     encoding, bom = _detect_encoding(head)
     first = head[bom:].decode(encoding, errors="replace").splitlines()[0]
     return next(csv.reader([first], delimiter=_detect_delimiter(first)))
