@@ -50,6 +50,11 @@ def create_app(settings: Settings, *, assets_folder: Path = ASSETS_DIR) -> dash.
         serve_locally=True,
         title=shell.APP_TITLE,
         update_title=None,
+        # Pages build their layouts from the URL and the data, and an error state (no
+        # database, unknown goal) has no controls: Dash's up-front check of every callback
+        # against every layout would then log "ID not found" on all screens. The browser
+        # tests exercise each callback for real instead.
+        suppress_callback_exceptions=True,
     )
     app.index_string = INDEX_STRING
     database = data.Database(

@@ -70,16 +70,19 @@ def freshness(shell: ShellStatus) -> html.Span:
             className="text-warning",
             title=shell.error.detail,
         )
-    text = (
-        "Datos cargados: " + format_datetime(shell.last_load)
-        if shell.last_load
-        else "Aún no se han cargado datos"
-    )
+    if shell.last_load:
+        # The words hide on narrower screens (every page caption repeats them); the time stays.
+        text = [
+            html.Span("Datos cargados: ", className="d-none d-xxl-inline"),
+            format_datetime(shell.last_load),
+        ]
+    else:
+        text = ["Aún no se han cargado datos"]
     return html.Span(
-        [html.I(className="bi bi-clock-history me-1"), text],
+        [html.I(className="bi bi-clock-history me-1"), *text],
         id=ids.LAST_LOAD,
         className="text-light small",
-        title="Hora de Chile continental",
+        title="Datos cargados (hora de Chile continental)",
     )
 
 
@@ -87,7 +90,14 @@ def nav_links() -> dbc.Nav:
     """One link per registered page, in the registry's order (`order=` in register_page)."""
     return dbc.Nav(
         [
-            dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+            dbc.NavItem(
+                dbc.NavLink(
+                    page["name"],
+                    href=page["relative_path"],
+                    # /ministerio/salud keeps "Ministerios" lit; "/" must not light up everything
+                    active="exact" if page["relative_path"] == "/" else "partial",
+                )
+            )
             for page in dash.page_registry.values()
             if page.get("nav", True)  # detail pages (/meta/<codigo>) are reached by links
         ],

@@ -119,6 +119,7 @@ def test_create_app_opens_no_database(app_for, tmp_path):
     assert app.use_pages
     assert not data.database_of(app.server).is_open
     assert "dashboard.pages.home" in dash.page_registry
+    assert "dashboard.pages.datos" in dash.page_registry
 
 
 def test_demo_database_shows_badge_and_last_load(app_for, make_warehouse):
@@ -149,17 +150,36 @@ def home_layout():
     return dash.page_registry["dashboard.pages.home"]["layout"]()
 
 
-def test_home_page_shows_counts_and_recent_loads(app_for, make_warehouse):
+def data_layout():
+    return dash.page_registry["dashboard.pages.datos"]["layout"]()
+
+
+def test_data_page_shows_counts_and_recent_loads(app_for, make_warehouse):
     app = app_for(make_warehouse(demo=True))
-    with app.server.test_request_context("/"):
-        page = json.dumps(home_layout(), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
-    assert "Tablero de Metas y Territorio" in page
+    with app.server.test_request_context("/datos"):
+        page = json.dumps(data_layout(), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    assert "Datos cargados" in page
     for kind in ("metas_abril.xlsx", "entregas_marzo.csv", "Parcial", "Metas", "Entregas"):
         assert kind in page
-    with app.server.test_request_context("/"):
-        tree = home_layout()
+    with app.server.test_request_context("/datos"):
+        tree = data_layout()
     values = [text_of(c) for c in walk(tree) if "kpi-value" in getattr(c, "className", "")]
     assert values == ["3", "3", "2", "4", "3", LAST_LOAD_CHILE]
+    # Every kind of data has its row, with its current count (0 when never loaded).
+    kinds = next(c for c in walk(tree) if getattr(c, "id", None) == ids.DATA_KINDS)
+    rows = [text_of(r) for r in walk(kinds) if type(r).__name__ == "Tr"][1:]
+    assert len(rows) == len(KINDS)
+    assert any(r.startswith("Entregas") and r.endswith("4") for r in rows)
+    # The partial load left one row in quarantine: the file is listed with its count.
+    quarantine = next(c for c in walk(tree) if getattr(c, "id", None) == ids.DATA_QUARANTINE)
+    assert "entregas_marzo.csv" in text_of(quarantine)
+
+
+def test_data_page_explains_a_missing_database(app_for, tmp_path):
+    app = app_for(tmp_path / "no-existe.duckdb")
+    with app.server.test_request_context("/datos"):
+        page = json.dumps(data_layout(), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    assert ids.DATA_ERROR in page and "No existe la base de datos" in page
 
 
 def text_of(component) -> str:

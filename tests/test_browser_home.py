@@ -1,5 +1,6 @@
-"""The home page in headless Chromium: it renders, is styled, says it is demo data, loads
-nothing from outside this server, and logs no console error."""
+"""The app frame and the data-status page (/datos) in headless Chromium: they render, are
+styled, say it is demo data, load nothing from outside this server, and log no console error.
+The weekly review home page on the demo is tested in test_page_home.py."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dashboard import ids
 from tests.conftest import LAST_LOAD_CHILE
 
 TITLE = "Tablero de Metas y Territorio"
+DATA_TITLE = "Datos · " + TITLE
 
 # Resource URLs the page fetched (stylesheets, scripts, fonts, XHR), as the browser saw them.
 RESOURCES_JS = "return performance.getEntriesByType('resource').map(e => e.name);"
@@ -27,14 +29,20 @@ def foreign_requests(dash_duo) -> list[str]:
     ]
 
 
-def test_home_page_loads_offline_and_shows_demo_badge(dash_duo, app_for, make_warehouse):
+def test_data_page_loads_offline_and_shows_demo_badge(dash_duo, app_for, make_warehouse):
     dash_duo.start_server(app_for(make_warehouse(demo=True)))
+    # The home page renders on a warehouse with goals but no progress yet…
+    dash_duo.wait_for_text_to_equal(f"#{ids.HOME_TITLE}", "Revisión semanal")
+    assert dash_duo.driver.title == TITLE
 
-    dash_duo.wait_for_text_to_equal(f"#{ids.HOME_TITLE}", TITLE)
+    # …and the navbar leads to the data-status page.
+    dash_duo.find_element(f"#{ids.NAV_LINKS} a[href='/datos']").click()
+    dash_duo.wait_for_text_to_equal(f"#{ids.DATA_TITLE}", "Datos cargados")
     dash_duo.wait_for_contains_text(f"#{ids.DEMO_BADGE}", "datos de demostración")
     dash_duo.wait_for_contains_text(f"#{ids.LAST_LOAD}", LAST_LOAD_CHILE)
-    dash_duo.wait_for_contains_text(f"#{ids.HOME_INGESTIONS}", "metas_abril.xlsx")
-    assert dash_duo.driver.title == TITLE
+    dash_duo.wait_for_contains_text(f"#{ids.DATA_INGESTIONS}", "metas_abril.xlsx")
+    dash_duo.wait_for_contains_text(f"#{ids.DATA_QUARANTINE}", "entregas_marzo.csv")
+    assert dash_duo.driver.title == DATA_TITLE
 
     # Bootstrap (served from /vendor) is applied: .bg-dark gives the navbar its colour.
     assert dash_duo.driver.execute_script(NAVBAR_BACKGROUND_JS, ids.NAVBAR) == "rgb(33, 37, 41)"
@@ -49,4 +57,6 @@ def test_missing_database_shows_an_explanation_not_an_error(dash_duo, app_for, t
     dash_duo.wait_for_contains_text(f"#{ids.HOME_ERROR}", "No existe la base de datos")
     dash_duo.wait_for_contains_text(f"#{ids.DB_ERROR}", "No existe la base de datos")
     assert "datos de demostración" not in dash_duo.find_element(f"#{ids.NAVBAR}").text
+    dash_duo.driver.get(dash_duo.server_url + "/datos")
+    dash_duo.wait_for_contains_text(f"#{ids.DATA_ERROR}", "No existe la base de datos")
     assert dash_duo.get_logs() == []

@@ -1,108 +1,87 @@
-"""Home page (for now): what the warehouse holds and which files were loaded last.
+"""Revisión semanal: the screen the weekly review meeting opens with.
 
-A status screen until the weekly-review page replaces it: it lets whoever sets the dashboard up
-see at a glance that the loads worked.
+Top to bottom, in the order the meeting goes: how many goals are in each light (big numbers),
+what needs a decision today (bottlenecks to escalate, goals at risk), what changed since the
+last review, the milestones of the coming weeks and the overdue ones, and the regions with the
+most goals in rojo.
+
+The URL holds the view (?mes=2025-05&desde=2025-06-09&hasta=2025-06-16). The controls only
+write the URL (dcc.Location refresh="callback-nav"); Dash pages then render `layout` again, so
+a first visit, a pasted link and a change of date take the same code path. Defaults (latest
+month with progress, latest load date) come from dashboard.defaults.
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+import duckdb
+from dash import Input, Output, callback, dcc, html
 
 from dashboard import data, ids
-from dashboard.formatting import format_datetime, format_int
+from dashboard.components import caption
+from dashboard.defaults import (
+    FROM_PARAM,
+    MONTH_PARAM,
+    TO_PARAM,
+    Defaults,
+    day_label,
+    format_day,
+    format_month,
+    month_label,
+    month_options,
+    parse_month,
+    read_defaults,
+    review_window,
+)
+from dashboard.goal_views import goals_href, light_cards
+from dashboard.review_data import ReviewPage, load_review
+from dashboard.review_sections import changes, decisions, milestones, regions
 from dashboard.shell import APP_TITLE
-from loaders.contracts import KINDS
-from warehouse import status
 from warehouse.db import WarehouseError
 
-dash.register_page(__name__, path="/", name="Inicio", title=APP_TITLE, order=0)
-
-REGION_COUNT = 16  # Chile (DPA 2023)
-STATE_LABELS = {"loaded": "Cargado", "partial": "Parcial"}
-STATE_ICONS = {
-    "loaded": "bi-check-circle semaforo-verde",
-    "partial": "bi-exclamation-triangle semaforo-amarillo",
-}
+dash.register_page(__name__, path="/", name="Revisión semanal", title=APP_TITLE, order=0)
 
 
-def kpi_card(label: str, value: str, icon: str, note: str = "", *, small: bool = False) -> dbc.Col:
-    """One headline figure: a big number and what it counts. Words of the value never break
-    inside (a date stays whole), so a narrow card wraps between words only."""
-    words = value.split(" ")
-    parts = [html.Span(w, className="text-nowrap") for w in words]
-    spaced = [item for part in parts for item in (part, " ")][:-1]
-    body = [
-        html.Div([html.I(className=f"bi {icon} me-2"), label], className="kpi-label"),
-        html.Div(spaced, className="kpi-value kpi-value-small" if small else "kpi-value"),
-    ]
-    if note:
-        body.append(html.Div(note, className="kpi-note"))
-    return dbc.Col(dbc.Card(dbc.CardBody(body), class_name="kpi-card h-100"), xs=6, md=4, xl=2)
+def read_view(
+    con: duckdb.DuckDBPyConnection, args: dict[str, object]
+) -> tuple[Defaults, ReviewPage]:
+    """Defaults, then the review for the URL's month and dates (one cursor, one call)."""
+    defaults = read_defaults(con)
+    as_of = parse_month(args.get(MONTH_PARAM), defaults.as_of)
+    start, end = review_window(args.get(FROM_PARAM), args.get(TO_PARAM), defaults)
+    return defaults, load_review(con, as_of, start, end)
 
 
-def kpi_cards(st: status.WarehouseStatus) -> dbc.Row:
-    rows = st.current_rows
-    last = format_datetime(st.last_load)
-    cards = [
-        kpi_card("Metas", format_int(rows.get("metas", 0)), "bi-bullseye"),
-        kpi_card("Servicios", format_int(rows.get("instituciones", 0)), "bi-building"),
-        kpi_card("Productos", format_int(rows.get("productos", 0)), "bi-box-seam"),
-        kpi_card("Filas de entregas", format_int(rows.get("entregas", 0)), "bi-truck"),
-        kpi_card(
-            "Regiones con datos",
-            format_int(st.regions_with_data),
-            "bi-map",
-            f"de {REGION_COUNT} regiones",
-        ),
-        kpi_card("Última carga", last, "bi-clock-history", "hora de Chile", small=True),
-    ]
-    return dbc.Row(cards, id=ids.HOME_CARDS, class_name="g-3 mb-4")
+def control(label: str, id_: str, component: object) -> dbc.Col:
+    return dbc.Col(
+        [dbc.Label(label, html_for=id_, class_name="small mb-1"), component], xs=12, sm=4, lg=2
+    )
 
 
-def kind_label(kind: str) -> str:
-    found = KINDS.get(kind)
-    return found.label.capitalize() if found else kind
-
-
-def state_cell(state: str) -> html.Td:
-    return html.Td(
+def controls(month_choices: list[dict[str, str]], month: str | None, start: str, end: str):
+    """As-of month and review dates; native date inputs speak the browser's language."""
+    return dbc.Row(
         [
-            html.I(className=f"bi {STATE_ICONS.get(state, 'bi-question-circle')} me-1"),
-            STATE_LABELS.get(state, state),
+            control(
+                "Mes de corte",
+                ids.HOME_MONTH,
+                dcc.Dropdown(
+                    id=ids.HOME_MONTH, options=month_choices, value=month, clearable=False
+                ),
+            ),
+            control(
+                "Revisión anterior",
+                ids.HOME_FROM,
+                dbc.Input(id=ids.HOME_FROM, type="date", value=start),
+            ),
+            control(
+                "Esta revisión", ids.HOME_TO, dbc.Input(id=ids.HOME_TO, type="date", value=end)
+            ),
         ],
-        className="text-nowrap",
-    )
-
-
-def ingestion_row(ing: status.Ingestion) -> html.Tr:
-    numbers = (ing.filas_leidas, ing.filas_cargadas, ing.filas_en_cuarentena)
-    return html.Tr(
-        [
-            html.Td(ing.archivo),
-            html.Td(kind_label(ing.tipo)),
-            html.Td(format_datetime(ing.cargado_en), className="text-nowrap"),
-            state_cell(ing.estado),
-            *(html.Td(format_int(n), className="text-end") for n in numbers),
-        ]
-    )
-
-
-def ingestions_table(recent: list[status.Ingestion]) -> html.Div:
-    if not recent:
-        return html.P("Todavía no se ha cargado ningún archivo.", id=ids.HOME_INGESTIONS)
-    headers = ["Archivo", "Tipo de datos", "Cargado (hora de Chile)", "Estado"]
-    numeric = ["Filas leídas", "Filas cargadas", "En cuarentena"]
-    head = html.Thead(
-        html.Tr([html.Th(h) for h in headers] + [html.Th(h, className="text-end") for h in numeric])
-    )
-    body = html.Tbody([ingestion_row(ing) for ing in recent])
-    return html.Div(
-        dbc.Table(
-            [head, body], striped=True, hover=True, responsive=True, class_name="align-middle"
-        ),
-        id=ids.HOME_INGESTIONS,
+        class_name="g-2 mb-2 review-controls",
     )
 
 
@@ -114,21 +93,59 @@ def error_alert(exc: WarehouseError) -> dbc.Alert:
     )
 
 
-def layout(**_query_args: str) -> html.Div:
-    """The page; query arguments are accepted (and ignored) so that any shared link opens it."""
-    header = [
-        html.H1(APP_TITLE, id=ids.HOME_TITLE, className="h2 mt-2"),
-        html.P("Estado de los datos cargados en el tablero.", className="lead"),
-    ]
+def layout(**query_args: str) -> html.Div:
+    title = html.H1("Revisión semanal", id=ids.HOME_TITLE, className="h2 mt-2")
+    url = dcc.Location(id=ids.HOME_URL, refresh="callback-nav")
     try:
-        st = data.run(status.warehouse_status, 10)
+        defaults, page = data.run(read_view, query_args)
     except WarehouseError as exc:
-        return html.Div([*header, error_alert(exc)])
+        # Controls kept (hidden): Dash checks the callback's ids against every layout.
+        hidden = html.Div(controls([], None, "", ""), hidden=True)
+        return html.Div([url, title, error_alert(exc), hidden])
+    board, ch = page.board, page.changes
+    lead = (
+        f"Metas al mes de {month_label(board.as_of)}; cambios entre el "
+        f"{day_label(ch.desde)} y el {day_label(ch.hasta)}, con los datos conocidos entonces."
+    )
+    filters = {
+        "Mes de corte": month_label(board.as_of),
+        "Revisión": f"{day_label(ch.desde)} → {day_label(ch.hasta)}",
+    }
     return html.Div(
         [
-            *header,
-            kpi_cards(st),
-            html.H2("Últimas cargas de archivos", className="h4"),
-            ingestions_table(st.recent),
+            url,
+            title,
+            html.P(lead, className="lead"),
+            controls(
+                month_options(defaults, board.as_of),
+                format_month(board.as_of),
+                format_day(ch.desde),
+                format_day(ch.hasta),
+            ),
+            caption(filters, defaults.last_load, id_=ids.HOME_CAPTION),
+            light_cards(
+                board.goals,
+                id_=ids.HOME_CARDS,
+                href_for=lambda light: goals_href(mes=format_month(board.as_of), semaforo=light),
+            ),
+            decisions(page),
+            changes(page),
+            milestones(page),
+            regions(page, dash.get_asset_url("geo/regiones.json")),
         ]
     )
+
+
+@callback(
+    Output(ids.HOME_URL, "search"),
+    Input(ids.HOME_MONTH, "value"),
+    Input(ids.HOME_FROM, "value"),
+    Input(ids.HOME_TO, "value"),
+    prevent_initial_call=True,
+)
+def navigate(month: str | None, start: str | None, end: str | None) -> str:
+    """A new month or date -> a new URL; the page is then rendered again from it. An
+    incomplete date (while typing) changes nothing."""
+    if not (month and start and end):
+        return dash.no_update
+    return "?" + urlencode({MONTH_PARAM: month, FROM_PARAM: start, TO_PARAM: end})

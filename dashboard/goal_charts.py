@@ -1,0 +1,164 @@
+"""Milestone calendar (Gantt) and regional bars of the goal page: pure functions of frames.
+
+Every state is a symbol and a word ("⚠ Atrasado"), and the delay bars carry a hatch pattern,
+so nothing depends on telling colours apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.goal_figures import (
+    BLACK,
+    BLUE,
+    GREEN,
+    GREY,
+    PURPLE,
+    VERMILLION,
+    add_vline,
+    finish_layout,
+    month_ticks,
+)
+from dashboard.goal_format import format_date, is_missing
+from dashboard.theme import TRAFFIC_LIGHT
+from indicators.months import add_months, as_date
+
+MILESTONE_STATES = {  # estado -> (symbol + word, colour)
+    "cumplido": ("✔ Cumplido", BLUE),
+    "cumplido_con_atraso": ("✔ Cumplido con atraso", PURPLE),
+    "atrasado": ("⚠ Atrasado", VERMILLION),
+    "pendiente": ("○ Pendiente", GREY),
+}
+
+
+def milestone_status(milestones: pd.DataFrame, cut: date) -> pd.DataFrame:
+    """Each milestone's state on day `cut`, as the weekly review judges it: cumplido when
+    fecha_cumplida ≤ cut (con atraso if after fecha_programada), atrasado when fecha_programada
+    < cut and not yet done, else pendiente; `dias_atraso` counts days late (done or not)."""
+    planned = pd.to_datetime(milestones["fecha_programada"])
+    done = pd.to_datetime(milestones["fecha_cumplida"])
+    day = pd.Timestamp(cut)
+    is_done = done.notna() & (done <= day)
+    late_done = is_done & (done > planned)
+    overdue = ~is_done & (planned < day)
+    state = np.select(
+        [late_done, is_done, overdue], ["cumplido_con_atraso", "cumplido", "atrasado"], "pendiente"
+    )
+    delay = np.where(
+        late_done, (done - planned).dt.days, np.where(overdue, (day - planned).dt.days, 0)
+    )
+    return milestones.assign(estado_hito=state, dias_atraso=delay.astype(int))
+
+
+def milestones_figure(milestones: pd.DataFrame, cut: date) -> go.Figure:
+    """Calendar (Gantt) of milestones, one row each: a hollow diamond on fecha_programada, a
+    filled one on fecha_cumplida, and a bar over the days of delay (up to `cut` when still
+    open). `milestones` carries estado_hito and dias_atraso (see milestone_status)."""
+    rows = milestones.reset_index(drop=True)
+    labels = [
+        f"{code} · {name}<br>{MILESTONE_STATES[state][0]}"
+        for code, name, state in zip(
+            rows["codigo_hito"], rows["nombre"], rows["estado_hito"], strict=True
+        )
+    ]
+    planned = [as_date(d) for d in rows["fecha_programada"]]
+    done = [None if pd.isna(d) else as_date(d) for d in rows["fecha_cumplida"]]
+    figure = go.Figure()
+    for state, (word, color) in MILESTONE_STATES.items():
+        mask = (rows["estado_hito"] == state) & (rows["dias_atraso"] > 0)
+        if not mask.any():
+            continue
+        picked = rows.index[mask]
+        figure.add_trace(
+            go.Bar(
+                orientation="h",
+                y=[labels[i] for i in picked],
+                base=[planned[i] for i in picked],
+                x=[int(rows["dias_atraso"][i]) * 86_400_000 for i in picked],
+                name=f"Atraso ({word})",
+                marker={"color": color, "pattern": {"shape": "/"}},
+                text=[f"{rows['dias_atraso'][i]} días" for i in picked],
+                textposition="inside",
+                hovertemplate="%{y}<br>%{text} de atraso<extra></extra>",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=planned,
+            y=labels,
+            mode="markers",
+            name="Fecha programada",
+            marker={"symbol": "diamond-open", "size": 14, "color": BLACK, "line": {"width": 2}},
+            text=[format_date(d) for d in planned],
+            hovertemplate="%{y}<br>programada %{text}<extra></extra>",
+        )
+    )
+    reached = [i for i, d in enumerate(done) if d is not None and d <= cut]
+    figure.add_trace(
+        go.Scatter(
+            x=[done[i] for i in reached],
+            y=[labels[i] for i in reached],
+            mode="markers",
+            name="Fecha cumplida",
+            marker={"symbol": "diamond", "size": 14, "color": GREEN},
+            text=[format_date(done[i]) for i in reached],
+            hovertemplate="%{y}<br>cumplida %{text}<extra></extra>",
+        )
+    )
+    add_vline(figure, cut, "corte", "Corte " + format_date(cut), "dot", BLACK)
+    figure.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
+    days = planned + [d for d in done if d is not None] + [cut]
+    figure.update_layout(barmode="overlay", showlegend=True)
+    return finish_layout(
+        figure, 140 + 52 * len(rows), month_ticks(min(days), add_months(max(days), 1))
+    )
+
+
+def region_bars(regions: pd.DataFrame, light_words: Mapping[str, str]) -> go.Figure:
+    """Avance by region (true value, drawn as is) with the light written on each bar and a
+    black tick on where the region should be today (esperado)."""
+    names = list(regions["nombre_region"])
+    colors = [TRAFFIC_LIGHT.get(s, GREY) for s in regions["estado"]]
+    text = [
+        ("—" if is_missing(a) else f"{a * 100:.0f} %".replace(".", ","))
+        + " · "
+        + light_words.get(s, s)
+        for a, s in zip(regions["avance"], regions["estado"], strict=True)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            orientation="h",
+            y=names,
+            x=[0 if is_missing(a) else a * 100 for a in regions["avance"]],
+            marker={"color": colors},
+            text=text,
+            textposition="outside",
+            name="Avance",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+            cliponaxis=False,
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            y=names,
+            x=[None if is_missing(e) else e * 100 for e in regions["esperado"]],
+            mode="markers",
+            name="Esperado al corte",
+            marker={"symbol": "line-ns-open", "size": 22, "color": BLACK, "line": {"width": 3}},
+            hovertemplate="%{y}: esperado %{x:.0f} %<extra></extra>",
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(title_text="Avance hacia la meta (%)", ticksuffix=" %")
+    figure.update_layout(
+        height=120 + 28 * len(names),
+        margin={"l": 10, "r": 90, "t": 30, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        bargap=0.25,
+    )
+    return figure

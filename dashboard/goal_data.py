@@ -1,0 +1,122 @@
+"""The goal data behind the review, goals and ministry pages, read in one call per render.
+
+`load_board(cursor, as_of)` is what a page passes to `dashboard.data.run`: the scorecard of
+every goal (indicators.goal_report) joined to the goal's attributes (ministry, manager, area,
+scope), the per-region scorecard, the regions in north-to-south order and the ministries with
+their URL slugs. The other functions are pure pandas over that board.
+
+A goal "of region R" (the region filter and the regional map) is either a goal whose `ambito`
+is R, judged by its own figures, or a national goal with a regional breakdown for R, judged
+by its figures for R (indicators.goal_regions). A regional goal's own figures win over a
+breakdown row for the same region, so no goal is counted twice in a region.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from indicators import goal_report
+from warehouse import catalog, places
+from warehouse import goals as goal_queries
+
+ATTRIBUTES = ["codigo_meta", "ministerio", "servicio", "area_tematica", "gerente", "ambito"]
+# A regional row's own baseline and target, in the region's units, replace the goal's.
+REGIONAL_RENAMES = {"linea_base_regional": "linea_base", "meta_regional": "valor_meta"}
+NATIONAL = "nacional"
+OWN_SCOPE = "meta regional"
+BREAKDOWN = "desglose regional"
+
+
+@dataclass(frozen=True)
+class GoalBoard:
+    """Every goal at one as-of month, and what the filters and maps need around it."""
+
+    as_of: date
+    goals: pd.DataFrame  # scorecard.GOAL_COLUMNS + ATTRIBUTES, one row per goal
+    regional: pd.DataFrame  # goal_regions.REGION_COLUMNS, one row per (goal, region)
+    regions: pd.DataFrame  # codigo, nombre_corto, in north-to-south order
+    ministries: pd.DataFrame  # ministerio, slug, metas, servicios
+
+    @property
+    def region_names(self) -> dict[str, str]:
+        return dict(zip(self.regions["codigo"], self.regions["nombre_corto"], strict=True))
+
+    @property
+    def ministry_by_slug(self) -> dict[str, str]:
+        return dict(zip(self.ministries["slug"], self.ministries["ministerio"], strict=True))
+
+    @property
+    def slug_by_ministry(self) -> dict[str, str]:
+        return dict(zip(self.ministries["ministerio"], self.ministries["slug"], strict=True))
+
+
+def load_board(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    *,
+    known_at: datetime | None = None,
+    bottlenecks_at: date | None = None,
+) -> GoalBoard:
+    """The board at month `as_of`, with the data known at `known_at` (current when None)."""
+    scorecard = goal_report.goal_scorecard(
+        con, as_of, known_at=known_at, bottlenecks_at=bottlenecks_at
+    )
+    attributes = goal_queries.goals(con, known_at)[ATTRIBUTES]
+    regional = goal_report.goal_region_scorecard(con, as_of, known_at=known_at)
+    regions = places.territories(con, "region")[["codigo", "nombre_corto"]]
+    return GoalBoard(
+        as_of=as_of,
+        goals=scorecard.merge(attributes, on="codigo_meta", how="left"),
+        regional=regional,
+        regions=regions,
+        ministries=catalog.ministries(con),
+    )
+
+
+def region_goal_rows(board: GoalBoard) -> pd.DataFrame:
+    """One row per (goal, region) for every region a goal belongs to (see module docstring):
+    the goal's attributes with the figures that count for that region, and `cifras` saying
+    whose figures they are (OWN_SCOPE or BREAKDOWN)."""
+    goals = board.goals
+    own = goals[goals["ambito"] != NATIONAL].assign(region=lambda f: f["ambito"], cifras=OWN_SCOPE)
+    regional = board.regional.rename(columns=REGIONAL_RENAMES)
+    figures = {c for c in regional.columns if c in goals.columns} - {"codigo_meta"}
+    regional = regional.merge(
+        goals[[c for c in goals.columns if c not in figures]], on="codigo_meta", how="inner"
+    )
+    regional = regional[regional["ambito"] != regional["region"]].assign(cifras=BREAKDOWN)
+    columns = [*goals.columns, "region", "cifras"]
+    parts = [frame[columns] for frame in (own, regional) if not frame.empty]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True).sort_values(
+        ["region", "codigo_meta"], ignore_index=True
+    )
+
+
+def goals_in_region(board: GoalBoard, region: str) -> pd.DataFrame:
+    """The goals of one region with the figures that count there (one row per goal)."""
+    rows = region_goal_rows(board)
+    return rows[rows["region"] == region].sort_values("codigo_meta", ignore_index=True)
+
+
+def region_red_share(board: GoalBoard) -> pd.DataFrame:
+    """Per region (all 16, north to south): goals of the region, how many are rojo, and the
+    share in rojo as a percentage (NaN for a region without goals: "sin datos", not 0 %)."""
+    rows = region_goal_rows(board)
+    counts = (
+        rows.assign(rojo=rows["estado"] == "rojo")
+        .groupby("region")
+        .agg(metas=("codigo_meta", "size"), rojas=("rojo", "sum"))
+    )
+    frame = board.regions.rename(columns={"nombre_corto": "nombre"}).merge(
+        counts, left_on="codigo", right_index=True, how="left"
+    )
+    frame["metas"] = frame["metas"].fillna(0).astype(int)
+    frame["rojas"] = frame["rojas"].fillna(0).astype(int)
+    share = frame["rojas"] / frame["metas"].where(frame["metas"] > 0)
+    return frame.assign(valor=share * 100).reset_index(drop=True)

@@ -1,0 +1,82 @@
+"""How the goal page writes months, dates, indicator values and directions, in Chilean Spanish.
+
+Kept apart from dashboard.formatting (shared by every page) because these are the goal
+vocabulary: a month is 'mayo 2025', a level keeps only the decimals the goal's own figures use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from dashboard.formatting import NO_DATA
+from indicators.months import as_date
+
+MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+DIRECTION_WORDS = {
+    "ascendente": "Ascendente: más es mejor",
+    "descendente": "Descendente: menos es mejor",
+}
+MAX_DIGITS = 2
+
+
+def month_label(value: object | None, *, short: bool = False) -> str:
+    """'mayo 2025' ('may 2025' when short)."""
+    if is_missing(value):
+        return NO_DATA
+    day = as_date(value)
+    name = MONTHS[day.month - 1]
+    return f"{name[:3] if short else name} {day.year}"
+
+
+def format_date(value: object | None) -> str:
+    """'31-12-2026', as dates are written in Chile."""
+    return NO_DATA if is_missing(value) else as_date(value).strftime("%d-%m-%Y")
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN or NaT (frames turn a missing date or number into either)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def format_value(value: float | None, digits: int = 0) -> str:
+    """1980000.0 -> '1.980.000'; 84.5 with digits=1 -> '84,5' (thousands dot, decimal comma)."""
+    if is_missing(value):
+        return NO_DATA
+    text = f"{float(value):,.{digits}f}"  # type: ignore[arg-type]
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def value_digits(values: Iterable[float | None]) -> int:
+    """The decimals a goal's figures need (0 to MAX_DIGITS): whole counts stay whole, a rate
+    like 84,5 keeps its decimal."""
+    needed = 0
+    for value in values:
+        if is_missing(value):
+            continue
+        for digits in range(MAX_DIGITS + 1):
+            if abs(round(float(value), digits) - float(value)) < 1e-9:  # type: ignore[arg-type]
+                needed = max(needed, digits)
+                break
+        else:
+            needed = MAX_DIGITS
+    return needed

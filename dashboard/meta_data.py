@@ -1,0 +1,142 @@
+"""Everything the goal page shows, read in one cursor and computed by the indicators.
+
+`load_goal_page` is the one function the page hands to `dashboard.data.run`. It reads only
+this goal's rows (warehouse.goal_detail) and runs the same pure functions as the scorecard
+(indicators.scorecard.evaluate_goals, goal_regions.evaluate_goal_regions), so the lights here
+always agree with the goals list and the weekly review.
+
+Choices: bottlenecks and milestones are judged at the end of the as-of month, as the management
+light is; the projection and the line use the same points as indicators.projection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dashboard.defaults import format_month, parse_month, read_defaults
+from dashboard.goal_charts import milestone_status
+from dashboard.goal_format import value_digits
+from indicators import progress as pg
+from indicators.bottlenecks import bottleneck_status
+from indicators.goal_regions import evaluate_goal_regions
+from indicators.goals import Goal
+from indicators.months import as_date, month_end
+from indicators.scorecard import evaluate_goals
+from warehouse import catalog
+from warehouse import goal_detail as q
+
+
+@dataclass(frozen=True)
+class GoalPage:
+    """One goal at one as-of month, ready for the builders."""
+
+    record: dict[str, Any]  # the metas row
+    goal: Goal
+    as_of: date
+    validated_only: bool
+    score: dict[str, Any]  # the goal's scorecard row (GOAL_COLUMNS)
+    series: pd.DataFrame  # headline rows, one per month, all months, with lineage
+    fit: tuple[list[date], list[float]]  # the points the projection used
+    milestones: pd.DataFrame  # with estado_hito, dias_atraso
+    bottlenecks: pd.DataFrame  # raised by the cut, with abierta, dias_abierta, escalar
+    regions: pd.DataFrame  # REGION_COLUMNS + nombre_region (empty when no breakdown)
+    months: list[date]  # months with national progress in the warehouse, newest first
+    month_invalid: bool  # the URL named a month that could not be read (default shown)
+    ministry_slug: str  # for the link to /ministerio/<slug>
+    region_names: dict[str, str]  # region code -> short name
+    digits: int  # decimals the goal's figures need
+    last_load: datetime | None
+
+    @property
+    def cut(self) -> date:
+        return month_end(self.as_of)
+
+
+def headline_series(progress: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
+    """The goal's headline rows (indicators.progress rule), one per month, national first."""
+    rows = pg.headline_rows(progress, goals)
+    rows = rows.sort_values(["mes", "_priority"]).drop_duplicates("mes")
+    return rows.drop(columns="_priority").reset_index(drop=True)
+
+
+def load_goal_page(
+    con: duckdb.DuckDBPyConnection,
+    codigo: str,
+    month_text: str | None = None,
+    validated_only: bool = True,
+) -> GoalPage | None:
+    """The page's data at the month the URL names ('2025-05'; the data-driven default of
+    dashboard.defaults when missing or invalid), or None when no current goal has this code."""
+    goals = q.goal(con, codigo)
+    if goals.empty:
+        return None
+    defaults = read_defaults(con)
+    month = parse_month(month_text, defaults.as_of)
+    progress = q.progress_with_lineage(con, codigo)
+    raw_bottlenecks = q.goal_bottlenecks(con, codigo)
+    record = goals.iloc[0].to_dict()
+    goal = Goal.from_record(record)
+    series = headline_series(progress, goals)
+    score = evaluate_goals(goals, progress, raw_bottlenecks, month, validated_only=validated_only)
+    done = pg.reported(pg.headline_rows(progress, goals), validated_only)
+    points = pg.recent_points(done, month)
+    cut = month_end(month)
+    names = q.region_names(con)
+    return GoalPage(
+        record=record,
+        goal=goal,
+        as_of=month,
+        validated_only=validated_only,
+        score=score.iloc[0].to_dict(),
+        series=series,
+        fit=([as_date(m) for m in points["mes"]], [float(v) for v in points["valor_real"]]),
+        milestones=milestone_status(q.goal_milestones(con, codigo), cut),
+        bottlenecks=_raised_by(raw_bottlenecks, cut),
+        regions=_regions(goals, progress, raw_bottlenecks, month, validated_only, names),
+        region_names=dict(zip(names["codigo"], names["nombre_corto"], strict=True)),
+        months=list(defaults.months),
+        month_invalid=bool(month_text) and format_month(month) != str(month_text).strip(),
+        ministry_slug=_slug(con, record["ministerio"]),
+        digits=value_digits(
+            [goal.linea_base, goal.valor_meta, *series["valor_real"], *series["valor_programado"]]
+        ),
+        last_load=defaults.last_load,
+    )
+
+
+def _slug(con: duckdb.DuckDBPyConnection, ministerio: str) -> str:
+    """The ministry page's own slug (unique across ministries, see warehouse.catalog)."""
+    ministries = catalog.ministries(con)
+    found = ministries.loc[ministries["ministerio"] == ministerio, "slug"]
+    return str(found.iloc[0]) if len(found) else catalog.slugify(ministerio)
+
+
+def _raised_by(bottlenecks: pd.DataFrame, cut: date) -> pd.DataFrame:
+    """Bottlenecks already raised on the cut day, with their status on that day."""
+    raised = bottlenecks[pd.to_datetime(bottlenecks["fecha_alerta"]) <= pd.Timestamp(cut)]
+    return bottleneck_status(raised, cut).reset_index(drop=True)
+
+
+def _regions(
+    goals: pd.DataFrame,
+    progress: pd.DataFrame,
+    bottlenecks: pd.DataFrame,
+    month: date,
+    validated_only: bool,
+    names: pd.DataFrame,
+) -> pd.DataFrame:
+    """The regional scorecard rows of this goal, north to south, with the regions' names."""
+    scope = goals["ambito"].iloc[0]
+    if not (progress["region"].notna() & (progress["region"] != scope)).any():
+        return pd.DataFrame()  # no breakdown: national rows, or only the goal's own region
+    regions = evaluate_goal_regions(
+        goals, progress, bottlenecks, month, validated_only=validated_only
+    )
+    named = regions.merge(names, left_on="region", right_on="codigo", how="left")
+    named["nombre_region"] = named["nombre_corto"].fillna(named["region"])
+    return named.sort_values("orden").drop(columns=["codigo", "nombre_corto", "orden"])

@@ -1,0 +1,86 @@
+"""Everything the weekly review page shows, read in one call: `load_review(cursor, …)`.
+
+The whole page is "as known at the end of the review date" (`hasta`): the goal figures, the
+bottlenecks to escalate and the changes all use the data that had been loaded by then, so a
+link to last week's meeting shows what the meeting saw, even after new files were loaded.
+
+Goals are judged at the as-of month. When that month is the review's own month (the month
+before `hasta`, indicators.review.review_month — the default), bottlenecks are judged on the
+review date itself, exactly as the "what changed" section judges them, so the cards and the
+changes never disagree; for any other month they are judged at the end of that month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from dashboard.defaults import bottleneck_day
+from dashboard.goal_data import GoalBoard, load_board, region_red_share
+from indicators import goal_report
+from indicators.bottlenecks import bottleneck_status
+from indicators.months import knowledge_instant
+from indicators.review import ReviewChanges
+from warehouse import goals as goal_queries
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    """The review's frames; those about bottlenecks and milestones carry `nombre_meta`."""
+
+    board: GoalBoard
+    changes: ReviewChanges
+    escalate: pd.DataFrame  # open bottlenecks flagged escalar on `hasta`, oldest first
+    red_share: pd.DataFrame  # region_red_share(board)
+    opened: pd.DataFrame  # changes.restricciones_nuevas
+    resolved: pd.DataFrame  # changes.restricciones_resueltas
+    escalate_new: pd.DataFrame  # changes.escalar_nuevas
+    due: pd.DataFrame  # changes.hitos_proximos
+    overdue: pd.DataFrame  # changes.hitos_atrasados, newly overdue first
+
+
+def load_review(
+    con: duckdb.DuckDBPyConnection, as_of: date, date_from: date, date_to: date
+) -> ReviewPage:
+    known_at = knowledge_instant(date_to)
+    board = load_board(con, as_of, known_at=known_at, bottlenecks_at=bottleneck_day(as_of, date_to))
+    changes = goal_report.review(con, date_from, date_to)
+    status = bottleneck_status(goal_queries.bottlenecks(con, known_at), date_to)
+    escalate = status[status["escalar"]].sort_values(
+        ["dias_abierta", "codigo_restriccion"], ascending=[False, True], ignore_index=True
+    )
+    # Newly overdue milestones first: they are news to the meeting; the rest was seen before.
+    overdue = changes.hitos_atrasados.sort_values(
+        ["nuevo", "fecha_programada"], ascending=[False, True], ignore_index=True
+    )
+    return ReviewPage(
+        board=board,
+        changes=changes,
+        escalate=with_goal_names(escalate, board),
+        red_share=region_red_share(board),
+        opened=with_goal_names(changes.restricciones_nuevas, board),
+        resolved=with_goal_names(changes.restricciones_resueltas, board),
+        escalate_new=with_goal_names(changes.escalar_nuevas, board),
+        due=with_goal_names(changes.hitos_proximos, board),
+        overdue=with_goal_names(overdue, board),
+    )
+
+
+def with_goal_names(frame: pd.DataFrame, board: GoalBoard) -> pd.DataFrame:
+    """The frame with the goal's name as `nombre_meta` (milestones have a `nombre` of their own)."""
+    names = board.goals[["codigo_meta", "nombre"]].rename(columns={"nombre": "nombre_meta"})
+    return frame.merge(names, on="codigo_meta", how="left")
+
+
+def at_risk(board: GoalBoard) -> pd.DataFrame:
+    """Goals whose projection misses the deadline (or moves away from the target), reddest
+    first."""
+    goals = board.goals
+    risky = goals[goals["en_riesgo"].fillna(False).astype(bool)]
+    order = {"rojo": 0, "amarillo": 1, "verde": 2}
+    return risky.assign(_o=risky["estado"].map(order).fillna(3)).sort_values(
+        ["_o", "codigo_meta"], ignore_index=True
+    )

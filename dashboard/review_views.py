@@ -1,0 +1,195 @@
+"""Builders for the weekly review page: decision tables, changes, milestones, regional map.
+
+Pure functions of the frames in dashboard.review_data.ReviewPage; each table says in words
+when it is empty ("Ninguna…"), because in a meeting an empty block must read as good news,
+not as a page that failed to load.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.components import LIGHTS, light_badge, percent
+from dashboard.defaults import month_label
+from dashboard.formatting import NO_DATA
+from dashboard.goal_views import Column, day_text, goal_link, is_missing, small_table
+from dashboard.maps import MapData, choropleth
+from indicators.months import as_date
+
+BOTTLENECK_TYPES = {
+    "financiera": "Financiera",
+    "legal": "Legal",
+    "politica": "Política",
+    "comunicacional": "Comunicacional",
+    "tecnico_administrativa": "Técnico-administrativa",
+}
+TOP_ROWS = 8  # long lists show their first rows; the rest folds under "Ver N más"
+RED_SHARE_HELP = (
+    "Porcentaje de las metas de cada región que están en rojo al mes de corte. Metas de la "
+    "región: las de ámbito regional (con sus propias cifras) y las metas nacionales con "
+    "desglose regional (con las cifras de esa región). Gris: la región no tiene metas."
+)
+
+
+def severity_badge(severity: str | None) -> html.Span:
+    """A bottleneck's severity as icon + word (the light colours, a bottleneck's tooltip)."""
+    if not severity or severity not in LIGHTS:
+        return html.Span(NO_DATA, className="text-muted")
+    word, icon, css = LIGHTS[severity]
+    return html.Span(
+        [html.I(className=f"bi {icon} me-1", **{"aria-hidden": "true"}), word],
+        className=f"light light-{css}",
+        title="Severidad de la restricción",
+    )
+
+
+def days(value: object) -> str:
+    return NO_DATA if is_missing(value) else f"{int(value)} días"  # type: ignore[call-overload]
+
+
+def _meta(row: dict) -> object:
+    return goal_link(row["codigo_meta"], row.get("nombre_meta") or row.get("nombre"))
+
+
+def _bottleneck(row: dict) -> html.Div:
+    return html.Div(
+        [html.Span(row["codigo_restriccion"], className="goal-code"), " ", row["descripcion"]]
+    )
+
+
+META = Column("Meta", _meta)
+BOTTLENECK = Column("Restricción", _bottleneck)
+TYPE = Column("Tipo", lambda r: BOTTLENECK_TYPES.get(r["tipo"], r["tipo"]))
+SEVERITY = Column("Severidad", lambda r: severity_badge(r["severidad"]), nowrap=True)
+RESPONSIBLE = Column("Responsable", lambda r: r.get("responsable") or NO_DATA)
+AGE = Column("Abierta hace", lambda r: days(r.get("dias_abierta")), numeric=True, nowrap=True)
+
+
+def escalate_table(frame: pd.DataFrame) -> html.Div:
+    columns = [META, BOTTLENECK, TYPE, RESPONSIBLE, AGE]
+    empty = "Ninguna restricción debe escalarse al Grupo de Estrategia."
+    return small_table(frame, columns, id_=ids.HOME_ESCALATE, empty=empty)
+
+
+def projection_text(row: dict) -> str:
+    if is_missing(row.get("proyeccion")):
+        return "La tendencia se aleja de la meta"
+    return "Llegaría en " + month_label(as_date(row["proyeccion"]))
+
+
+def at_risk_table(frame: pd.DataFrame) -> html.Div:
+    columns = [
+        META,
+        Column("Semáforo", lambda r: light_badge(r["estado"]), nowrap=True),
+        Column("Proyección", projection_text),
+        Column("Plazo", lambda r: day_text(r["fecha_meta"]), nowrap=True),
+    ]
+    empty = "Ninguna meta está en riesgo según su proyección."
+    return small_table(frame, columns, id_=ids.HOME_AT_RISK, empty=empty, visible=TOP_ROWS)
+
+
+def light_change_table(frame: pd.DataFrame) -> html.Div:
+    columns = [
+        META,
+        Column("Antes", lambda r: light_badge(r["estado_anterior"]), nowrap=True),
+        Column("Ahora", lambda r: light_badge(r["estado_actual"]), nowrap=True),
+    ]
+    return small_table(
+        frame, columns, id_=ids.HOME_LIGHT_CHANGES, empty="Ninguna meta cambió de semáforo."
+    )
+
+
+def bottleneck_change_tables(
+    opened_rows: pd.DataFrame, resolved_rows: pd.DataFrame, escalate_rows: pd.DataFrame
+) -> list[object]:
+    """Opened, resolved and newly-to-escalate bottlenecks, each under its own heading."""
+    alert = Column("Alerta", lambda r: day_text(r["fecha_alerta"]), nowrap=True)
+    opened = [META, BOTTLENECK, SEVERITY, alert]
+    resolved = [META, BOTTLENECK, SEVERITY]
+    blocks = (
+        ("Restricciones nuevas", opened_rows, opened, ids.HOME_BOTTLENECKS_OPENED,
+         "No se abrieron restricciones."),
+        ("Restricciones resueltas", resolved_rows, resolved,
+         ids.HOME_BOTTLENECKS_RESOLVED, "No se resolvieron restricciones."),
+        ("Nuevas para escalar", escalate_rows, [META, BOTTLENECK, AGE],
+         ids.HOME_ESCALATE_NEW, "Ninguna restricción pasó a escalarse."),
+    )  # fmt: skip
+    return [
+        sub_block(title, small_table(frame, cols, id_=id_, empty=empty), len(frame))
+        for title, frame, cols, id_, empty in blocks
+    ]
+
+
+def commitments_table(frame: pd.DataFrame, region_names: dict[str, str]) -> html.Div:
+    columns = [
+        Column("Región", lambda r: region_names.get(r["region"], r["region"])),
+        Column("Servicio", lambda r: r["servicio"]),
+        Column("Compromiso", lambda r: r["descripcion"]),
+        Column("Plazo", lambda r: day_text(r["fecha_compromiso"]), nowrap=True),
+        Column("Atraso", lambda r: days(r.get("dias_atraso")), numeric=True, nowrap=True),
+    ]
+    empty = "Ningún compromiso pasó a estar atrasado."
+    return small_table(frame, columns, id_=ids.HOME_COMMITMENTS_LATE, empty=empty)
+
+
+def _milestone(row: dict) -> object:
+    name: list[object] = [row["nombre"]]
+    if row.get("nuevo"):
+        name.append(dbc.Badge("nuevo", color="warning", text_color="dark", class_name="ms-2"))
+    return html.Div(name)
+
+
+def milestones_table(frame: pd.DataFrame, *, id_: str, empty: str) -> html.Div:
+    """Date, goal and milestone (overdue ones flagged "nuevo" when they were not overdue at the
+    previous review)."""
+    columns = [
+        Column("Fecha", lambda r: day_text(r["fecha_programada"]), nowrap=True),
+        META,
+        Column("Hito", _milestone),
+    ]
+    return small_table(frame, columns, id_=id_, empty=empty, visible=TOP_ROWS)
+
+
+def sub_block(
+    title: str, table: object, count: int | None = None, *, help_text: str = ""
+) -> html.Div:
+    """A titled table inside a section, with its row count and an optional definition."""
+    heading: list[object] = [title]
+    if count is not None:
+        heading.append(dbc.Badge(str(count), color="secondary", pill=True, class_name="ms-2"))
+    if help_text:
+        heading.append(html.I(className="bi bi-info-circle ms-2 text-muted small", title=help_text))
+    return html.Div([html.H3(heading, className="h6 mt-3 mb-2"), table], className="sub-block")
+
+
+def red_share_figure(share: pd.DataFrame, geojson_url: str) -> go.Figure:
+    """Regions coloured by their share of goals in rojo. Natural breaks: shares take few
+    distinct values (2 of 5, 1 of 6…), which quantile classes would tie."""
+    data = MapData("region", share[["codigo", "nombre", "valor"]], "% de metas en rojo")
+    return choropleth(data, geojson_url, scheme="cortes_naturales", k=4, height=560)
+
+
+def red_share_map(share: pd.DataFrame, geojson_url: str) -> dcc.Graph:
+    return dcc.Graph(
+        id=ids.HOME_MAP,
+        figure=red_share_figure(share, geojson_url),
+        config={"displaylogo": False, "scrollZoom": False},
+    )
+
+
+def red_share_ranking(share: pd.DataFrame, top: int = 8) -> html.Div:
+    """The regions with the largest share in rojo, as text: the map's colours are never the
+    only way to read it."""
+    ranked = share[share["metas"] > 0].sort_values(["valor", "metas"], ascending=False).head(top)
+    columns = [
+        Column("Región", lambda r: r["nombre"]),
+        Column("En rojo", lambda r: f"{r['rojas']} de {r['metas']}", numeric=True),
+        Column("%", lambda r: percent(r["valor"] / 100), numeric=True),
+    ]
+    return small_table(
+        ranked, columns, id_=ids.HOME_MAP + "-ranking", empty="Sin metas regionales."
+    )
