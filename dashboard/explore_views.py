@@ -1,0 +1,279 @@
+"""The explorer's state, data and builders: request <-> URL, one view per render, grid and controls.
+
+A request is the dataset, the values of its controls (filters and settings, keyed as in the
+URL) and AG Grid's filterModel. `load_view` and `export_file` are what the page passes to
+`dashboard.data.run`; both build the query with `warehouse.explore.build_query`, so the grid
+and the files read the same SQL. The grid holds the first GRID_LIMIT rows; the files hold all.
+
+The grid's filterModel is not written to the URL (a link reproduces the dataset, its settings
+and filters; column filters are a quick look, and a link with them would be long and fragile).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+import dash_bootstrap_components as dbc
+import duckdb
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import defaults, exports, ids
+from dashboard.components import caption
+from dashboard.formatting import format_int
+from dashboard.territory_data import CACHE
+from indicators.goal_report import goal_scorecard
+from warehouse import explore, territory_catalog
+from warehouse.explore import Column, ExploreQuery, SourceInfo
+
+GRID_LIMIT = 5000
+DATASET_PARAM = "conjunto"
+DEFAULT_DATASET = "estado_metas"
+SETTING_CHOICES = {
+    "nivel": [("region", "Región"), ("comuna", "Comuna")],
+    "desglose": [("periodo", "Sumado en el período"), ("mes", "Por mes"), ("total", "Total")],
+}
+SETTING_HELP = {
+    "mes": "Mes en que se evalúan las metas (avance, semáforos, restricciones abiertas).",
+    "nivel": "Región: todas las entregas. Comuna: solo las informadas por comuna.",
+    "desglose": "Por mes, sumado en el período (por servicio y producto) o total por territorio.",
+}
+
+
+@dataclass(frozen=True)
+class ExploreRequest:
+    dataset: str = DEFAULT_DATASET
+    args: Mapping[str, str] = field(default_factory=dict)  # non-empty control values
+    filter_model: Mapping[str, object] = field(default_factory=dict)
+
+
+def control_keys(dataset: str, args: Mapping[str, object] | None = None) -> list[str]:
+    """URL keys of a dataset's controls: its settings first, then its filters."""
+    ds = explore.dataset_for(dataset, args or {})
+    return [*ds.settings, *(f.key for f in ds.filters)]
+
+
+def parse_request(query_args: Mapping[str, object]) -> ExploreRequest:
+    """The request a URL asks for; an unknown dataset falls back to the default."""
+    dataset = str(query_args.get(DATASET_PARAM) or "")
+    dataset = dataset if dataset in explore.DATASETS else DEFAULT_DATASET
+    keys = control_keys(dataset, query_args)
+    args = {k: str(v).strip() for k in keys if (v := query_args.get(k)) not in (None, "")}
+    return ExploreRequest(dataset, args)
+
+
+def request_from_controls(
+    control_ids: Sequence[Mapping[str, str]], values: Sequence[object], model: object
+) -> ExploreRequest:
+    """The request from the pattern-matched controls (each id names its dataset)."""
+    dataset = control_ids[0]["dataset"] if control_ids else DEFAULT_DATASET
+    args = {
+        i["key"]: str(v) for i, v in zip(control_ids, values, strict=True) if v not in (None, "")
+    }
+    return ExploreRequest(dataset, args, model if isinstance(model, dict) else {})
+
+
+def search_of(request: ExploreRequest) -> str:
+    return "?" + urlencode({DATASET_PARAM: request.dataset, **request.args})
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class ExploreView:
+    request: ExploreRequest  # with the defaults filled in
+    query: ExploreQuery
+    rows: pd.DataFrame  # the first `limit` rows
+    total: int
+    source: SourceInfo
+
+
+def _scorecard(con: duckdb.DuckDBPyConnection, as_of: str) -> pd.DataFrame:
+    """The goal scorecard at a month, cached per version of the data (~0.3 s to compute)."""
+    month = explore.parse_month(as_of)
+    key = ("explore-scorecard", territory_catalog.data_version(con), month)
+    return CACHE.get(key, lambda: goal_scorecard(con, month))
+
+
+@dataclass(frozen=True)
+class Controls:
+    """What the controls offer and hold: the request with its defaults, option lists, months."""
+
+    request: ExploreRequest
+    options: dict[str, list[tuple[str, str]]]
+    months: tuple[str, ...]  # as-of months with national progress ('AAAA-MM', newest first)
+
+
+def read_controls(con: duckdb.DuckDBPyConnection, request: ExploreRequest) -> Controls:
+    """The request with its defaults (as-of month = latest month with progress) and the
+    choices of every control. Column filters of columns the dataset lacks are dropped: they
+    belong to the grid of another dataset."""
+    base = defaults.read_defaults(con)
+    months = tuple(defaults.format_month(m) for m in base.months)
+    args = dict(request.args)
+    if request.dataset == "estado_metas" and explore.parse_month(args.get("mes")) is None:
+        args["mes"] = defaults.format_month(base.as_of)
+    shown = {c.name for c in explore.dataset_for(request.dataset, args).columns}
+    model = {k: v for k, v in request.filter_model.items() if k in shown}
+    request = replace(request, args=args, filter_model=model)
+    return Controls(request, explore.filter_options(con), months)
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, request: ExploreRequest):
+    controls = read_controls(con, request)
+    request, options = controls.request, controls.options
+    names = {key: dict(pairs) for key, pairs in options.items()}
+    query = explore.build_query(request.dataset, request.args, names, request.filter_model)
+    scorecard = None
+    if request.dataset == "estado_metas":
+        scorecard = _scorecard(con, request.args["mes"])
+    return controls, query, scorecard
+
+
+def load_view(
+    con: duckdb.DuckDBPyConnection, request: ExploreRequest, limit: int = GRID_LIMIT
+) -> ExploreView:
+    """The first `limit` rows of the request and how many there are in all."""
+    controls, query, scorecard = _prepare(con, request)
+    rows = explore.fetch_rows(con, query, limit, scorecard)
+    total = len(rows) if len(rows) < limit else explore.count_rows(con, query, scorecard)
+    return ExploreView(controls.request, query, rows, total, explore.source_info(con))
+
+
+def export_file(
+    con: duckdb.DuckDBPyConnection, request: ExploreRequest, kind: str
+) -> tuple[bytes, str]:
+    """(file content, file name) of ALL the rows of the request, as 'csv' or 'xlsx'."""
+    controls, query, scorecard = _prepare(con, request)
+    rows = explore.fetch_rows(con, query, None, scorecard)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    name = exports.file_name(controls.request.dataset, now, kind)
+    if kind == "csv":
+        return exports.csv_bytes(rows, query.columns), name
+    info = exports.ExportInfo(
+        dataset=query.dataset.label, settings=query.settings, filters=query.descriptions(),
+        source=explore.source_info(con), generated_at=now, rows=len(rows),
+    )  # fmt: skip
+    return exports.xlsx_bytes(rows, query.columns, info), name
+
+
+# --------------------------------------------------------------------------- builders
+
+# AG Grid's menus in Spanish (the filter options people read most).
+LOCALE_TEXT = {
+    "contains": "Contiene", "notContains": "No contiene", "equals": "Igual a",
+    "notEqual": "Distinto de", "startsWith": "Empieza con", "endsWith": "Termina con",
+    "blank": "Vacío", "notBlank": "No vacío", "lessThan": "Menor que",
+    "greaterThan": "Mayor que", "lessThanOrEqual": "Menor o igual que",
+    "greaterThanOrEqual": "Mayor o igual que", "inRange": "Entre", "inRangeStart": "Desde",
+    "inRangeEnd": "Hasta", "andCondition": "Y", "orCondition": "O", "filterOoo": "Filtrar…",
+    "applyFilter": "Aplicar", "resetFilter": "Restablecer", "clearFilter": "Limpiar",
+    "noRowsToShow": "Ninguna fila cumple los filtros.", "loadingOoo": "Cargando…",
+}  # fmt: skip
+# Numbers as read in Chile (1.234,5): the grid keeps the number, so sorting and filters use it.
+NUMBER_FORMAT = {"function": "params.value == null ? '' : params.value.toLocaleString('es-CL')"}
+
+
+WIDE = frozenset({"meta", "descripcion", "comentario", "ultimo_seguimiento", "servicio",
+                  "producto", "ministerio", "responsable"})  # fmt: skip
+
+
+def column_defs(columns: Sequence[Column]) -> list[dict[str, object]]:
+    """Text and number columns with AG Grid's own filters (translated server-side on export).
+    The first column (a code or a territory) stays in view when scrolling sideways."""
+    defs = []
+    for index, column in enumerate(columns):
+        spec: dict[str, object] = {
+            "field": column.name,
+            "headerName": column.label,
+            "headerTooltip": column.label,
+        }
+        if index == 0:
+            spec["pinned"] = "left"
+        if column.name in WIDE:
+            spec |= {"minWidth": 240, "tooltipField": column.name}
+        if column.kind == "number":
+            spec |= {
+                "filter": "agNumberColumnFilter",
+                "filterParams": {"inRangeInclusive": True},
+                "type": "rightAligned",
+                "valueFormatter": NUMBER_FORMAT,
+            }
+        else:
+            spec["filter"] = "agTextColumnFilter"
+        defs.append(spec)
+    return defs
+
+
+def row_data(rows: pd.DataFrame) -> list[dict[str, object]]:
+    """Records for the grid, with missing values as null (JSON has no NaN)."""
+    return rows.astype(object).where(rows.notna(), None).to_dict("records")
+
+
+def count_text(view: ExploreView) -> str:
+    shown = len(view.rows)
+    if view.total > shown:
+        return (
+            f"{format_int(view.total)} filas; se muestran las primeras {format_int(shown)}. "
+            "La descarga incluye todas."
+        )
+    return f"{format_int(view.total)} fila" + ("" if view.total == 1 else "s")
+
+
+def caption_of(view: ExploreView) -> html.P:
+    """'Conjunto: Entregas · Nivel territorial: Región · Región: Valparaíso · …'."""
+    items: dict[str, object] = {"Conjunto": view.query.dataset.label}
+    items |= dict(view.query.settings)
+    for clause in (*view.query.clauses, *view.query.grid):
+        value = clause.value if clause.operator == "=" else f"{clause.operator} {clause.value}"
+        key = clause.label
+        while key in items:  # two conditions on one column (Mes ≥ …, Mes ≤ …)
+            key += " "
+        items[key] = value.strip()
+    return caption(items, view.source.last_load)
+
+
+def _choices(key: str, options: Mapping[str, list[tuple[str, str]]], months: Sequence[str],
+             spec_options: str, selected: str | None) -> list[dict[str, str]]:  # fmt: skip
+    if key in SETTING_CHOICES:
+        pairs = SETTING_CHOICES[key]
+    elif key == "mes":
+        listed = list(months) + ([selected] if selected and selected not in months else [])
+        pairs = [(m, m) for m in listed]
+    else:
+        pairs = options.get(spec_options, [])
+    if key == "mes" or spec_options == "mes":
+        pairs = [(v, _month_label(v)) for v, _ in pairs]
+    return [{"label": label, "value": value} for value, label in pairs]
+
+
+def _month_label(value: str) -> str:
+    month = explore.parse_month(value)
+    return defaults.month_label(month) if month else value
+
+
+def filter_controls(controls: Controls) -> dbc.Row:
+    """One dropdown per setting and filter of the dataset, ids pattern-matched by key."""
+    dataset, args = controls.request.dataset, controls.request.args
+    options, months = controls.options, controls.months
+    ds = explore.dataset_for(dataset, args)
+    specs = [(k, explore.SETTING_LABELS[k], "", True) for k in ds.settings]
+    specs += [(f.key, f.label, f.options, False) for f in ds.filters]
+    cols = []
+    for key, label, spec_options, is_setting in specs:
+        id_ = {"type": ids.EXPLORE_FILTER, "key": key, "dataset": dataset}
+        value = args.get(key) or explore.SETTING_DEFAULTS.get(key)
+        dropdown = dcc.Dropdown(
+            id=id_,
+            options=_choices(key, options, months, spec_options, value),
+            value=value,
+            clearable=not is_setting,
+            placeholder="Todos",
+        )
+        title = html.Span(label, title=SETTING_HELP.get(key, ""))
+        cols.append(dbc.Col([dbc.Label(title, class_name="small mb-0"), dropdown], md=4, xl=2))
+    return dbc.Row(cols, class_name="g-2 mb-2 explore-filters")

@@ -1,0 +1,394 @@
+"""The data behind the map and region pages: one call per render, cached per version of data.
+
+`map_view` and `region_view` are what the pages pass to `dashboard.data.run`: each reads the
+territorial report (indicators.territory_report) and, where needed, the goal board
+(dashboard.goal_data), and returns a frozen view that the builders in
+`dashboard.territory_views` turn into figures and tables.
+
+Why a cache: one territorial report costs ~300 ms on the demo (population resolution,
+service convergence and σ/β-convergence are computed for every view), and a goal board
+~300 ms more. A report depends only on the data and the query, so reports are kept in a small
+per-process LRU keyed by (database file, last ingestion, query, reference day): a new load
+changes the key, so a cached figure can never outlive the data it was computed from.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import TypeVar
+
+import duckdb
+import pandas as pd
+
+from dashboard import defaults
+from dashboard.goal_data import GoalBoard, goals_in_region, load_board, region_red_share
+from dashboard.territory_filters import FilterCatalog, TerritoryFilters, load_catalog, parse
+from indicators.commitments import commitment_status
+from indicators.synergy import ALL_AREAS
+from indicators.territory_report import TerritoryQuery, TerritoryReport, territory_report
+from warehouse import commitments as commitment_queries
+from warehouse import places, territory_catalog
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One choice of the map's indicator selector."""
+
+    label: str  # selector and caption
+    legend: str  # colour bar title and table header
+    digits: int = 0
+    help: str = ""
+
+
+INDICATORS: dict[str, Indicator] = {
+    "cobertura": Indicator(
+        "Cobertura", "Beneficiarios por 1.000 hab.", 1,
+        "Beneficiarios (sumados sobre los meses del periodo) por cada 1.000 habitantes.",
+    ),
+    "beneficiarios": Indicator(
+        "Beneficiarios", "Beneficiarios", 0,
+        "Beneficiarios sumados sobre los meses del periodo (beneficiario-mes).",
+    ),
+    "gasto_corriente": Indicator(
+        "Gasto corriente per cápita", "Gasto corriente per cápita (CLP)", 0,
+        "Gasto corriente del periodo dividido por la población.",
+    ),
+    "gasto_inversion": Indicator(
+        "Gasto de inversión per cápita", "Gasto de inversión per cápita (CLP)", 0,
+        "Gasto de inversión del periodo dividido por la población.",
+    ),
+    "sinergia": Indicator(
+        "Convergencia de servicios", "Población en comunas con convergencia (%)", 0,
+        "Una comuna converge cuando al menos dos servicios entregan en ella en una misma área "
+        "temática. Considera el área elegida, no el servicio ni el producto.",
+    ),
+    "metas_rojo": Indicator(
+        "Metas en rojo", "Metas en rojo (%)", 0,
+        "Porcentaje de las metas de la región (metas regionales y desgloses regionales de metas "
+        "nacionales) con semáforo rojo en el mes de corte.",
+    ),
+}  # fmt: skip
+COMUNA_SYNERGY_LEGEND = "Servicios en una misma área (máx.)"
+COLUMN_OF = {
+    "cobertura": "cobertura",
+    "beneficiarios": "beneficiarios",
+    "gasto_corriente": "gasto_corriente_per_capita",
+    "gasto_inversion": "gasto_inversion_per_capita",
+    "sinergia": "sinergia",
+    "metas_rojo": "metas_rojo",
+}
+SCHEMES = {"cuantiles": "Cuantiles", "cortes_naturales": "Cortes naturales"}
+
+
+# --------------------------------------------------------------------------- cache
+
+
+class _LRU:
+    """A small thread-safe least-recently-used cache (Dash serves callbacks from threads)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]  # type: ignore[return-value]
+        value = compute()  # outside the lock: two threads may compute once each, never wrong
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+CACHE = _LRU(48)
+
+
+def cached_report(
+    con: duckdb.DuckDBPyConnection, query: TerritoryQuery, today: date
+) -> TerritoryReport:
+    key = ("report", territory_catalog.data_version(con), query, today)
+    return CACHE.get(key, lambda: territory_report(con, query, today=today))
+
+
+def cached_catalog(con: duckdb.DuckDBPyConnection) -> FilterCatalog:
+    return CACHE.get(("catalog", territory_catalog.data_version(con)), lambda: load_catalog(con))
+
+
+def cached_board(con: duckdb.DuckDBPyConnection, as_of: date) -> GoalBoard:
+    key = ("board", territory_catalog.data_version(con), as_of)
+    return CACHE.get(key, lambda: load_board(con, as_of))
+
+
+# --------------------------------------------------------------------------- map state
+
+
+@dataclass(frozen=True)
+class MapState:
+    """Everything the map shows, as read from and written to the URL."""
+
+    filters: TerritoryFilters = field(default_factory=TerritoryFilters)
+    indicator: str = "cobertura"
+    scheme: str = "cuantiles"
+    region: str | None = None
+
+    def to_params(self) -> dict[str, str]:
+        params = {"indicador": self.indicator, "clases": self.scheme}
+        if self.region:
+            params["region"] = self.region
+        return params | self.filters.to_params()
+
+
+def parse_map_state(args: Mapping[str, object]) -> MapState:
+    """The map's state from URL parameters; unknown values fall back to the defaults."""
+    indicator = str(args.get("indicador") or "cobertura")
+    scheme = str(args.get("clases") or "cuantiles")
+    region = str(args.get("region") or "").strip() or None
+    return MapState(
+        filters=parse(args),
+        indicator=indicator if indicator in INDICATORS else "cobertura",
+        scheme=scheme if scheme in SCHEMES else "cuantiles",
+        region=region,
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The 16 regions north to south: codigo, nombre, nombre_corto."""
+    key = ("regions", territory_catalog.data_version(con))
+    return CACHE.get(
+        key, lambda: places.territories(con, "region")[["codigo", "nombre", "nombre_corto"]]
+    )
+
+
+def goals_month(filters: TerritoryFilters, latest: date) -> date:
+    """Goal lights are read at the latest month with data, or at the end of an earlier period."""
+    return min(latest, filters.period()[1])
+
+
+def filtered_board(board: GoalBoard, filters: TerritoryFilters) -> GoalBoard:
+    """The goals of the chosen area and service (goals have no product)."""
+    goals = board.goals
+    if filters.area:
+        goals = goals[goals["area_tematica"] == filters.area]
+    if filters.servicio:
+        goals = goals[goals["servicio"] == filters.servicio]
+    return replace(board, goals=goals)
+
+
+def synergy_values(report: TerritoryReport, level: str, area: str | None) -> pd.DataFrame:
+    """(codigo, sinergia): a region's population share (%) of converging comunas; for a comuna,
+    the most services delivering in one area (≥ 2 = converges), 0 without deliveries."""
+    if level == "region":
+        rows = report.sinergia[report.sinergia["area_tematica"] == (area or ALL_AREAS)]
+        return pd.DataFrame(
+            {"codigo": rows["codigo_region"], "sinergia": rows["indice_sinergia"] * 100}
+        )
+    rows = report.sinergia_comunas
+    if area:
+        rows = rows[rows["area_tematica"] == area]
+    most = rows.groupby("codigo_comuna")["servicios"].max()
+    codes = report.territorios["codigo"]
+    return pd.DataFrame({"codigo": codes, "sinergia": codes.map(most).fillna(0).to_numpy(float)})
+
+
+def national_synergy(report: TerritoryReport, area: str | None) -> float:
+    """Chile's synergy index (%): converging population over population, all regions."""
+    rows = report.sinergia[report.sinergia["area_tematica"] == (area or ALL_AREAS)]
+    total = rows["poblacion"].sum()
+    return float(rows["poblacion_convergente"].sum() / total * 100) if total else float("nan")
+
+
+# --------------------------------------------------------------------------- region codes
+
+# Roman numerals as older files and people still write them (RM = Metropolitana).
+ROMAN = {
+    "XV": "15", "I": "01", "II": "02", "III": "03", "IV": "04", "V": "05", "RM": "13",
+    "XIII": "13", "VI": "06", "VII": "07", "XVI": "16", "VIII": "08", "IX": "09", "XIV": "14",
+    "X": "10", "XI": "11", "XII": "12",
+}  # fmt: skip
+ROMAN_OF = {code: numeral for numeral, code in ROMAN.items() if numeral != "XIII"}
+
+
+def _compact(text: str) -> str:
+    """'Región de O'Higgins' -> 'ohiggins': lower case, no accents, no 'región de', no spaces."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    plain = re.sub(r"^\s*region(\s+del?)?\s+", "", plain)
+    return re.sub(r"[^a-z0-9]", "", plain)
+
+
+def resolve_region(text: str | None, known: pd.DataFrame) -> str | None:
+    """A region code from what people type: '05', '5', 'V', 'valparaiso', 'Región de Ñuble',
+    'rm', 'araucania'. `known` has codigo, nombre, nombre_corto. None when nothing (or more
+    than one region) matches."""
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    codes = set(known["codigo"])
+    if raw.isdigit():
+        code = raw.zfill(2)
+        return code if code in codes else None
+    if raw.upper() in ROMAN:
+        return ROMAN[raw.upper()] if ROMAN[raw.upper()] in codes else None
+    wanted = _compact(raw)
+    if not wanted:
+        return None
+    names = {
+        code: {_compact(long), _compact(short)}
+        for code, long, short in known[["codigo", "nombre", "nombre_corto"]].itertuples(index=False)
+    }
+    exact = [code for code, forms in names.items() if wanted in forms]
+    if len(exact) == 1:
+        return exact[0]
+    partial = [code for code, forms in names.items() if any(wanted in f for f in forms)]
+    return partial[0] if len(partial) == 1 and len(wanted) >= 4 else None
+
+
+# --------------------------------------------------------------------------- map
+
+
+@dataclass(frozen=True)
+class MapView:
+    """One map render: the resolved state, the report and a table of every territory."""
+
+    state: MapState  # filters valid for the data, period resolved, region checked
+    report: TerritoryReport
+    table: pd.DataFrame  # report.territorios + sinergia + metas_rojo (+ metas, rojas)
+    region_name: str | None
+    catalog: FilterCatalog
+    last_load: datetime | None
+    goals_month: date | None  # as-of month of the goal lights, when shown
+
+    @property
+    def level(self) -> str:
+        return "comuna" if self.state.region else "region"
+
+    @property
+    def column(self) -> str:
+        return COLUMN_OF[self.state.indicator]
+
+
+def map_view(con: duckdb.DuckDBPyConnection, state: MapState) -> MapView:
+    """Everything one map render shows, from one territorial report (cached)."""
+    catalog = cached_catalog(con)
+    base = defaults.read_defaults(con)
+    filters = state.filters.valid_for(catalog).with_period(catalog)
+    known = regions(con)
+    region = resolve_region(state.region, known)
+    state = replace(state, filters=filters, region=region)
+    level = "comuna" if region else "region"
+    report = cached_report(con, filters.query(level, region), base.review_to)
+    table = report.territorios.merge(
+        synergy_values(report, level, filters.area), on="codigo", how="left"
+    )
+    month = None
+    if state.indicator == "metas_rojo" and level == "region":
+        month = goals_month(filters, base.as_of)
+        red = region_red_share(filtered_board(cached_board(con, month), filters))
+        red = red[["codigo", "metas", "rojas", "valor"]].rename(columns={"valor": "metas_rojo"})
+        table = table.merge(red, on="codigo", how="left")
+    else:
+        table = table.assign(metas_rojo=float("nan"))
+    names = dict(zip(known["codigo"], known["nombre_corto"], strict=True))
+    return MapView(
+        state, report, table, names.get(region) if region else None, catalog,
+        base.last_load, month,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- region page
+
+
+@dataclass(frozen=True)
+class RegionView:
+    """The intendente's page: the region against Chile, its comunas, services, commitments,
+    PMG stages and goals, for one set of filters."""
+
+    code: str
+    name: str
+    short_name: str
+    filters: TerritoryFilters
+    catalog: FilterCatalog
+    national: TerritoryReport  # every region: the region's row and Chile's totals
+    comunas: TerritoryReport  # the region's comunas, commitments and services
+    products: pd.DataFrame  # territory_catalog.region_products
+    commitments: pd.DataFrame  # compromisos + atrasado, dias_atraso
+    goals: pd.DataFrame  # goal_data.goals_in_region
+    goals_month: date
+    today: date
+    last_load: datetime | None
+
+
+def region_view(
+    con: duckdb.DuckDBPyConnection, code: str, filters: TerritoryFilters
+) -> RegionView | None:
+    """The region page's data; None when `code` names no region."""
+    known = regions(con)
+    region = resolve_region(code, known)
+    if region is None:
+        return None
+    row = known[known["codigo"] == region].iloc[0]
+    catalog = cached_catalog(con)
+    base = defaults.read_defaults(con)
+    filters = filters.valid_for(catalog).with_period(catalog)
+    first, last = filters.period()
+    month = goals_month(filters, base.as_of)
+    board = filtered_board(cached_board(con, month), filters)
+    rows = commitment_queries.commitments(
+        con, region=region, area=filters.area, servicio=filters.servicio
+    )
+    return RegionView(
+        code=region, name=str(row["nombre"]), short_name=str(row["nombre_corto"]),
+        filters=filters, catalog=catalog,
+        national=cached_report(con, filters.query("region"), base.review_to),
+        comunas=cached_report(con, filters.query("comuna", region), base.review_to),
+        products=territory_catalog.region_products(con, region, filters.selection(), first, last),
+        commitments=commitment_status(rows, base.review_to),
+        goals=goals_in_region(board, region), goals_month=month, today=base.review_to,
+        last_load=base.last_load,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RegionOverview:
+    """The list of regions (no code in the URL): each with its coverage and commitments."""
+
+    regions: pd.DataFrame  # codigo, nombre, nombre_corto
+    report: TerritoryReport
+    filters: TerritoryFilters
+    last_load: datetime | None
+
+
+def region_overview(con: duckdb.DuckDBPyConnection) -> RegionOverview:
+    catalog = cached_catalog(con)
+    base = defaults.read_defaults(con)
+    filters = TerritoryFilters().with_period(catalog)
+    report = cached_report(con, filters.query("region"), base.review_to)
+    return RegionOverview(regions(con), report, filters, base.last_load)
+
+
+def comuna_map_view(view: RegionView) -> MapView:
+    """The region's comunas as a coverage map (the map page's builders draw it)."""
+    report = view.comunas
+    table = report.territorios.merge(
+        synergy_values(report, "comuna", view.filters.area), on="codigo", how="left"
+    ).assign(metas_rojo=float("nan"))
+    state = MapState(view.filters, "cobertura", "cuantiles", view.code)
+    return MapView(state, report, table, view.short_name, view.catalog, view.last_load, None)

@@ -1,0 +1,245 @@
+"""Builders of the territorial map: figure, island insets, table, gap, caption and notes.
+
+Pure functions of a `territory_data.MapView` (no database), so unit tests can check them
+without a browser. Figures carry the geometry's URL, never the shapes (dashboard.maps).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import dash_ag_grid as dag
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard import maps
+from dashboard.formatting import NO_DATA
+from dashboard.territory_data import (
+    COMUNA_SYNERGY_LEGEND,
+    INDICATORS,
+    SCHEMES,
+    MapView,
+)
+
+# Valparaíso's islands: Rapa Nui (05201) and the Juan Fernández archipelago (05104).
+ISLAND_REGION = "05"
+ISLANDS = (("Isla de Pascua", "05201"), ("Juan Fernández", "05104"))
+PERCENT_COLUMNS = frozenset({"sinergia", "metas_rojo"})
+MAP_HEIGHT, INSET_HEIGHT = 640, 220
+# Chile from Arica (-17.5°) to Cabo de Hornos (-56°) fills the 640 px map at zoom 3 (Web
+# Mercator: 0.87 rad of northing); the centre is the mid-point in Mercator, not in latitude.
+CHILE_VIEW = {"lat": -39.6, "lon": -71.5, "zoom": 3.0}
+# maps.ISLAND_VIEWS framed for an inset ~300 px wide: Juan Fernández's two main islands lie
+# 2° of longitude apart (Alejandro Selkirk at -80.8, Robinson Crusoe at -78.8).
+INSET_VIEWS = maps.ISLAND_VIEWS | {"Juan Fernández": {"lat": -33.7, "lon": -79.8, "zoom": 6.2}}
+
+
+def is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def number_text(value: object, digits: int = 0, suffix: str = "") -> str:
+    """Chilean style ('1.234,5'), a dash when unknown."""
+    if is_missing(value):
+        return NO_DATA
+    return maps.number(float(value), digits) + suffix  # type: ignore[arg-type]
+
+
+def legend(view: MapView) -> str:
+    if view.state.indicator == "sinergia" and view.level == "comuna":
+        return COMUNA_SYNERGY_LEGEND
+    return INDICATORS[view.state.indicator].legend
+
+
+def map_data(view: MapView) -> maps.MapData:
+    """Codes, names and the chosen indicator's value: all a map sends to the browser."""
+    frame = view.table[["codigo", "nombre", view.column]].rename(columns={view.column: "valor"})
+    frame = frame.assign(valor=frame["valor"].astype(float))
+    return maps.MapData(view.level, frame, legend(view), INDICATORS[view.state.indicator].digits)
+
+
+def geometry_file(view: MapView) -> str:
+    """The static GeoJSON asset (relative to assets/) the figure names by URL."""
+    return "geo/" + maps.GEO_FILES[view.level]
+
+
+def map_figure(view: MapView, geojson_url: str) -> go.Figure:
+    """The main map: Chile's regions, or one region's comunas framed on the mainland."""
+    frame = maps.region_view(view.state.region) if view.state.region else CHILE_VIEW
+    figure = maps.choropleth(
+        map_data(view), geojson_url, scheme=view.state.scheme, view=frame, height=MAP_HEIGHT
+    )
+    # A new region (or level) reframes the map; an indicator change keeps the user's zoom.
+    figure.update_layout(uirevision=view.state.region or "chile")
+    return figure
+
+
+def show_islands(view: MapView) -> bool:
+    """Rapa Nui and Juan Fernández are shown for Chile and for Valparaíso's comunas."""
+    return view.state.region in (None, ISLAND_REGION)
+
+
+def inset_figure(main: go.Figure, view: MapView, island: str) -> dict[str, object]:
+    """A small map of one island group: the main map's trace (same classes, colours and hover)
+    cut to the islands' territory, as a plain dict. Building it through plotly's validated
+    objects cost ~40 ms per inset; slicing the main trace costs well under 1 ms."""
+    trace = main.data[0].to_plotly_json()
+    code = ISLAND_REGION if view.level == "region" else dict(ISLANDS)[island]
+    keep = np.flatnonzero(np.asarray(trace["locations"]) == code)
+    sliced = {key: np.asarray(trace[key])[keep] for key in ("locations", "z", "customdata")}
+    frame = INSET_VIEWS[island]
+    layout = {
+        "map": {"style": "white-bg", "center": {"lat": frame["lat"], "lon": frame["lon"]},
+                "zoom": frame["zoom"]},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "height": INSET_HEIGHT,
+        "uirevision": island + (view.state.region or "chile"),
+    }  # fmt: skip
+    return {"data": [trace | sliced | {"showscale": False}], "layout": layout}
+
+
+def title(view: MapView) -> str:
+    if view.region_name:
+        return f"Comunas de {view.region_name}"
+    return "Regiones de Chile"
+
+
+def hint(view: MapView) -> str:
+    if view.level == "region":
+        return "Haga clic en una región para ver sus comunas. Pase el cursor para ver el valor."
+    return "Pase el cursor sobre una comuna para ver su valor."
+
+
+def caption_filters(view: MapView) -> dict[str, object]:
+    """What the caption says is shown: indicator, territory, period, selection, classes."""
+    state = view.state
+    entries: dict[str, object] = {
+        "Indicador": INDICATORS[state.indicator].label,
+        "Territorio": title(view),
+    }
+    entries |= state.filters.describe(view.catalog)
+    if view.goals_month is not None:
+        entries["Semáforos de metas al mes"] = view.goals_month.strftime("%m-%Y")
+    entries["Clases"] = SCHEMES[state.scheme]
+    return entries
+
+
+def gap_text(view: MapView) -> html.P:
+    """brecha = max / min coverage, naming both territories (architecture: say what it is)."""
+    gap = view.report.brecha
+    if gap is None:
+        return html.P("Brecha de cobertura: sin territorios con cobertura.", className="mb-1")
+    names = dict(zip(view.table["codigo"], view.table["nombre"], strict=True))
+    high, low = names.get(gap.codigo_max, gap.codigo_max), names.get(gap.codigo_min, gap.codigo_min)
+    return html.P(
+        [
+            html.Strong("Brecha de cobertura: " + number_text(gap.brecha, 1) + " veces. "),
+            f"La mayor cobertura es {high} ({number_text(gap.cobertura_max, 1)} por 1.000 hab.)"
+            f" y la menor, {low} ({number_text(gap.cobertura_min, 1)}).",
+        ],
+        className="mb-1",
+        title="Brecha = cobertura máxima / cobertura mínima, entre territorios con cobertura > 0.",
+    )
+
+
+def notes(view: MapView) -> list[str]:
+    """Caveats of this view, in words: what the figures leave out."""
+    out = []
+    if view.level == "comuna" and view.report.beneficiarios_sin_comuna:
+        out.append(
+            number_text(view.report.beneficiarios_sin_comuna)
+            + " beneficiarios se informaron para la región completa: no aparecen en las comunas."
+        )
+    if view.state.indicator == "metas_rojo" and view.level == "comuna":
+        out.append("Las metas se informan por región: no hay cifras de metas por comuna.")
+    if view.state.indicator == "sinergia":
+        out.append(INDICATORS["sinergia"].help)
+    return out
+
+
+# --------------------------------------------------------------------------- table
+
+# (field, header, digits, suffix)
+TABLE_COLUMNS: tuple[tuple[str, str, int, str], ...] = (
+    ("beneficiarios", "Beneficiarios", 0, ""),
+    ("poblacion", "Población", 0, ""),
+    ("cobertura", "Cobertura (por 1.000 hab.)", 1, ""),
+    ("gasto_corriente_per_capita", "Gasto corriente per cápita ($)", 0, ""),
+    ("gasto_inversion_per_capita", "Gasto de inversión per cápita ($)", 0, ""),
+    ("sinergia", "Convergencia (% población)", 0, " %"),
+    ("metas_rojo", "Metas en rojo (%)", 0, " %"),
+)
+
+
+def _columns(view: MapView) -> list[tuple[str, str, int, str]]:
+    columns = list(TABLE_COLUMNS)
+    if view.level == "comuna":
+        columns[5] = ("sinergia", COMUNA_SYNERGY_LEGEND, 0, "")
+        columns = columns[:6]
+    elif view.goals_month is None:
+        columns = columns[:6]
+    return columns
+
+
+def table_rows(view: MapView) -> list[dict[str, object]]:
+    """One row per territory: true values (sorting) and Chilean-formatted texts (display)."""
+    rows = []
+    columns = _columns(view)
+    for record in view.table.to_dict("records"):
+        row: dict[str, object] = {"codigo": record["codigo"], "nombre": record["nombre"]}
+        for field, _, digits, suffix in columns:
+            value = record.get(field)
+            row[field] = None if is_missing(value) else float(value)  # type: ignore[arg-type]
+            row[field + "_txt"] = number_text(value, digits, suffix)
+        if "metas" in record and not is_missing(record["metas"]):
+            row["metas_rojo_txt"] = (
+                f"{int(record['rojas'])} de {int(record['metas'])}"
+                f" ({number_text(record['metas_rojo'], 0, ' %')})"
+            )
+        rows.append(row)
+    return rows
+
+
+def column_defs(view: MapView) -> list[dict[str, object]]:
+    """Territory first; the mapped indicator's column highlighted and sorted, largest first."""
+    level = "Comuna" if view.level == "comuna" else "Región"
+    defs: list[dict[str, object]] = [
+        {"headerName": level, "field": "nombre", "pinned": "left", "minWidth": 170, "flex": 2}
+    ]
+    for field, header, _, _ in _columns(view):
+        selected = field == view.column
+        spec: dict[str, object] = {
+            "headerName": header,
+            "field": field,
+            "valueFormatter": {"function": f"params.data.{field}_txt"},
+            "type": "rightAligned",
+            "flex": 1,
+            "minWidth": 130,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+        }
+        if selected:
+            spec |= {"sort": "desc", "cellClass": "map-selected", "headerClass": "map-selected"}
+        defs.append(spec)
+    return defs
+
+
+def territory_table(id_: str, rows: Sequence[dict], columns: Sequence[dict]) -> dag.AgGrid:
+    """A sortable grid with every row rendered (16 regions, at most 52 comunas)."""
+    return dag.AgGrid(
+        id=id_,
+        rowData=list(rows),
+        columnDefs=list(columns),
+        defaultColDef={"sortable": True, "resizable": True, "suppressMovable": True},
+        getRowId="params.data.codigo",
+        dashGridOptions={
+            "domLayout": "autoHeight",
+            "suppressCellFocus": True,
+            "localeText": {"noRowsToShow": "Sin territorios para mostrar."},
+        },
+        className="territory-grid",
+        style={"width": "100%"},
+    )

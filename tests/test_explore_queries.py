@@ -1,0 +1,237 @@
+"""The explorer's queries: filters as data (args -> where, params, description), AG Grid's
+filterModel translated to SQL, and the queries run on the demo warehouse, checked against the
+same filters applied in pandas to the unfiltered rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+import pytest
+
+from indicators.goal_report import goal_scorecard
+from warehouse import explore
+from warehouse.db import connect
+
+NAMES = {"region": {"05": "Valparaíso"}, "region_nacional": {"05": "Valparaíso"}}
+
+# dataset, args -> dataset WHERE fragments, bound params, descriptions
+FILTER_CASES = [
+    ("compromisos", {"region": "05"}, ["c.region = $region"], {"region": "05"},
+     ["Región = Valparaíso"]),
+    ("compromisos", {"region": "", "estado": None}, [], {}, []),
+    ("compromisos", {"desconocido": "x", "area": "social"}, ["c.comision = $area"],
+     {"area": "social"}, ["Comisión = Social"]),
+    ("avance_mensual", {"region": "nacional"}, ["a.region IS NULL"], {}, ["Región = Nacional"]),
+    ("avance_mensual", {"region": "05", "estado": "validado"},
+     ["a.region = $region", "a.estado = $estado"], {"region": "05", "estado": "validado"},
+     ["Región = Valparaíso", "Estado del dato = Validado"]),
+    ("avance_mensual", {"desde": "2025-01", "hasta": "2025-05"},
+     ["a.mes >= $desde", "a.mes <= $hasta"],
+     {"desde": date(2025, 1, 1), "hasta": date(2025, 5, 1)}, ["Mes ≥ 2025-01", "Mes ≤ 2025-05"]),
+    ("avance_mensual", {"desde": "enero", "hasta": "2025-13"}, [], {}, []),
+    ("restricciones", {"situacion": "abierta", "semaforo": "rojo"},
+     ["r.severidad = $semaforo", "r.fecha_resolucion IS NULL"], {"semaforo": "rojo"},
+     ["Severidad = Rojo", "Situación = Abierta"]),
+    ("restricciones", {"situacion": "resuelta"}, ["r.fecha_resolucion IS NOT NULL"], {},
+     ["Situación = Resuelta"]),
+    ("estado_metas", {"mes": "2025-05", "ministerio": "Ministerio de Salud"},
+     ["m.ministerio = $ministerio"], {"ministerio": "Ministerio de Salud"},
+     ["Ministerio = Ministerio de Salud"]),
+    ("entregas", {"area": "cientifico_tecnologico", "servicio": "FONASA", "nivel": "comuna"},
+     ["a.area_tematica = $area", "a.servicio = $servicio"],
+     {"area": "cientifico_tecnologico", "servicio": "FONASA"},
+     ["Área temática = Científico-tecnológico", "Servicio = FONASA"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("dataset", "args", "where", "params", "described"), FILTER_CASES)
+def test_filters_are_data(dataset, args, where, params, described):
+    query = explore.build_query(dataset, args, NAMES)
+    assert [c.sql for c in query.clauses] == where
+    assert {k: v for k, v in query.params.items() if not k.startswith("label_")} == params
+    assert query.descriptions() == described
+    for fragment in where:
+        assert fragment in query.sql
+
+
+def test_values_are_bound_never_written_into_sql():
+    hostile = "05' OR 1=1 --"
+    query = explore.build_query("compromisos", {"region": hostile, "servicio": hostile})
+    assert hostile not in query.sql
+    assert query.params["region"] == hostile
+
+
+def test_label_lists_are_bound_only_when_the_query_uses_them():
+    query = explore.build_query("entregas", {"desglose": "total"})
+    assert "label_codes" not in query.params  # no code column in a total per territory
+    query = explore.build_query("compromisos", {})
+    assert query.params["label_words"][query.params["label_codes"].index("en_curso")] == "En curso"
+
+
+def test_settings_are_described_with_their_defaults():
+    query = explore.build_query("entregas", {})
+    assert query.settings == (("Nivel territorial", "Región"), ("Desglose", "Sumado en el período"))
+    assert explore.build_query("estado_metas", {"mes": "2025-05"}).settings == (
+        ("Mes de corte", "2025-05"),
+    )
+
+
+def test_delivery_shapes_follow_level_and_breakdown():
+    names = lambda args: [c.name for c in explore.dataset_for("entregas", args).columns]  # noqa: E731
+    assert names({})[:5] == ["codigo_region", "region", "area_tematica", "servicio", "producto"]
+    assert "mes" in names({"desglose": "mes"}) and "meses" not in names({"desglose": "mes"})
+    assert names({"nivel": "comuna", "desglose": "total"}) == [
+        "codigo_comuna", "comuna", "region", "beneficiarios", "gasto_corriente",
+        "gasto_inversion", "meses",
+    ]  # fmt: skip
+    assert "producto" not in names({"nivel": "comuna"})  # the comuna aggregate has no product
+    assert "producto" in names({"nivel": "comuna", "producto": "Programa Explora"})
+
+
+# field, model -> SQL, params, description (columns of the `entregas` region dataset)
+GRID_CASES = [
+    ("servicio", {"filterType": "text", "type": "contains", "filter": "Salud"},
+     '(contains(lower(CAST(t."servicio" AS VARCHAR)), lower($g0_0)))', {"g0_0": "Salud"},
+     "Servicio contiene «Salud»"),
+    ("servicio", {"filterType": "text", "type": "notEqual", "filter": "x"},
+     '((t."servicio" IS NULL OR lower(CAST(t."servicio" AS VARCHAR)) <> lower($g0_0)))',
+     {"g0_0": "x"}, "Servicio ≠ «x»"),
+    ("producto", {"filterType": "text", "type": "blank"},
+     """((t."producto" IS NULL OR trim(CAST(t."producto" AS VARCHAR)) = ''))""", {},
+     "Producto está vacío"),
+    ("beneficiarios", {"filterType": "number", "type": "greaterThan", "filter": 100},
+     '(t."beneficiarios" > $g0_0)', {"g0_0": 100.0}, "Beneficiarios > 100"),
+    ("beneficiarios", {"filterType": "number", "type": "inRange", "filter": 10, "filterTo": 20.5},
+     '(t."beneficiarios" BETWEEN $g0_0 AND $g0_0_to)', {"g0_0": 10.0, "g0_0_to": 20.5},
+     "Beneficiarios entre 10 y 20,5"),
+    ("gasto_corriente", {"filterType": "number", "type": "notBlank"},
+     '((t."gasto_corriente" IS NOT NULL AND TRUE))', {}, "Gasto corriente (CLP) no está vacío"),
+    ("servicio", {"filterType": "text", "operator": "OR", "conditions": [
+        {"filterType": "text", "type": "startsWith", "filter": "a"},
+        {"filterType": "text", "type": "endsWith", "filter": "z"}]},
+     '(starts_with(lower(CAST(t."servicio" AS VARCHAR)), lower($g0_0))'
+     ' OR ends_with(lower(CAST(t."servicio" AS VARCHAR)), lower($g0_1)))',
+     {"g0_0": "a", "g0_1": "z"}, "Servicio empieza con «a» o termina con «z»"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("field", "model", "sql", "params", "described"), GRID_CASES)
+def test_grid_filter_model_becomes_bound_sql(field, model, sql, params, described):
+    columns = explore.dataset_for("entregas", {}).columns
+    (clause,) = explore.grid_clauses(columns, {field: model})
+    assert (clause.sql, clause.params, clause.description) == (sql, params, described)
+
+
+def test_grid_filters_on_unknown_columns_or_types_are_refused():
+    columns = explore.dataset_for("compromisos").columns
+    with pytest.raises(ValueError, match="columna desconocida"):
+        explore.grid_clauses(columns, {"nope": {"filterType": "text", "type": "contains"}})
+    with pytest.raises(ValueError, match="no admitido"):
+        explore.grid_clauses(columns, {"region": {"filterType": "set", "values": ["x"]}})
+
+
+def test_unknown_dataset_is_refused():
+    with pytest.raises(ValueError, match="desconocido"):
+        explore.build_query("usuarios", {})
+
+
+# --------------------------------------------------------------------------- on the demo
+
+
+@pytest.fixture(scope="module")
+def con(demo_db) -> duckdb.DuckDBPyConnection:
+    connection = connect(demo_db, read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def scorecard(con) -> pd.DataFrame:
+    return goal_scorecard(con, date(2025, 5, 1))
+
+
+def rows(con, dataset, args=None, model=None, scorecard=None, limit=None) -> pd.DataFrame:
+    query = explore.build_query(dataset, args or {}, None, model)
+    return explore.fetch_rows(con, query, limit, scorecard)
+
+
+@pytest.mark.parametrize("dataset", list(explore.DATASETS))
+def test_count_limit_and_columns_agree(con, scorecard, dataset):
+    query = explore.build_query(dataset, {"mes": "2025-05"})
+    everything = explore.fetch_rows(con, query, None, scorecard)
+    assert explore.count_rows(con, query, scorecard) == len(everything) > 0
+    assert list(everything.columns) == [c.name for c in query.columns]
+    first = explore.fetch_rows(con, query, 3, scorecard)
+    as_records = lambda frame: frame.astype(object).where(frame.notna(), None).to_dict("records")  # noqa: E731
+    assert as_records(first) == as_records(everything.head(3))
+
+
+def test_text_filters_match_pandas_on_the_same_rows(con):
+    full = rows(con, "compromisos")
+    model = {"servicio": {"filterType": "text", "type": "contains", "filter": "SALUD"}}
+    expected = full[full["servicio"].str.contains("salud", case=False)]
+    assert rows(con, "compromisos", model=model)["codigo_compromiso"].tolist() == (
+        expected["codigo_compromiso"].tolist()
+    )
+    # Blanks pass 'notContains', as in AG Grid.
+    model = {"fecha_cumplimiento": {"filterType": "text", "type": "notContains", "filter": "2025"}}
+    expected = full[~full["fecha_cumplimiento"].fillna("").str.contains("2025")]
+    got = rows(con, "compromisos", model=model)
+    assert got["fecha_cumplimiento"].isna().sum() == full["fecha_cumplimiento"].isna().sum() > 0
+    assert len(got) == len(expected)
+
+
+def test_number_filters_match_pandas(con):
+    full = rows(con, "entregas")
+    model = {"beneficiarios": {"filterType": "number", "type": "inRange", "filter": 1000,
+                               "filterTo": 5000}}  # fmt: skip
+    got = rows(con, "entregas", model=model)
+    assert len(got) == full["beneficiarios"].between(1000, 5000).sum() > 0
+
+
+def test_dataset_filters_match_pandas(con):
+    full = rows(con, "avance_mensual")
+    national = rows(con, "avance_mensual", {"region": "nacional", "desde": "2025-01"})
+    expected = full[(full["region"] == "Nacional") & (full["mes"] >= "2025-01")]
+    assert len(national) == len(expected) > 0
+    assert set(rows(con, "restricciones", {"situacion": "abierta"})["situacion"]) == {"Abierta"}
+
+
+def test_delivery_totals_equal_the_aggregate_table(con):
+    period = {"desde": "2025-01", "hasta": "2025-03"}
+    got = rows(con, "entregas", {"desglose": "total", **period})
+    assert len(got) == 16 and got["region"].iloc[0] == "Arica y Parinacota"  # north first
+    total = con.execute(
+        "SELECT sum(beneficiarios) FROM agg_entregas_region_mes"
+        " WHERE mes BETWEEN DATE '2025-01-01' AND DATE '2025-03-01'"
+    ).fetchall()[0][0]
+    assert got["beneficiarios"].sum() == total
+    product = {"nivel": "comuna", "producto": "Programa Explora", "desglose": "total"}
+    comunas = rows(con, "entregas", product)
+    raw = con.execute(
+        "SELECT sum(beneficiarios) FROM v_entregas_actuales"
+        " WHERE es_comuna AND producto = 'Programa Explora'"
+    ).fetchall()[0][0]
+    assert comunas["beneficiarios"].sum() == raw
+
+
+def test_goal_status_reads_the_registered_scorecard(con, scorecard):
+    red = rows(con, "estado_metas", {"semaforo": "rojo"}, scorecard=scorecard)
+    assert len(red) == (scorecard["estado"] == "rojo").sum() > 0
+    assert set(red["estado"]) == {"Rojo"}
+    with pytest.raises(duckdb.CatalogException):  # unregistered after the query
+        con.execute("SELECT * FROM " + explore.SCORECARD).fetchall()
+    with pytest.raises(ValueError, match="tablero de metas"):
+        rows(con, "estado_metas")
+
+
+def test_options_and_source(con):
+    options = explore.filter_options(con)
+    assert [code for code, _ in options["region"]][:2] == ["15", "01"]  # north to south
+    assert options["region_nacional"][0] == ("nacional", "Nacional")
+    assert ("social", "Social") in options["area"]
+    assert options["mes"][0][0] == "2025-05"
+    source = explore.source_info(con)
+    assert source.database == "demo.duckdb" and source.is_demo and source.last_load is not None
