@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -31,7 +32,9 @@ GEO_FILES = {"region": "regiones.json", "comuna": "comunas.json"}
 SCHEMES = {"cuantiles": "Cuantiles", "cortes_naturales": "Cortes naturales"}
 # Light to dark, colour-blind safe (cividis-like ramp; readable when printed in grey).
 CLASS_COLORS = ("#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154")
-NATIONAL_VIEW = {"lat": -38.5, "lon": -71.5, "zoom": 2.6}
+# Chile from Arica (-17.5°) to Cabo de Hornos (-56°) fills a 640 px map at zoom 3 (Web
+# Mercator: 0.87 rad of northing); the centre is the mid-point in Mercator, not in latitude.
+NATIONAL_VIEW = {"lat": -39.6, "lon": -71.5, "zoom": 3.0}
 
 
 @dataclass(frozen=True)
@@ -57,10 +60,14 @@ def classify(values: pd.Series, scheme: str = "cuantiles", k: int = 5, digits: i
     if k == 1:
         index[values.notna().to_numpy()] = 0
         return Classes(index, (number(known.min(), digits) + " – " + number(known.max(), digits),))
-    if scheme == "cortes_naturales":
-        model = mapclassify.NaturalBreaks(known, k=k)
-    else:
-        model = mapclassify.Quantiles(known, k=k)
+    with warnings.catch_warnings():
+        # Tied values (counts of services, shares of goals) leave fewer distinct classes than
+        # asked; mapclassify warns and copes, and the legend shows the classes it made.
+        warnings.simplefilter("ignore", UserWarning)
+        if scheme == "cortes_naturales":
+            model = mapclassify.NaturalBreaks(known, k=k)
+        else:
+            model = mapclassify.Quantiles(known, k=k)
     index[values.notna().to_numpy()] = model.yb
     bounds = [known.min(), *model.bins]
     labels = tuple(
@@ -191,7 +198,8 @@ def region_view(region_code: str, *, mainland_only: bool = True) -> dict[str, fl
     }
 
 
+# Framed for an inset about 300 px wide: Juan Fernández's main islands lie 160 km apart.
 ISLAND_VIEWS = {
     "Isla de Pascua": {"lat": -27.12, "lon": -109.35, "zoom": 9.2},
-    "Juan Fernández": {"lat": -33.65, "lon": -79.6, "zoom": 7.4},
+    "Juan Fernández": {"lat": -33.7, "lon": -79.8, "zoom": 6.2},
 }

@@ -29,12 +29,6 @@ ISLAND_REGION = "05"
 ISLANDS = (("Isla de Pascua", "05201"), ("Juan Fernández", "05104"))
 PERCENT_COLUMNS = frozenset({"sinergia", "metas_rojo"})
 MAP_HEIGHT, INSET_HEIGHT = 640, 220
-# Chile from Arica (-17.5°) to Cabo de Hornos (-56°) fills the 640 px map at zoom 3 (Web
-# Mercator: 0.87 rad of northing); the centre is the mid-point in Mercator, not in latitude.
-CHILE_VIEW = {"lat": -39.6, "lon": -71.5, "zoom": 3.0}
-# maps.ISLAND_VIEWS framed for an inset ~300 px wide: Juan Fernández's two main islands lie
-# 2° of longitude apart (Alejandro Selkirk at -80.8, Robinson Crusoe at -78.8).
-INSET_VIEWS = maps.ISLAND_VIEWS | {"Juan Fernández": {"lat": -33.7, "lon": -79.8, "zoom": 6.2}}
 
 
 def is_missing(value: object) -> bool:
@@ -68,7 +62,7 @@ def geometry_file(view: MapView) -> str:
 
 def map_figure(view: MapView, geojson_url: str) -> go.Figure:
     """The main map: Chile's regions, or one region's comunas framed on the mainland."""
-    frame = maps.region_view(view.state.region) if view.state.region else CHILE_VIEW
+    frame = maps.region_view(view.state.region) if view.state.region else maps.NATIONAL_VIEW
     figure = maps.choropleth(
         map_data(view), geojson_url, scheme=view.state.scheme, view=frame, height=MAP_HEIGHT
     )
@@ -90,7 +84,7 @@ def inset_figure(main: go.Figure, view: MapView, island: str) -> dict[str, objec
     code = ISLAND_REGION if view.level == "region" else dict(ISLANDS)[island]
     keep = np.flatnonzero(np.asarray(trace["locations"]) == code)
     sliced = {key: np.asarray(trace[key])[keep] for key in ("locations", "z", "customdata")}
-    frame = INSET_VIEWS[island]
+    frame = maps.ISLAND_VIEWS[island]
     layout = {
         "map": {"style": "white-bg", "center": {"lat": frame["lat"], "lon": frame["lon"]},
                 "zoom": frame["zoom"]},

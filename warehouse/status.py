@@ -11,7 +11,7 @@ from datetime import datetime
 
 import duckdb
 
-from warehouse.db import get_metadata, ident
+from warehouse.db import get_metadata, ident, one
 
 
 @dataclass(frozen=True)
@@ -67,16 +67,17 @@ def current_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def regions_with_data(con: duckdb.DuckDBPyConnection) -> int:
     """Regions where at least one current delivery row was reported (by comuna or region)."""
-    row = con.execute(
+    row = one(
+        con,
         "SELECT count(DISTINCT t.codigo_region) FROM entregas AS e"
-        " JOIN territorios AS t ON t.codigo = e.territorio WHERE e.valid_to IS NULL"
-    ).fetchone()
+        " JOIN territorios AS t ON t.codigo = e.territorio WHERE e.valid_to IS NULL",
+    )
     return int(row[0]) if row else 0
 
 
 def last_load(con: duckdb.DuckDBPyConnection) -> datetime | None:
     """Load time (UTC) of the most recent accepted file, or None when nothing was loaded."""
-    row = con.execute("SELECT max(cargado_en) FROM ingestas").fetchone()
+    row = one(con, "SELECT max(cargado_en) FROM ingestas")
     return row[0] if row else None
 
 

@@ -18,6 +18,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from warehouse.db import one
 from warehouse.versioned import Params, fetch, where
 
 SUMS = (
@@ -236,7 +237,5 @@ def months_with_data(
 
 def delivery_years(con: duckdb.DuckDBPyConnection) -> tuple[int | None, int | None]:
     """First and last year with deliveries (None, None on an empty warehouse)."""
-    row = con.execute(
-        "SELECT year(min(mes)), year(max(mes)) FROM agg_entregas_region_mes"
-    ).fetchone()
+    row = one(con, "SELECT year(min(mes)), year(max(mes)) FROM agg_entregas_region_mes")
     return (row[0], row[1]) if row else (None, None)

@@ -25,7 +25,7 @@ from dashboard.territory_filters import register_callbacks as register_filter_ca
 from warehouse.db import WarehouseError
 
 dash.register_page(
-    __name__, path="/mapa", name="Mapa territorial", title="Mapa territorial · " + APP_TITLE,
+    __name__, path="/mapa", name="Mapa", title="Mapa territorial · " + APP_TITLE,
     order=4,
 )  # fmt: skip
 
