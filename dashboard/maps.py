@@ -35,6 +35,7 @@ CLASS_COLORS = ("#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"
 # Chile from Arica (-17.5°) to Cabo de Hornos (-56°) fills a 640 px map at zoom 3 (Web
 # Mercator: 0.87 rad of northing); the centre is the mid-point in Mercator, not in latitude.
 NATIONAL_VIEW = {"lat": -39.6, "lon": -71.5, "zoom": 3.0}
+MAP_FIT_PX = 560
 
 
 @dataclass(frozen=True)
@@ -189,8 +190,11 @@ def region_view(region_code: str, *, mainland_only: bool = True) -> dict[str, fl
     lat_min = min(b[1] for b in boxes)
     lon_max = max(b[2] for b in boxes)
     lat_max = max(b[3] for b in boxes)
-    extent = max(lon_max - lon_min, (lat_max - lat_min) * 0.8, 0.05)
-    zoom = max(1.0, min(10.0, math.log2(360.0 / extent) - 1.1))
+    # Web Mercator: 256 px span 360° at zoom 0, and latitude is stretched by 1/cos(lat).
+    # Fit the larger span into ~560 px, the smaller side of the map, with a little margin.
+    lat_span = (lat_max - lat_min) / math.cos(math.radians((lat_min + lat_max) / 2))
+    extent = max(lon_max - lon_min, lat_span, 0.05)
+    zoom = max(1.0, min(11.0, math.log2(360.0 * MAP_FIT_PX / (256.0 * extent)) - 0.3))
     return {
         "lat": float(lat_min + lat_max) / 2,
         "lon": float(lon_min + lon_max) / 2,
