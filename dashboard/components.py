@@ -8,7 +8,7 @@ can assert the component tree without a browser.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 import dash_bootstrap_components as dbc
@@ -124,6 +124,32 @@ def section(
     if help_text:
         heading.append(html.I(className="bi bi-info-circle ms-2 text-muted small", title=help_text))
     return html.Section([html.H2(heading, className="h5 mt-3"), html.Div(children)])
+
+
+def table(
+    headers: Sequence[str],
+    rows: list[html.Tr],
+    id_: str,
+    numeric: Collection[str] = frozenset(),
+    *,
+    class_name: str = "",
+) -> html.Div:
+    """A striped, responsive Bootstrap table; `numeric` headers are right-aligned like their
+    cells, so figures line up by their units."""
+    head = html.Thead(
+        html.Tr([html.Th(h, className="text-end") if h in numeric else html.Th(h) for h in headers])
+    )
+    return html.Div(
+        dbc.Table(
+            [head, html.Tbody(rows)],
+            striped=True,
+            hover=True,
+            responsive=True,
+            size="sm",
+            class_name=("align-middle " + class_name).strip(),
+        ),
+        id=id_,
+    )
 
 
 def empty_state(text: str) -> html.Div:

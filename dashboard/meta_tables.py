@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from dashboard import ids
+from dashboard import components, ids
 from dashboard.components import empty_state, light_badge, percent
 from dashboard.formatting import NO_DATA, format_datetime
 from dashboard.goal_charts import MILESTONE_STATES
@@ -32,20 +31,7 @@ UNVALIDATED = ("bi-hourglass-split text-secondary", "Reportado, sin validar")
 
 
 def table(headers: Sequence[str], rows: list[html.Tr], id_: str, numeric: set[str] = frozenset()):
-    head = html.Thead(
-        html.Tr([html.Th(h, className="text-end" if h in numeric else None) for h in headers])
-    )
-    return html.Div(
-        dbc.Table(
-            [head, html.Tbody(rows)],
-            striped=True,
-            hover=True,
-            responsive=True,
-            size="sm",
-            class_name="align-middle meta-table",
-        ),
-        id=id_,
-    )
+    return components.table(headers, rows, id_, numeric, class_name="meta-table")
 
 
 def _icon_word(icon: str, word: str) -> list:

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 from dash import html
 
-from dashboard import data, ids
+from dashboard import components, data, ids
 from dashboard.formatting import format_datetime, format_int
 from dashboard.shell import APP_TITLE
 from loaders.contracts import KINDS
@@ -71,19 +71,8 @@ def kind_label(kind: str) -> str:
 
 
 def table(headers: list[str], numeric: list[str], rows: list[html.Tr], id_: str) -> html.Div:
-    head = html.Thead(
-        html.Tr([html.Th(h) for h in headers] + [html.Th(h, className="text-end") for h in numeric])
-    )
-    return html.Div(
-        dbc.Table(
-            [head, html.Tbody(rows)],
-            striped=True,
-            hover=True,
-            responsive=True,
-            class_name="align-middle",
-        ),
-        id=id_,
-    )
+    """Text columns first, then the right-aligned counts."""
+    return components.table([*headers, *numeric], rows, id_, set(numeric))
 
 
 def kinds_table(current_rows: dict[str, int]) -> html.Div:
