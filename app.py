@@ -38,9 +38,6 @@ def main() -> int:
         print(f"Configuración inválida: {exc}", file=sys.stderr)
         return 2
     ensure_demo_database(settings)
-    from loaders.web_geometry import ensure_web_geometry
-
-    ensure_web_geometry()
     from dashboard.app import create_app
 
     app = create_app(settings)

@@ -13,6 +13,7 @@ import dash
 
 from dashboard import data, shell, theme, vendor
 from dashboard.settings import REPO_ROOT, Settings
+from loaders.web_geometry import ensure_web_geometry
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PAGES_DIR = PACKAGE_DIR / "pages"
@@ -64,5 +65,8 @@ def create_app(settings: Settings, *, assets_folder: Path = ASSETS_DIR) -> dash.
     vendor.register_vendor_route(app.server)
     vendor.register_geometry_caching(app.server, app.get_asset_url("geo/"))
     theme.register_plotly_template()
+    # The maps fetch their shapes from assets/geo; every app makes sure they exist (built once,
+    # ~5 s, when missing or stale; a 0.6 ms check otherwise), so no page can point at nothing.
+    ensure_web_geometry(Path(assets_folder) / "geo")
     app.layout = shell.layout
     return app
