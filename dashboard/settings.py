@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from warehouse.db import DEFAULT_DB_PATH
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DB_PATH = REPO_ROOT / "data" / "tablero.duckdb"
 
 _TRUE = frozenset({"1", "true", "yes", "on", "si", "sí"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})

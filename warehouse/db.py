@@ -165,9 +165,10 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None
     return row[0] if row else None
 
 
+DEFAULT_DB_PATH = Path(__file__).resolve().parents[1] / "data" / "tablero.duckdb"
+
+
 def default_db_path() -> Path:
     """The warehouse file: $TABLERO_DB, else data/tablero.duckdb in the repository."""
-    configured = os.environ.get("TABLERO_DB")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[1] / "data" / "tablero.duckdb"
+    configured = os.environ.get("TABLERO_DB", "").strip()
+    return Path(configured).expanduser() if configured else DEFAULT_DB_PATH
