@@ -34,6 +34,10 @@ class Database:
         self.threads = threads
         self.memory_limit = memory_limit
         self._lock = threading.Lock()
+        # DuckDB refuses to close a connection while one of its cursors is running a query:
+        # close() waits on this until no cursor is in use.
+        self._idle = threading.Condition(self._lock)
+        self._in_use = 0
         self._con: duckdb.DuckDBPyConnection | None = None
         self._pid: int | None = None
 
@@ -56,12 +60,16 @@ class Database:
         """A fresh cursor; DuckDB errors leave as WarehouseError with a Spanish title."""
         with self._lock:
             cur = self._connection().cursor()
+            self._in_use += 1
         try:
             yield cur
         except duckdb.Error as exc:
             raise WarehouseError("Error al consultar la base de datos", str(exc)) from exc
         finally:
             cur.close()
+            with self._idle:
+                self._in_use -= 1
+                self._idle.notify_all()
 
     def run(
         self,
@@ -73,9 +81,10 @@ class Database:
         with self.cursor() as cur:
             return query(cur, *args, **kwargs)
 
-    def close(self) -> None:
-        """Close this process's connection (tests and shutdown only: it closes live cursors)."""
-        with self._lock:
+    def close(self, timeout: float = 30.0) -> None:
+        """Close this process's connection once no cursor is running (tests and shutdown)."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._in_use == 0, timeout)
             if self.is_open and self._con is not None:
                 self._con.close()
             self._con = None
