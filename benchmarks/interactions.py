@@ -1,0 +1,150 @@
+"""Server-side interactions through the real query/indicator functions, timed against the
+same answers computed with pandas (benchmarks.baselines), with the answers checked equal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from benchmarks import baselines
+from benchmarks.timing import median, p95, samples
+from dashboard import defaults
+from dashboard import territory_data as td
+from indicators import goal_report
+from indicators.territory_report import TerritoryQuery, territory_report
+from warehouse import explore
+from warehouse import territory as territory_queries
+from warehouse.territory import Selection
+
+REGION = "05"  # Valparaíso: a region with islands and many comunas
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Interaction:
+    name: str
+    label: str  # Spanish, for RESULTS.md
+    p95_target_ms: float
+    duckdb_ms: list[float]
+    pandas_ms: list[float] | None  # None: no pandas baseline
+    equal: bool | None  # answers equal (None: no baseline to compare)
+
+    @property
+    def p95_ms(self) -> float:
+        return p95(self.duckdb_ms)
+
+    @property
+    def speedup(self) -> float | None:
+        """pandas median over DuckDB median (> 1: the warehouse is faster)."""
+        if not self.pandas_ms:
+            return None
+        return median(self.pandas_ms) / median(self.duckdb_ms)
+
+
+def _ms(fn: Callable[[], object], n: int, before: Callable[[], None] | None = None) -> list[float]:
+    return [s * 1000 for s in samples(fn, n, before)]
+
+
+def _same(got: pd.Series, want: pd.Series) -> bool:
+    """Same index and equal values within TOLERANCE (NaN equals NaN)."""
+    got, want = got.sort_index(), want.sort_index()
+    if list(got.index) != list(want.index):
+        return False
+    a, b = got.to_numpy(float), want.to_numpy(float)
+    return bool(np.allclose(a, b, rtol=0, atol=TOLERANCE, equal_nan=True))
+
+
+def _coverage(report) -> pd.Series:
+    return report.territorios.set_index("codigo")["cobertura"]
+
+
+def run(con: duckdb.DuckDBPyConnection, n: int, today: date) -> list[Interaction]:
+    """Every interaction, `n` timed calls each; pandas frames are read before any timing."""
+    frames = baselines.Frames.read(con)
+    base = defaults.read_defaults(con)
+    first, last = date(base.as_of.year, 1, 1), base.as_of
+    results = []
+
+    def territory(level: str, region: str | None):
+        query = TerritoryQuery(first_month=first, last_month=last, level=level, region=region)
+        return lambda: territory_report(con, query, today=today)
+
+    got = territory("region", None)()
+    results.append(Interaction(
+        "territorio_regiones", "Informe territorial, nivel región", 100,
+        _ms(territory("region", None), n),
+        _ms(lambda: baselines.region_coverage(frames, first, last), n),
+        _same(_coverage(got), baselines.region_coverage(frames, first, last)),
+    ))  # fmt: skip
+
+    def region_sums() -> pd.DataFrame:
+        return territory_queries.region_deliveries(con, Selection(), first, last)
+
+    results.append(Interaction(
+        "consulta_regiones", "Consulta de beneficiarios por región (region_deliveries)", 100,
+        _ms(region_sums, n),
+        _ms(lambda: baselines.region_beneficiaries(frames, first, last), n),
+        _same(region_sums().set_index("codigo")["beneficiarios"],
+              baselines.region_beneficiaries(frames, first, last)),
+    ))  # fmt: skip
+    got = territory("comuna", REGION)()
+    results.append(Interaction(
+        "territorio_comunas", f"Informe territorial, comunas de la región {REGION}", 100,
+        _ms(territory("comuna", REGION), n),
+        _ms(lambda: baselines.comuna_coverage(frames, first, last, REGION), n),
+        _same(_coverage(got), baselines.comuna_coverage(frames, first, last, REGION)),
+    ))  # fmt: skip
+    results.append(_map_values(con, frames, n))
+    results.append(_explorer(con, frames, first, last, n))
+    results.append(Interaction(
+        "tablero_metas", "Tablero de metas (goal_scorecard)", 100,
+        _ms(lambda: goal_report.goal_scorecard(con, base.as_of), n), None, None,
+    ))  # fmt: skip
+    results.append(Interaction(
+        "revision_semanal", "Revisión semanal (review)", 100,
+        _ms(lambda: goal_report.review(con, base.review_from, base.review_to, today=today), n),
+        None, None,
+    ))  # fmt: skip
+    return results
+
+
+def _map_values(con, frames: baselines.Frames, n: int) -> Interaction:
+    """The map page's values (territory_data.map_view), its cache cleared before each call."""
+    state = td.MapState()
+    view = td.map_view(con, state)
+    first, last = view.state.filters.period()
+    want = baselines.region_coverage(frames, first, last)
+    got = view.table.set_index("codigo")["cobertura"]
+    return Interaction(
+        "valores_mapa", "Valores del mapa (map_view, sin caché)", 20,
+        _ms(lambda: td.map_view(con, state), n, td.CACHE.clear),
+        _ms(lambda: baselines.region_coverage(frames, first, last), n),
+        _same(got, want),
+    )  # fmt: skip
+
+
+def _explorer(con, frames: baselines.Frames, first: date, last: date, n: int) -> Interaction:
+    """The explorer's deliveries of one region's comunas over the period."""
+    args = {
+        "nivel": "comuna", "region": REGION,
+        "desde": f"{first:%Y-%m}", "hasta": f"{last:%Y-%m}",
+    }  # fmt: skip
+
+    def query() -> pd.DataFrame:
+        return explore.fetch_rows(con, explore.build_query("entregas", args))
+
+    rows = query()
+    got = rows.groupby(["codigo_comuna", "servicio"])["beneficiarios"].sum()
+    want = baselines.comuna_service_beneficiaries(frames, first, last, REGION)
+    got.index.names = want.index.names
+    return Interaction(
+        "explorador", f"Explorador: entregas por comuna de la región {REGION}", 100,
+        _ms(query, n),
+        _ms(lambda: baselines.comuna_service_beneficiaries(frames, first, last, REGION), n),
+        _same(got, want),
+    )  # fmt: skip

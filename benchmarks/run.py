@@ -1,0 +1,66 @@
+"""`python -m benchmarks.run --rows N [--repeat R] [--threads T] [--out benchmarks/RESULTS.md]`."""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+from pathlib import Path
+
+from benchmarks import dataset, interactions, loading, map_bytes, report
+from warehouse.db import connect
+
+HERE = Path(__file__).resolve().parent
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="filas de entregas (aprox.)")
+    parser.add_argument("--repeat", type=int, default=3, help="repeticiones de cada carga")
+    parser.add_argument("--samples", type=int, default=20, help="llamadas por interacción")
+    parser.add_argument("--threads", type=int, default=2, help="hilos de DuckDB")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--work", type=Path, default=HERE / "work", help="carpeta de trabajo")
+    return parser.parse_args(argv)
+
+
+def peak_rss_bytes() -> int:
+    """Peak resident memory of this process (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    print(f"Generando la demo para unas {args.rows:,} filas de entregas…", flush=True)
+    data = dataset.build(args.work, args.rows)
+    print(f"Midiendo la carga de {data.rows:,} filas ({args.repeat} repeticiones)…", flush=True)
+    load = loading.measure(data, args.repeat, args.threads)
+    print("Midiendo las interacciones…", flush=True)
+    con = connect(data.warehouse, read_only=True, threads=args.threads)
+    try:
+        steps = interactions.run(con, args.samples, dataset.TODAY)
+        payload = map_bytes.measure(con, interactions.REGION)
+    finally:
+        con.close()
+    rss = peak_rss_bytes()
+    table = report.rows(load, steps, payload, rss)
+    settings = (
+        f"escala {data.scale}, repeticiones {args.repeat}, muestras {args.samples},"
+        f" hilos {args.threads}"
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report.markdown(table, data.rows, data.demo_rows, settings), "utf-8")
+    met = sum(r.verdict == "met" for r in table)
+    judged = sum(r.verdict != "—" for r in table)
+    equal = all(s.equal is not False for s in steps)
+    print(
+        f"{data.rows:,} filas: carga CSV {load.csv_rate:,.0f} filas/s"
+        f" ({load.csv_over_floor:.1f}× el piso), metas cumplidas {met}/{judged},"
+        f" respuestas {'iguales' if equal else 'DISTINTAS'}; resultados en {args.out}"
+    )
+    return 0 if equal else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
