@@ -15,6 +15,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.formatting import NO_DATA, format_datetime
+from warehouse.db import WarehouseError
 
 # light -> (word on screen, bootstrap icon, css class suffix)
 LIGHTS: dict[str, tuple[str, str, str]] = {
@@ -149,6 +150,13 @@ def table(
             class_name=("align-middle " + class_name).strip(),
         ),
         id=id_,
+    )
+
+
+def error_alert(exc: WarehouseError, id_: str) -> dbc.Alert:
+    """A database problem in words (title and detail), where the page would have been."""
+    return dbc.Alert(
+        [html.H4(exc.title, className="alert-heading"), html.P(exc.detail)], id=id_, color="danger"
     )
 
 

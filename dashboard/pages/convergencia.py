@@ -19,7 +19,7 @@ from dash import Input, Output, dcc, html
 from dashboard import convergence_figures as cf
 from dashboard import data, ids
 from dashboard import territory_data as td
-from dashboard.components import caption, empty_state, kpi_card, section
+from dashboard.components import caption, empty_state, error_alert, kpi_card, section
 from dashboard.formatting import format_int
 from dashboard.shell import APP_TITLE
 from dashboard.territory_filters import FilterIds, controls, from_controls
@@ -168,8 +168,7 @@ def layout(**query_args: str) -> html.Div:
     try:
         view = data.run(cf.convergence_view, state)
     except WarehouseError as exc:
-        alert = dbc.Alert([html.H4(exc.title, className="alert-heading"), html.P(exc.detail)],
-                          id=ids.CONV_ERROR, color="danger")  # fmt: skip
+        alert = error_alert(exc, ids.CONV_ERROR)
         return html.Div([html.H1("Convergencia territorial", className="h2 mt-2"), alert])
     return html.Div(page(view, render(view)), className="convergence-page")
 

@@ -155,11 +155,7 @@ def read_page(con: duckdb.DuckDBPyConnection) -> tuple[status.WarehouseStatus, p
 
 
 def error_alert(exc: WarehouseError) -> dbc.Alert:
-    return dbc.Alert(
-        [html.H4(exc.title, className="alert-heading"), html.P(exc.detail)],
-        id=ids.DATA_ERROR,
-        color="danger",
-    )
+    return components.error_alert(exc, ids.DATA_ERROR)
 
 
 def layout(**_query_args: str) -> html.Div:

@@ -16,7 +16,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import data, ids
 from dashboard import explore_views as ev
-from dashboard.components import empty_state
+from dashboard.components import empty_state, error_alert
 from dashboard.shell import APP_TITLE
 from warehouse.db import WarehouseError
 from warehouse.explore import DATASETS
@@ -82,8 +82,7 @@ def layout(**query_args: str) -> html.Div:
     try:
         controls = data.run(ev.read_controls, request)  # the rows come with the first callback
     except WarehouseError as exc:
-        alert = dbc.Alert([html.H4(exc.title, className="alert-heading"), html.P(exc.detail)],
-                          id=ids.EXPLORE_ERROR, color="danger")  # fmt: skip
+        alert = error_alert(exc, ids.EXPLORE_ERROR)
         return html.Div([*header, alert])
     return html.Div(
         [

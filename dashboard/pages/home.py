@@ -20,7 +20,7 @@ import dash_bootstrap_components as dbc
 import duckdb
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import data, ids
+from dashboard import components, data, ids
 from dashboard.components import caption
 from dashboard.defaults import (
     FROM_PARAM,
@@ -86,11 +86,7 @@ def controls(month_choices: list[dict[str, str]], month: str | None, start: str,
 
 
 def error_alert(exc: WarehouseError) -> dbc.Alert:
-    return dbc.Alert(
-        [html.H4(exc.title, className="alert-heading"), html.P(exc.detail)],
-        id=ids.HOME_ERROR,
-        color="danger",
-    )
+    return components.error_alert(exc, ids.HOME_ERROR)
 
 
 def layout(**query_args: str) -> html.Div:

@@ -18,7 +18,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import data, ids
 from dashboard import territory_data as td
 from dashboard import territory_views as tv
-from dashboard.components import caption, empty_state
+from dashboard.components import caption, empty_state, error_alert
 from dashboard.shell import APP_TITLE
 from dashboard.territory_filters import FilterCatalog, FilterIds, controls, from_controls
 from dashboard.territory_filters import register_callbacks as register_filter_callbacks
@@ -163,10 +163,7 @@ def layout(**query_args: str) -> html.Div:
     try:
         view = data.run(td.map_view, state)
     except WarehouseError as exc:
-        alert = dbc.Alert(
-            [html.H4(exc.title, className="alert-heading"), html.P(exc.detail)],
-            id=ids.MAP_ERROR, color="danger",
-        )  # fmt: skip
+        alert = error_alert(exc, ids.MAP_ERROR)
         hidden = html.Div(page(state, FilterCatalog.empty(), empty_outputs(state)), hidden=True)
         return html.Div([html.H1("Mapa territorial", className="h2 mt-2"), alert, hidden])
     return html.Div(page(view.state, view.catalog, render(view)), className="map-page")

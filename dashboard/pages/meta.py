@@ -16,7 +16,7 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import LIGHTS, caption, section
+from dashboard.components import LIGHTS, caption, error_alert, section
 from dashboard.goal_charts import milestones_figure, region_bars
 from dashboard.goal_figures import timeline_figure
 from dashboard.goal_format import month_label
@@ -147,9 +147,7 @@ def layout(
             codigo = unquote(codigo)  # links quote codes (goal_views.goal_href)
             page = data.run(load_goal_page, codigo, mes, parse_flag(validadas))
         except WarehouseError as exc:
-            body = dbc.Alert(
-                [html.H4(exc.title), html.P(exc.detail)], color="danger", id=ids.META_ERROR
-            )
+            body = error_alert(exc, ids.META_ERROR)
         else:
             body = not_found(codigo) if page is None else goal_view(page, mes)
     return html.Div([dcc.Location(id=ids.META_URL, refresh="callback-nav"), body])

@@ -13,7 +13,7 @@ import duckdb
 from dash import Input, Output, callback, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import caption
+from dashboard.components import caption, error_alert
 from dashboard.defaults import (
     MONTH_PARAM,
     Defaults,
@@ -117,11 +117,7 @@ def error_page(header: list[object], exc: WarehouseError) -> html.Div:
     """The error, with the page's components kept hidden: Dash checks every callback against
     the layouts, and a missing id would add a console error to the explanation."""
     bar = dbc.Row([month_control([], None), *(filter_control(n, [], None) for n in FILTER_ORDER)])
-    alert = dbc.Alert(
-        [html.H4(exc.title, className="alert-heading"), html.P(exc.detail)],
-        id=ids.GOALS_ERROR,
-        color="danger",
-    )
+    alert = error_alert(exc, ids.GOALS_ERROR)
     return html.Div([*header, alert, html.Div(page_body(bar, None, "", []), hidden=True)])
 
 

@@ -13,7 +13,7 @@ import dash_bootstrap_components as dbc
 import duckdb
 from dash import dcc, html
 
-from dashboard import data, ids
+from dashboard import components, data, ids
 from dashboard.components import caption, section
 from dashboard.defaults import (
     MONTH_PARAM,
@@ -57,11 +57,7 @@ def read_ministry(con: duckdb.DuckDBPyConnection, slug: str, args: dict[str, obj
 
 
 def error_alert(exc: WarehouseError) -> dbc.Alert:
-    return dbc.Alert(
-        [html.H4(exc.title, className="alert-heading"), html.P(exc.detail)],
-        id=ids.MINISTRY_ERROR,
-        color="danger",
-    )
+    return components.error_alert(exc, ids.MINISTRY_ERROR)
 
 
 def list_page(args: dict[str, object]) -> html.Div:

@@ -19,7 +19,7 @@ from dashboard import data, ids
 from dashboard import region_views as rv
 from dashboard import territory_data as td
 from dashboard import territory_views as tv
-from dashboard.components import caption, empty_state, section
+from dashboard.components import caption, empty_state, error_alert, section
 from dashboard.shell import APP_TITLE
 from dashboard.territory_filters import (
     FilterCatalog,
@@ -139,10 +139,7 @@ def hidden_skeleton() -> html.Div:
 
 def error_view(exc: WarehouseError) -> html.Div:
     """The problem in words, with the callbacks' components kept (hidden) in the page."""
-    alert = dbc.Alert(
-        [html.H4(exc.title, className="alert-heading"), html.P(exc.detail)],
-        color="danger", id=ids.REGION_ERROR,
-    )  # fmt: skip
+    alert = error_alert(exc, ids.REGION_ERROR)
     return html.Div([html.H1("Regiones", className="h2 mt-2"), alert, hidden_skeleton()])
 
 
