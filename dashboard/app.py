@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dash
 
-from dashboard import data, shell, theme, vendor
+from dashboard import access, auth, data, shell, theme, vendor
 from dashboard.settings import REPO_ROOT, Settings
 from loaders.web_geometry import ensure_web_geometry
 
@@ -69,4 +69,6 @@ def create_app(settings: Settings, *, assets_folder: Path = ASSETS_DIR) -> dash.
     # ~5 s, when missing or stale; a 0.6 ms check otherwise), so no page can point at nothing.
     ensure_web_geometry(Path(assets_folder) / "geo")
     app.layout = shell.layout
+    access.guard_pages()
+    auth.install(app, settings)
     return app

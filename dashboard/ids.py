@@ -164,3 +164,8 @@ CONV_NOTES = "convergencia-notas"
 CONV_ERROR = "convergencia-error"
 CONV_SYNERGY_TEXT = "convergencia-sinergia-texto"
 EXPLORE_DOWNLOAD_ERROR = "explorar-descarga-error"
+
+# Account area of the navbar
+LOGIN_LINK = "login-link"
+ACCOUNT_NAME = "account-name"
+LOGOUT_FORM = "logout-form"

@@ -33,6 +33,13 @@ class Settings:
     debug: bool = False
     threads: int | None = None
     memory_limit: str | None = None
+    # Signs session cookies; all workers must share it. Unset: a random key kept in a file
+    # next to the database (created once, readable only by its owner).
+    secret_key: str | None = None
+    # Send cookies over HTTPS only (turn on behind TLS, which a government server should use).
+    secure_cookies: bool = False
+    # Failed logins allowed per address and user name (Flask-Limiter notation).
+    login_limit: str = "5 per minute"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -46,6 +53,9 @@ class Settings:
             debug=_flag("TABLERO_DEBUG", env.get("TABLERO_DEBUG")),
             threads=_positive_int("TABLERO_THREADS", env.get("TABLERO_THREADS")),
             memory_limit=env.get("TABLERO_MEMORY_LIMIT", "").strip() or None,
+            secret_key=env.get("TABLERO_SECRET_KEY", "").strip() or None,
+            secure_cookies=_flag("TABLERO_SECURE_COOKIES", env.get("TABLERO_SECURE_COOKIES")),
+            login_limit=env.get("TABLERO_LOGIN_LIMIT", "").strip() or cls.login_limit,
         )
 
 

@@ -15,12 +15,17 @@ import dash
 import dash_bootstrap_components as dbc
 import duckdb
 import flask
-from dash import html
+from dash import dcc, html
+from flask_wtf.csrf import generate_csrf
 
-from dashboard import data, ids
+from dashboard import access, data, ids
 from dashboard.formatting import format_datetime
 from warehouse import status
 from warehouse.db import WarehouseError
+from warehouse.scope import ROLE_LABELS, Scope
+
+LOGIN_PATH = "/login"
+LOGOUT_PATH = "/logout"
 
 APP_TITLE = "Tablero de Metas y Territorio"
 DEMO_EXPLANATION = (
@@ -86,8 +91,8 @@ def freshness(shell: ShellStatus) -> html.Span:
     )
 
 
-def nav_links() -> dbc.Nav:
-    """One link per registered page, in the registry's order (`order=` in register_page)."""
+def nav_links(scope: Scope) -> dbc.Nav:
+    """One link per page this viewer may open, in the registry's order (`order=`)."""
     return dbc.Nav(
         [
             dbc.NavItem(
@@ -98,7 +103,7 @@ def nav_links() -> dbc.Nav:
                     active="exact" if page["relative_path"] == "/" else "partial",
                 )
             )
-            for page in dash.page_registry.values()
+            for page in access.visible_pages(scope)
             if page.get("nav", True)  # detail pages (/meta/<codigo>) are reached by links
         ],
         id=ids.NAV_LINKS,
@@ -107,19 +112,63 @@ def nav_links() -> dbc.Nav:
     )
 
 
-def navbar(shell: ShellStatus | None) -> dbc.Navbar:
+def account_area(scope: Scope) -> html.Div:
+    """Who is signed in and a way out, or a way in (the public pages need no account)."""
+    if scope.is_public or scope.user is None:
+        return html.Div(
+            dbc.Button(
+                [html.I(className="bi bi-box-arrow-in-right me-1"), "Ingresar"],
+                href=LOGIN_PATH,
+                color="light",
+                outline=True,
+                size="sm",
+                id=ids.LOGIN_LINK,
+            )
+        )
+    token = generate_csrf() if flask.has_request_context() else ""
+    return html.Div(
+        [
+            html.Span(
+                [html.I(className="bi bi-person-circle me-1"), scope.user],
+                id=ids.ACCOUNT_NAME,
+                className="text-light small",
+                title=ROLE_LABELS.get(scope.role, scope.role)
+                + (f" · región {scope.region}" if scope.region else "")
+                + (" · " + ", ".join(scope.ministries) if scope.ministries else ""),
+            ),
+            # A plain form: logging out changes state, so it is a POST with the CSRF token.
+            html.Form(
+                [
+                    dcc.Input(type="hidden", name="csrf_token", value=token),
+                    dbc.Button("Salir", type="submit", color="light", outline=True, size="sm"),
+                ],
+                action=LOGOUT_PATH,
+                method="POST",
+                id=ids.LOGOUT_FORM,
+                className="m-0",
+            ),
+        ],
+        className="d-flex align-items-center gap-2",
+    )
+
+
+def navbar(shell: ShellStatus | None, scope: Scope) -> dbc.Navbar:
     status_items = []
     if shell is not None:
         status_items = [demo_badge()] if shell.is_demo else []
         status_items.append(freshness(shell))
+    home = "/publico" if scope.is_public else "/"
     return dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand(
-                    [html.I(className="bi bi-bar-chart-line me-2"), APP_TITLE], href="/"
+                    [html.I(className="bi bi-bar-chart-line me-2"), APP_TITLE], href=home
                 ),
-                nav_links(),
-                html.Div(status_items, className="d-flex align-items-center gap-3"),
+                nav_links(scope),
+                html.Div(
+                    [*status_items, account_area(scope)],
+                    className="d-flex align-items-center gap-3",
+                ),
             ],
             fluid=True,
         ),
@@ -134,5 +183,8 @@ def layout() -> html.Div:
     """The app layout: navbar + the current page."""
     shell = read_shell_status() if flask.has_request_context() else None
     return html.Div(
-        [navbar(shell), dbc.Container(dash.page_container, fluid="xxl", class_name="pb-4")]
+        [
+            navbar(shell, data.viewer()),
+            dbc.Container(dash.page_container, fluid="xxl", class_name="pb-4"),
+        ]
     )

@@ -8,7 +8,10 @@ FAIL when CI=true: a missing browser must never pass silently in CI.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -173,13 +176,40 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, demo: bool) -> None:
         )
 
 
+# Accounts of the small warehouse (the demo has its own, loaders/demo/accounts.py): username →
+# (role, region, password). Hashes are computed once per session: argon2 is slow on purpose.
+TEST_ACCOUNTS = {
+    "presidencia": ("presidencia", None, "demo-presidencia"),
+    "analista": ("analista", None, "demo-analista"),
+    "region": ("region", "05", "demo-region"),
+    "admin": ("admin", None, "demo-admin"),
+}
+
+
+@functools.cache
+def _password_hash(password: str) -> str:
+    from warehouse.accounts import hash_password
+
+    return hash_password(password)
+
+
+def _insert_accounts(con: duckdb.DuckDBPyConnection) -> None:
+    for username, (role, region, password) in TEST_ACCOUNTS.items():
+        con.execute(
+            "INSERT INTO cuentas (usuario, nombre, rol, region, hash_clave, creada_en,"
+            " actualizada_en) VALUES (?, ?, ?, ?, ?, now(), now())",
+            [username, username.title(), role, region, _password_hash(password)],
+        )
+
+
 def build_small_warehouse(path: Path, reference: Path, *, demo: bool) -> Path:
-    """Copy the reference-only database to `path` and add the rows above."""
+    """Copy the reference-only database to `path` and add the rows and accounts above."""
     shutil.copyfile(reference, path)
     con = connect(path)
     try:
         with transaction(con):
             _insert_rows(con, demo)
+            _insert_accounts(con)
             refresh_aggregates(con, "all")  # as the loaders do after each delivery file
             if demo:
                 set_metadata(con, "dataset", "demo")
@@ -246,3 +276,137 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build_demo(path, today=DEMO_TODAY)
     return path
+
+
+# --------------------------------------------------------------------------- signing in
+# Every POST needs the session's CSRF token: Dash's renderer sends it as the X-CSRFToken header
+# from the `_csrf_token` cookie, and these helpers do the same.
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class DashClient:
+    """A Flask test client that keeps the session's CSRF token and calls Dash callbacks."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.http = app.server.test_client()
+
+    @property
+    def csrf_token(self) -> str | None:
+        cookie = self.http.get_cookie("_csrf_token")
+        return cookie.value if cookie else None
+
+    def get(self, path: str, **kwargs):
+        return self.http.get(path, **kwargs)
+
+    def login(self, username: str, password: str):
+        form = self.http.get("/login").get_data(as_text=True)
+        match = CSRF_FIELD.search(form)
+        assert match, "the login form carries a CSRF token"
+        return self.http.post(
+            "/login", data={"usuario": username, "clave": password, "csrf_token": match[1]}
+        )
+
+    def callback(
+        self,
+        output: str,
+        inputs: dict[str, object] | None = None,
+        state: dict[str, object] | None = None,
+        *,
+        csrf: bool = True,
+    ):
+        """POST /_dash-update-component for the callback whose output key contains `output`
+        (e.g. "meta-table.children"), with values for its inputs/state by "id.prop"."""
+        return self.http.post(
+            "/_dash-update-component",
+            json=callback_payload(self.app, output, inputs or {}, state or {}),
+            headers={"X-CSRFToken": self.csrf_token or ""} if csrf else {},
+        )
+
+
+def callback_payload(app, output: str, inputs: dict, state: dict) -> dict:
+    from dash._utils import split_callback_id
+
+    keys = [key for key in app.callback_map if output in key]
+    assert len(keys) == 1, f"one callback outputs {output!r}, found {keys}"
+    key = keys[0]
+    spec = app.callback_map[key]
+
+    def values(items: list[dict], given: dict) -> list[dict]:
+        return [{**item, "value": given.get(f"{item['id']}.{item['property']}")} for item in items]
+
+    return {
+        "output": key,
+        "outputs": split_callback_id(key),
+        "inputs": values(spec["inputs"], inputs),
+        "state": values(spec.get("state", []), state),
+        "changedPropIds": list(inputs),
+    }
+
+
+def signed_in(app, username: str = "presidencia", password: str | None = None) -> DashClient:
+    """A client signed in as one of the test or demo accounts."""
+    client = DashClient(app)
+    response = client.login(username, password or f"demo-{username}")
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    client.get("/")  # receives the CSRF cookie of the new session
+    return client
+
+
+def anonymous(app) -> DashClient:
+    client = DashClient(app)
+    client.get("/publico")
+    return client
+
+
+def browser_login(dash_duo, username: str = "presidencia", password: str | None = None) -> None:
+    """Sign in through the real login form in headless Chromium, landing on the home page."""
+    driver = dash_duo.driver
+    driver.get(dash_duo.server.url + "/login")
+    dash_duo.wait_for_element("#usuario").send_keys(username)
+    driver.find_element("css selector", "#clave").send_keys(password or f"demo-{username}")
+    driver.find_element("css selector", "#login-submit").click()
+    dash_duo.wait_for_element("#account-name", timeout=10)
+
+
+def start_signed_in(dash_duo, app, username: str = "presidencia", path: str = "/") -> None:
+    """`dash_duo.start_server(app)`, signed in: the home page needs a session, so the server
+    starts without navigating, the login form is filled, and then `path` opens."""
+    dash_duo.start_server(app, navigate=False)
+    browser_login(dash_duo, username)
+    dash_duo.server_url = dash_duo.server.url  # Dash's own wait for the app to render
+    if path != "/":
+        dash_duo.driver.get(dash_duo.server_url + path)
+
+
+def requests_login(base_url: str, username: str, password: str | None = None):
+    """A `requests.Session` signed in on a live server, sending the CSRF header on POSTs."""
+    import requests
+
+    session = requests.Session()
+    form = session.get(base_url + "/login", timeout=10).text
+    match = CSRF_FIELD.search(form)
+    assert match
+    response = session.post(
+        base_url + "/login",
+        data={"usuario": username, "clave": password or f"demo-{username}", "csrf_token": match[1]},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 302, response.text[:300]
+    session.get(base_url + "/", timeout=30)
+    session.headers["X-CSRFToken"] = session.cookies.get("_csrf_token", "")
+    return session
+
+
+@contextlib.contextmanager
+def staff_request(app, path: str = "/", scope=None) -> Iterator[None]:
+    """A request context whose viewer is signed in (presidencia unless `scope` says otherwise),
+    for tests that call page layouts and callbacks as plain functions."""
+    from dashboard import data
+    from warehouse.scope import Scope
+
+    with app.server.test_request_context(path):
+        data.set_viewer(scope or Scope.everything("presidencia"))
+        yield

@@ -18,9 +18,16 @@ from dashboard import data, ids
 from dashboard.formatting import format_datetime, format_int
 from dashboard.settings import DEFAULT_DB_PATH, Settings, SettingsError
 from loaders.contracts import KINDS
-from tests.conftest import CURRENT_ROWS, LAST_LOAD_CHILE, LAST_LOAD_UTC, REGIONS_WITH_DATA
+from tests.conftest import (
+    CURRENT_ROWS,
+    LAST_LOAD_CHILE,
+    LAST_LOAD_UTC,
+    REGIONS_WITH_DATA,
+    staff_request,
+)
 from warehouse import status
 from warehouse.db import WarehouseError, connect
+from warehouse.scope import Scope
 
 # --------------------------------------------------------------------------- settings
 
@@ -141,7 +148,7 @@ def test_missing_database_is_explained_not_raised(app_for, tmp_path):
     app = app_for(tmp_path / "no-existe.duckdb")
     layout = layout_json(app)
     assert ids.DB_ERROR in layout and "No existe la base de datos" in layout
-    with app.server.test_request_context("/"):
+    with staff_request(app, "/"):
         page = json.dumps(home_layout(), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
     assert ids.HOME_ERROR in page
 
@@ -156,12 +163,12 @@ def data_layout():
 
 def test_data_page_shows_counts_and_recent_loads(app_for, make_warehouse):
     app = app_for(make_warehouse(demo=True))
-    with app.server.test_request_context("/datos"):
+    with staff_request(app, "/datos"):
         page = json.dumps(data_layout(), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
     assert "Datos cargados" in page
     for kind in ("metas_abril.xlsx", "entregas_marzo.csv", "Parcial", "Metas", "Entregas"):
         assert kind in page
-    with app.server.test_request_context("/datos"):
+    with staff_request(app, "/datos"):
         tree = data_layout()
     values = [text_of(c) for c in walk(tree) if "kpi-value" in getattr(c, "className", "")]
     assert values == ["3", "3", "2", "4", "3", LAST_LOAD_CHILE]
@@ -177,7 +184,7 @@ def test_data_page_shows_counts_and_recent_loads(app_for, make_warehouse):
 
 def test_data_page_explains_a_missing_database(app_for, tmp_path):
     app = app_for(tmp_path / "no-existe.duckdb")
-    with app.server.test_request_context("/datos"):
+    with staff_request(app, "/datos"):
         page = json.dumps(data_layout(), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
     assert ids.DATA_ERROR in page and "No existe la base de datos" in page
 
@@ -190,6 +197,9 @@ def text_of(component) -> str:
     if hasattr(children, "to_plotly_json"):
         return text_of(children)
     return "" if children is None else str(children)
+
+
+EVERYTHING = Scope.everything()
 
 
 def walk(component):
@@ -205,8 +215,8 @@ def test_database_errors_become_warehouse_errors(make_warehouse):
     db = data.Database(make_warehouse())
     try:
         with pytest.raises(WarehouseError, match="Error al consultar"):
-            db.run(lambda con: con.execute("SELECT * FROM tabla_que_no_existe"))
-        assert db.run(status.is_demo) is True  # the connection survives the error
+            db.run(EVERYTHING, lambda con: con.execute("SELECT * FROM tabla_que_no_existe"))
+        assert db.run(EVERYTHING, status.is_demo) is True  # the connection survives the error
     finally:
         db.close()
 
@@ -216,7 +226,9 @@ def test_one_connection_serves_many_threads(make_warehouse):
     db = data.Database(make_warehouse(), threads=1)
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:
-            results = list(pool.map(lambda _: db.run(status.warehouse_status), range(40)))
+            results = list(
+                pool.map(lambda _: db.run(EVERYTHING, status.warehouse_status), range(40))
+            )
     finally:
         db.close()
     assert {r.regions_with_data for r in results} == {REGIONS_WITH_DATA}
@@ -245,7 +257,8 @@ def test_bootstrap_is_served_locally_with_long_cache(app_for, tmp_path):
 
 
 def test_index_page_loads_nothing_from_other_hosts(app_for, tmp_path):
-    html = app_for(tmp_path / "x.duckdb").server.test_client().get("/").get_data(as_text=True)
+    client = app_for(tmp_path / "x.duckdb").server.test_client()
+    html = client.get("/publico").get_data(as_text=True)
     urls = re.findall(r'(?:href|src)="([^"]+)"', html)
     assert any("/vendor/bootstrap/css/bootstrap.min.css" in u for u in urls)
     assert any("/assets/tablero.css" in u for u in urls)

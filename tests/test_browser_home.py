@@ -5,7 +5,7 @@ The weekly review home page on the demo is tested in test_page_home.py."""
 from __future__ import annotations
 
 from dashboard import ids
-from tests.conftest import LAST_LOAD_CHILE
+from tests.conftest import LAST_LOAD_CHILE, start_signed_in
 
 TITLE = "Tablero de Metas y Territorio"
 DATA_TITLE = "Datos · " + TITLE
@@ -30,7 +30,7 @@ def foreign_requests(dash_duo) -> list[str]:
 
 
 def test_data_page_loads_offline_and_shows_demo_badge(dash_duo, app_for, make_warehouse):
-    dash_duo.start_server(app_for(make_warehouse(demo=True)))
+    start_signed_in(dash_duo, app_for(make_warehouse(demo=True)))
     # The home page renders on a warehouse with goals but no progress yet…
     dash_duo.wait_for_text_to_equal(f"#{ids.HOME_TITLE}", "Revisión semanal")
     assert dash_duo.driver.title == TITLE
@@ -52,7 +52,7 @@ def test_data_page_loads_offline_and_shows_demo_badge(dash_duo, app_for, make_wa
 
 
 def test_missing_database_shows_an_explanation_not_an_error(dash_duo, app_for, tmp_path):
-    dash_duo.start_server(app_for(tmp_path / "no-existe.duckdb"))
+    start_signed_in(dash_duo, app_for(tmp_path / "no-existe.duckdb"))
 
     dash_duo.wait_for_contains_text(f"#{ids.HOME_ERROR}", "No existe la base de datos")
     dash_duo.wait_for_contains_text(f"#{ids.DB_ERROR}", "No existe la base de datos")

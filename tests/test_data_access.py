@@ -6,6 +6,7 @@ import threading
 import time
 
 from dashboard.data import Database
+from warehouse.scope import Scope
 
 
 def test_close_waits_for_a_running_cursor(make_warehouse) -> None:
@@ -13,7 +14,7 @@ def test_close_waits_for_a_running_cursor(make_warehouse) -> None:
     started, finished = threading.Event(), []
 
     def slow_query() -> None:
-        with database.cursor() as cur:
+        with database.cursor(Scope.everything()) as cur:
             started.set()
             time.sleep(0.3)  # a page still being computed when the server shuts down
             finished.append(cur.execute("SELECT count(*) FROM territorios").fetchall()[0][0])

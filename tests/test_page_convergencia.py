@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 from dash.testing.wait import until
 
 from dashboard import ids
+from tests.conftest import start_signed_in
 
 # _fullData: the traces as Plotly drew them (numpy arrays arrive base64-encoded in g.data).
 FIGURE_JS = (
@@ -19,7 +20,7 @@ FIGURE_JS = (
 
 
 def open_page(dash_duo, app_for, demo_db, search: str = "") -> None:
-    dash_duo.start_server(app_for(demo_db))
+    start_signed_in(dash_duo, app_for(demo_db))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/convergencia{search}")
     dash_duo.wait_for_element(f"#{ids.CONV_SIGMA} .js-plotly-plot", timeout=30)
 

@@ -19,7 +19,9 @@ from selenium.webdriver.common.keys import Keys
 
 from dashboard import data, ids
 from dashboard import explore_views as ev
+from tests.conftest import start_signed_in
 from warehouse import explore
+from warehouse.scope import Scope
 
 GRID_ROWS_JS = (
     "const api = dash_ag_grid.getApi(arguments[0]); if (!api) return null;"
@@ -34,7 +36,7 @@ HEADERS_JS = (
 
 def open_page(dash_duo, app_for, demo_db, search: str = ""):
     app = app_for(demo_db)
-    dash_duo.start_server(app)
+    start_signed_in(dash_duo, app)
     dash_duo.driver.execute_cdp_cmd(
         "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": dash_duo.download_path}
     )
@@ -59,7 +61,7 @@ def expected(app, dataset: str, args: dict, model: dict | None = None) -> pd.Dat
     """The rows the warehouse holds for a view, read through the app's own connection (DuckDB
     refuses a second connection to the file with another configuration in one process)."""
     query = explore.build_query(dataset, args, None, model)
-    return data.database_of(app.server).run(explore.fetch_rows, query)
+    return data.database_of(app.server).run(Scope.everything(), explore.fetch_rows, query)
 
 
 def downloaded(dash_duo, suffix: str, timeout: float = 30) -> Path:

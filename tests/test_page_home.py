@@ -22,6 +22,7 @@ from dashboard.review_views import (
     red_share_ranking,
     severity_badge,
 )
+from tests.conftest import staff_request, start_signed_in
 from tests.test_app import text_of, walk
 from warehouse.db import connect
 
@@ -104,7 +105,7 @@ def test_review_of_the_demo_week(demo_db):
 
 def test_home_layout_on_the_demo(app_for, demo_db):
     app = app_for(demo_db)
-    with app.server.test_request_context("/"):
+    with staff_request(app, "/"):
         tree = dash.page_registry["dashboard.pages.home"]["layout"]()
     by_id = {c.id: c for c in walk(tree) if isinstance(getattr(c, "id", None), str)}
     assert by_id[ids.HOME_MONTH].value == "2025-05"  # defaults from the data
@@ -134,7 +135,7 @@ def test_controls_write_the_url_and_ignore_incomplete_dates(app_for, demo_db):
 
 def test_missing_database_keeps_the_controls(app_for, tmp_path):
     app = app_for(tmp_path / "no-existe.duckdb")
-    with app.server.test_request_context("/"):
+    with staff_request(app, "/"):
         tree = dash.page_registry["dashboard.pages.home"]["layout"]()
     found = {c.id: c for c in walk(tree) if isinstance(getattr(c, "id", None), str)}
     assert "No existe la base de datos" in text_of(found[ids.HOME_ERROR])
@@ -160,7 +161,7 @@ def test_home_in_a_browser(dash_duo, app_for, demo_db):
     past = light_counts(review_of(demo_db, APRIL, date(2025, 6, 2), date(2025, 6, 9)).board.goals)
     may = light_counts(review_of(demo_db, MAY, date(2025, 6, 2), date(2025, 6, 9)).board.goals)
     assert past != may  # otherwise the month change below could not be seen
-    dash_duo.start_server(app_for(demo_db))
+    start_signed_in(dash_duo, app_for(demo_db))
 
     dash_duo.wait_for_text_to_equal(f"#{ids.HOME_TITLE}", "Revisión semanal")
     dash_duo.wait_for_contains_text(f"#{ids.HOME_CAPTION}", "mayo 2025")

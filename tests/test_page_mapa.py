@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 from dash.testing.wait import until
 
 from dashboard import ids
+from tests.conftest import start_signed_in
 
 FIGURE_JS = (
     "const g = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');"
@@ -52,7 +53,7 @@ def query(dash_duo) -> dict[str, list[str]]:
 
 
 def open_map(dash_duo, app_for, demo_db, search: str = "") -> None:
-    dash_duo.start_server(app_for(demo_db))
+    start_signed_in(dash_duo, app_for(demo_db))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/mapa{search}")
     dash_duo.wait_for_element(f"#{ids.MAP_GRAPH} .js-plotly-plot", timeout=20)
 

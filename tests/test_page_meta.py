@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import ids
+from tests.conftest import start_signed_in
 from warehouse.db import connect
 
 CODE = "SAL-01"
@@ -43,7 +44,7 @@ def goal_name(demo_db: Path) -> str:
 
 
 def open_page(dash_duo, app_for, demo_db: Path, query: str = "") -> None:
-    dash_duo.start_server(app_for(demo_db))
+    start_signed_in(dash_duo, app_for(demo_db))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/meta/{CODE}{query}")
 
 
@@ -104,7 +105,7 @@ def test_month_in_url_changes_figures_and_controls_write_the_url(
 
 
 def test_unknown_code_shows_a_friendly_message(dash_duo, app_for, demo_db):
-    dash_duo.start_server(app_for(demo_db))
+    start_signed_in(dash_duo, app_for(demo_db))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/meta/NO-EXISTE")
 
     dash_duo.wait_for_contains_text(f"#{ids.META_NOT_FOUND}", "Meta no encontrada")

@@ -13,6 +13,7 @@ from dashboard import ids
 from dashboard.defaults import bottleneck_day
 from dashboard.goal_data import load_board
 from dashboard.goal_filters import GoalFilters, apply
+from tests.conftest import staff_request, start_signed_in
 from tests.test_app import text_of, walk
 from warehouse.db import connect
 
@@ -31,7 +32,7 @@ def demo_goals(demo_db, **filters: str):
 
 
 def metas_layout(app, **args):
-    with app.server.test_request_context("/metas"):
+    with staff_request(app, "/metas"):
         return dash.page_registry["dashboard.pages.metas"]["layout"](**args)
 
 
@@ -56,7 +57,7 @@ def test_layout_reads_filters_from_the_url_and_drops_unknown_values(app_for, dem
 def test_callback_returns_rows_caption_count_and_url(app_for, demo_db):
     app = app_for(demo_db)
     update = sys.modules["dashboard.pages.metas"].update_table
-    with app.server.test_request_context("/metas"):
+    with staff_request(app, "/metas"):
         rows, caption, count, search = update("2025-05", None, "social", "05", None, None)
     expected = demo_goals(demo_db, area="social", region="05")
     assert sorted(r["codigo_meta"] for r in rows) == sorted(expected["codigo_meta"])
@@ -95,7 +96,7 @@ def test_metas_in_a_browser(dash_duo, app_for, demo_db):
     opens its page, and a URL with filters reproduces the view."""
     red = demo_goals(demo_db, semaforo="rojo")
     health_05 = demo_goals(demo_db, ministerio="salud", region="05")
-    dash_duo.start_server(app_for(demo_db))
+    start_signed_in(dash_duo, app_for(demo_db))
     dash_duo.driver.get(dash_duo.server_url + "/metas")
 
     dash_duo.wait_for_text_to_equal(f"#{ids.GOALS_COUNT}", "55 metas")

@@ -15,6 +15,7 @@ from dashboard.goal_data import load_board
 from dashboard.goal_views import light_counts
 from dashboard.ministry_data import ministry_summary
 from dashboard.ministry_views import services_table, stage_cell
+from tests.conftest import staff_request, start_signed_in
 from tests.test_app import text_of, walk
 from warehouse.db import connect
 
@@ -31,7 +32,7 @@ def demo_board(demo_db, as_of=MAY):
 
 
 def ministerio_layout(app, **args):
-    with app.server.test_request_context("/ministerio"):
+    with staff_request(app, "/ministerio"):
         return dash.page_registry["dashboard.pages.ministerio"]["layout"](**args)
 
 
@@ -129,7 +130,7 @@ def card_values(dash_duo) -> list[int]:
 
 def test_from_the_list_to_a_ministry_and_a_month_in_the_url(dash_duo, app_for, demo_db):
     april = light_counts(demo_board(demo_db, APRIL).goals.query("ministerio == @HEALTH"))
-    dash_duo.start_server(app_for(demo_db))
+    start_signed_in(dash_duo, app_for(demo_db))
     dash_duo.driver.get(dash_duo.server_url + "/ministerio")
 
     dash_duo.wait_for_text_to_equal(f"#{ids.MINISTRY_TITLE}", "Ministerios")

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlparse
 from dash.testing.wait import until
 
 from dashboard import ids
+from tests.conftest import start_signed_in
 
 CARD_TITLES_JS = (
     "return Array.from(document.querySelectorAll('#' + arguments[0] + ' .region-card .h5'))"
@@ -33,7 +34,7 @@ def query(dash_duo) -> dict[str, list[str]]:
 
 
 def test_region_list_leads_to_the_intendente_page(dash_duo, app_for, demo_db):
-    dash_duo.start_server(app_for(demo_db))
+    start_signed_in(dash_duo, app_for(demo_db))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/region")
     dash_duo.wait_for_element(f"#{ids.REGION_LIST} .region-card")
 
@@ -63,7 +64,7 @@ def test_region_list_leads_to_the_intendente_page(dash_duo, app_for, demo_db):
 
 
 def test_region_codes_in_any_form_and_filters_in_the_url(dash_duo, app_for, demo_db):
-    dash_duo.start_server(app_for(demo_db))
+    start_signed_in(dash_duo, app_for(demo_db))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/region/valparaiso?area=social&anio=2024")
 
     dash_duo.wait_for_text_to_equal(f"#{ids.REGION_TITLE}", "Región de Valparaíso")

@@ -25,6 +25,7 @@ from dashboard.territory_filters import (
     product_options,
 )
 from loaders.contracts import AREA_LABELS
+from tests.conftest import staff_request
 from warehouse import territory_catalog
 from warehouse.db import connect
 from warehouse.territory import Selection
@@ -405,7 +406,7 @@ def test_missing_database_is_explained_on_both_pages(app_for, tmp_path):
 
     app = app_for(tmp_path / "no-existe.duckdb")
     pages = {page["path"]: page["layout"] for page in dash.page_registry.values()}
-    with app.server.test_request_context("/mapa"):
+    with staff_request(app, "/mapa"):
         text = str(pages["/mapa"]())
         assert ids.MAP_ERROR in text and ids.MAP_GRAPH in text  # alert + hidden components
         for layout in (pages["/region"](code="05"), pages["/region"]()):

@@ -7,12 +7,13 @@ figures come from the pre-aggregated tables of migration 002; the catalogue tabl
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import duckdb
 import pandas as pd
 
 from warehouse.db import one
+from warehouse.scope import cursor_scope_key
 from warehouse.territory import Selection
 from warehouse.versioned import fetch, where
 
@@ -42,15 +43,17 @@ def delivery_months(con: duckdb.DuckDBPyConnection) -> list[date]:
     return [pd.Timestamp(m).date() for m in frame["mes"]]
 
 
-def data_version(con: duckdb.DuckDBPyConnection) -> tuple[str, int, datetime | None]:
-    """(database file, last ingestion id, its load time): changes whenever data are loaded, so
-    screens can cache figures computed from one version of the data."""
+def data_version(con: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
+    """(database file, last ingestion id, its load time, viewer's scope): changes whenever data
+    are loaded or validated (each publishes a new snapshot file) and differs between viewers,
+    so screens can cache figures computed from one version of the data for one scope."""
     path = one(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
     last = one(con, "SELECT max(id), max(cargado_en) FROM ingestas")
     return (
         str(path[0]) if path and path[0] else "",
         int(last[0]) if last and last[0] is not None else 0,
         last[1] if last else None,
+        cursor_scope_key(con),
     )
 
 

@@ -1,0 +1,87 @@
+"""Which pages each role opens, and the guard around every page layout.
+
+This decides what a viewer is *offered*. What a viewer can *read* is decided where data are
+read (warehouse.scope, through every cursor), so a crafted callback request gets nothing out
+of scope even for a page it may open. Dash renders a page through one callback reading
+`dash.page_registry`, so wrapping each registered layout guards both the first load and
+in-app navigation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard import data
+from warehouse.scope import ADMIN, MINISTERIO, PRESIDENCIA, PUBLICO, ROLES, Scope
+
+PUBLIC_PREFIX = "/publico"
+SIGNED_IN = frozenset(ROLES)
+EVERYONE = frozenset({*ROLES, PUBLICO})
+# Pages not listed here are open to every signed-in role (their data are scoped).
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    "dashboard.pages.datos": frozenset({PRESIDENCIA, ADMIN}),
+    "dashboard.pages.validacion": frozenset({MINISTERIO}),
+    "dashboard.pages.publico": EVERYONE,
+    "dashboard.pages.publico_meta": EVERYONE,
+}
+
+
+def roles_for(module: str) -> frozenset[str]:
+    return PAGE_ROLES.get(module, SIGNED_IN)
+
+
+def is_public_path(path: str) -> bool:
+    return path == PUBLIC_PREFIX or path.startswith(PUBLIC_PREFIX + "/")
+
+
+def may_open(page: dict[str, Any], scope: Scope) -> bool:
+    return scope.role in roles_for(page["module"])
+
+
+def visible_pages(scope: Scope) -> Iterable[dict[str, Any]]:
+    """Registered pages this viewer may open, in the registry's order."""
+    return (page for page in dash.page_registry.values() if may_open(page, scope))
+
+
+def guard_pages() -> None:
+    """Wrap every registered page layout with the role check (once, at app creation)."""
+    for page in dash.page_registry.values():
+        layout = page["layout"]
+        if getattr(layout, "_guarded", False):
+            continue
+        page["layout"] = _guarded(page["module"], layout)
+
+
+def _guarded(module: str, layout: Callable[..., Any] | Any) -> Callable[..., Any]:
+    def guarded_layout(**kwargs: Any) -> Any:
+        scope = data.viewer()
+        if scope.role not in roles_for(module):
+            return denied(scope)
+        return layout(**kwargs) if callable(layout) else layout
+
+    guarded_layout._guarded = True  # type: ignore[attr-defined]
+    return guarded_layout
+
+
+def denied(scope: Scope) -> dbc.Alert:
+    """What a viewer sees on a page outside their role: never an empty screen."""
+    if scope.is_public:
+        body = [
+            "Esta página es para equipos de gobierno. ",
+            html.A("Ingrese con su cuenta", href="/login"),
+            " o vea los ",
+            html.A("resultados públicos de las metas", href=PUBLIC_PREFIX),
+            ".",
+        ]
+    else:
+        body = [
+            "Su cuenta no tiene acceso a esta página. Use el menú para ver las páginas de su rol."
+        ]
+    return dbc.Alert(
+        [html.I(className="bi bi-shield-lock me-2"), *body], color="warning", id="acceso-denegado"
+    )

@@ -1,0 +1,274 @@
+"""Login, sessions, CSRF, login rate limits and security headers, around the Dash server.
+
+* Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax, Secure behind TLS) holding only
+  the account id and its `sesion_epoca`; every request re-reads the account, so a disabled
+  account or a reset password ends its sessions on their next click.
+* CSRF (Flask-WTF) guards every POST, Dash callbacks included: Dash's renderer already sends
+  the header `X-CSRFToken` from the cookie `_csrf_token`, which this module keeps set to a
+  token tied to the session (double submit). The login form carries the same token.
+* Failed logins are limited per address and user name (Flask-Limiter, memory storage: each
+  worker counts its own, so N workers allow N× the limit — still far from a brute force).
+* Headers (Flask-Talisman): a CSP that allows only the app's own scripts (Dash's inline
+  renderer script by hash), no framing, nosniff, no referrer leaks.
+
+The viewer's scope is set for each request here (`data.set_viewer`); queries never read it
+from request inputs.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dash
+import flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf, validate_csrf
+from wtforms.validators import ValidationError
+
+from dashboard import access, data, login_page
+from dashboard.settings import Settings
+from warehouse import accounts
+from warehouse.scope import Scope
+
+LOGIN_PATH = "/login"
+LOGOUT_PATH = "/logout"
+CSRF_COOKIE = "_csrf_token"  # the name Dash's renderer reads
+SECRET_FILE_SUFFIX = ".secret"
+# Requests that never need the viewer: files, and Dash's own scripts.
+_STATIC_PREFIXES = ("/assets/", "/vendor/", "/_dash-component-suites/", "/_favicon.ico")
+_SESSION_ACCOUNT = "cuenta"
+_SESSION_EPOCH = "epoca"
+
+
+def install(app: dash.Dash, settings: Settings) -> None:
+    """Put login, CSRF, rate limits and headers in front of every route of `app`."""
+    server = app.server
+    server.secret_key = settings.secret_key or _stored_secret(settings.db_path)
+    server.config.update(
+        SESSION_COOKIE_NAME="tablero_sesion",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=12 * 3600,  # a working day
+        WTF_CSRF_TIME_LIMIT=None,  # valid as long as the session
+        WTF_CSRF_SSL_STRICT=settings.secure_cookies,
+    )
+    CSRFProtect(server)
+    limiter = Limiter(get_remote_address, app=server, storage_uri="memory://")
+    _security_headers(app, settings)
+    _register_routes(server, limiter, settings)
+    server.before_request(_identify_viewer)
+    server.before_request(_require_login_for_pages)
+    server.after_request(_refresh_csrf_cookie(settings))
+    server.register_error_handler(CSRFError, _csrf_refused)
+
+
+def _stored_secret(db_path: Path) -> str:
+    """A random signing key kept next to the database, so every worker (and restart) shares it."""
+    path = db_path.with_name(db_path.name + SECRET_FILE_SUFFIX)
+    try:
+        return path.read_text("utf-8").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        # O_EXCL: two workers starting together agree on the first one written.
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(key)
+        path.chmod(0o600)
+    except FileExistsError:
+        return path.read_text("utf-8").strip()
+    return key
+
+
+# --------------------------------------------------------------------------- who is asking
+
+
+def _identify_viewer() -> None:
+    if flask.request.path.startswith(_STATIC_PREFIXES):
+        return
+    account_id = flask.session.get(_SESSION_ACCOUNT)
+    if account_id is None:
+        return
+    account = data.current_database().run(Scope.system(), accounts.account_by_id, account_id)
+    if (
+        account is None
+        or not account.active
+        or (account.session_epoch != flask.session.get(_SESSION_EPOCH))
+    ):
+        flask.session.clear()  # disabled, or the password changed since this session began
+        return
+    flask.g.account = account
+    data.set_viewer(account.scope)
+
+
+def current_account() -> accounts.Account | None:
+    return flask.g.get("account") if flask.has_request_context() else None
+
+
+def _require_login_for_pages() -> flask.Response | None:
+    """A page address opened without a session goes to the login form, and comes back after.
+
+    Dash's own routes are not redirected: their data are limited by the viewer's scope, and the
+    page content callback shows a "login first" panel (see dashboard.access)."""
+    request = flask.request
+    if request.method != "GET" or current_account() is not None:
+        return None
+    path = request.path
+    if path.startswith(_STATIC_PREFIXES) or path.startswith("/_") or access.is_public_path(path):
+        return None
+    if path in (LOGIN_PATH, LOGOUT_PATH):
+        return None
+    return flask.redirect(login_url(request.full_path.rstrip("?")))
+
+
+def login_url(next_path: str | None = None) -> str:
+    return LOGIN_PATH + (f"?next={next_path}" if next_path and next_path != "/" else "")
+
+
+def safe_next(raw: str | None) -> str:
+    """Only a path on this site: never `//other.host` or `https://…` (open redirect)."""
+    if not raw:
+        return "/"
+    parts = urlsplit(raw)
+    if parts.scheme or parts.netloc or not raw.startswith("/") or raw.startswith("//"):
+        return "/"
+    return raw
+
+
+# --------------------------------------------------------------------------- routes
+
+
+def _register_routes(server: flask.Flask, limiter: Limiter, settings: Settings) -> None:
+    def by_address_and_user() -> str:
+        user = flask.request.form.get("usuario", "").strip().lower()
+        return f"{get_remote_address()}|{user}"
+
+    @limiter.limit(
+        settings.login_limit,
+        key_func=by_address_and_user,
+        methods=["POST"],
+        deduct_when=lambda response: response.status_code != 302,  # only failures count
+        on_breach=lambda _limit: _too_many_attempts(),
+    )
+    def login() -> flask.Response | str | tuple[str, int]:
+        if flask.request.method == "GET":
+            return login_page.render(next_path=safe_next(flask.request.args.get("next")))
+        return _log_in(flask.request.form)
+
+    def logout() -> flask.Response:
+        flask.session.clear()
+        return flask.redirect(LOGIN_PATH)
+
+    server.add_url_rule(LOGIN_PATH, "login", login, methods=["GET", "POST"])
+    server.add_url_rule(LOGOUT_PATH, "logout", logout, methods=["POST"])
+
+
+def _log_in(form: dict[str, str]) -> flask.Response | tuple[str, int]:
+    username = form.get("usuario", "").strip()
+    password = form.get("clave", "")
+    next_path = safe_next(form.get("next"))
+    account = None
+    if username and password:
+        account = data.current_database().run(
+            Scope.system(), accounts.authenticate, username, password
+        )
+    if account is None:
+        return login_page.render(
+            next_path=next_path, username=username, error=login_page.WRONG_CREDENTIALS
+        ), 401
+    flask.session.clear()  # a new session id and a new CSRF token: no session fixation
+    flask.session.permanent = True
+    flask.session[_SESSION_ACCOUNT] = account.id
+    flask.session[_SESSION_EPOCH] = account.session_epoch
+    return flask.redirect(next_path)
+
+
+def _too_many_attempts() -> flask.Response:
+    body = login_page.render(next_path="/", error=login_page.TOO_MANY_ATTEMPTS)
+    return flask.make_response(body, 429)
+
+
+def _csrf_refused(error: CSRFError) -> tuple[str, int]:
+    return (
+        "La solicitud no trae el código de seguridad de esta sesión (CSRF). "
+        "Recargue la página e inténtelo de nuevo.",
+        400,
+    )
+
+
+# --------------------------------------------------------------------------- cookies, headers
+
+
+def _refresh_csrf_cookie(settings: Settings):
+    def refresh(response: flask.Response) -> flask.Response:
+        if flask.request.path.startswith(_STATIC_PREFIXES):
+            return response
+        current = flask.request.cookies.get(CSRF_COOKIE)
+        if current and "csrf_token" in flask.session and _is_valid_token(current):
+            return response
+        response.set_cookie(
+            CSRF_COOKIE,
+            generate_csrf(),
+            secure=settings.secure_cookies,
+            httponly=False,  # read by Dash's renderer to send X-CSRFToken
+            samesite="Strict",
+        )
+        return response
+
+    return refresh
+
+
+def _is_valid_token(token: str) -> bool:
+    try:
+        validate_csrf(token)
+    except ValidationError:
+        return False
+    return True
+
+
+def _security_headers(app: dash.Dash, settings: Settings) -> None:
+    """CSP allowing the app's own files and Dash's inline bootstrapping scripts by hash.
+
+    'unsafe-inline' stays for styles only: Dash and plotly set style attributes on elements.
+    MapLibre (the map traces) draws with web workers created from blob: URLs."""
+    csp = {
+        "default-src": "'self'",
+        "script-src": ["'self'", *app.csp_hashes()],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "child-src": ["'self'", "blob:"],
+        "connect-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+    talisman = Talisman(
+        app.server,
+        content_security_policy=csp,
+        force_https=settings.secure_cookies,
+        strict_transport_security=settings.secure_cookies,
+        session_cookie_secure=settings.secure_cookies,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+    )
+
+    # Dash adds inline scripts (clientside callbacks of the pages machinery) when it sets itself
+    # up on the first request, so their hashes are taken then, once per process.
+    hashed: list[bool] = []
+
+    def hash_inline_scripts() -> None:
+        if not hashed:
+            hashes = app.csp_hashes()
+            talisman.content_security_policy = {**csp, "script-src": ["'self'", *hashes]}
+            hashed.append(True)
+
+    app.server.before_request(hash_inline_scripts)

@@ -1,0 +1,60 @@
+"""The login form: plain server-rendered HTML, so it works before any Dash script has loaded.
+
+Jinja escapes every value (`render_template_string` autoescapes), the form carries the CSRF
+token, and no script runs on the page (the CSP allows none inline).
+"""
+
+from __future__ import annotations
+
+import flask
+from flask_wtf.csrf import generate_csrf
+
+from dashboard import vendor
+
+WRONG_CREDENTIALS = "Usuario o clave incorrectos, o la cuenta está desactivada."
+TOO_MANY_ATTEMPTS = "Demasiados intentos fallidos. Espere un minuto antes de volver a intentarlo."
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="es-CL">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Ingresar · Tablero de Metas y Territorio</title>
+  {% for href in stylesheets %}<link rel="stylesheet" href="{{ href }}">{% endfor %}
+</head>
+<body class="bg-light">
+  <main class="container" style="max-width: 28rem">
+    <h1 class="h3 mt-5 mb-1">
+      <i class="bi bi-bar-chart-line me-2"></i>Tablero de Metas y Territorio</h1>
+    <p class="text-muted mb-4">
+      Ingrese con la cuenta que le entregó la administración del tablero.</p>
+    {% if error %}
+      <div class="alert alert-danger" role="alert" id="login-error">{{ error }}</div>
+    {% endif %}
+    <form method="post" action="/login" class="card card-body shadow-sm" id="login-form">
+      <input type="hidden" name="csrf_token" value="{{ csrf_token }}">
+      <input type="hidden" name="next" value="{{ next_path }}">
+      <label class="form-label" for="usuario">Usuario</label>
+      <input class="form-control mb-3" id="usuario" name="usuario" autocomplete="username"
+             value="{{ username }}" required autofocus>
+      <label class="form-label" for="clave">Clave</label>
+      <input class="form-control mb-3" id="clave" name="clave" type="password"
+             autocomplete="current-password" required>
+      <button class="btn btn-primary" type="submit" id="login-submit">Ingresar</button>
+    </form>
+    <p class="mt-4"><a href="/publico" id="public-link"><i class="bi bi-globe2 me-1"></i>
+      Ver los resultados públicos de las metas</a> (sin cuenta).</p>
+  </main>
+</body>
+</html>"""
+
+
+def render(*, next_path: str, username: str = "", error: str | None = None) -> str:
+    return flask.render_template_string(
+        _TEMPLATE,
+        stylesheets=vendor.stylesheet_urls(),
+        csrf_token=generate_csrf(),
+        next_path=next_path,
+        username=username,
+        error=error,
+    )

@@ -1,0 +1,383 @@
+"""Builders of the validation page (/validacion): the pending figures grid, the action panel,
+the result of an action and the recent history of actions.
+
+Pure functions of the frames of warehouse.validation, so unit tests assert the component tree
+without a browser. The grid carries, for each figure, its key and the version shown
+(`version`): that is all an action sends back, and the warehouse checks it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from dashboard import components
+from dashboard.components import empty_state, section
+from dashboard.formatting import NO_DATA, format_datetime
+from dashboard.goal_format import format_value, is_missing, month_label, value_digits
+from dashboard.goal_views import goal_link
+from warehouse.scope import Scope
+from warehouse.validation import RETURN, Refusal, ValidationResult
+
+# Component ids of this page (kept here, not in dashboard/ids.py: one page, one module).
+TITLE = "validacion-titulo"
+INTRO = "validacion-intro"
+COUNT = "validacion-cantidad"
+GRID = "validacion-grilla"
+COMMENT = "validacion-comentario"
+VALIDATE = "validacion-validar"
+RETURN_BUTTON = "validacion-devolver"
+RESULT = "validacion-resultado"
+HISTORY = "validacion-historial"
+NOT_ALLOWED = "validacion-sin-permiso"
+ERROR = "validacion-error"
+
+HISTORY_ROWS = 50
+NATIONAL = "Nacional"
+ACTION_WORDS = {"validar": "Validó", "devolver": "Devolvió"}
+STATE_WORDS = {"reportado": "Reportado", "validado": "Validado", "devuelto": "Devuelto"}
+COMMENT_HELP = (
+    "Obligatorio para devolver: explique qué debe corregir quien reportó la cifra. "
+    "Al validar es opcional y queda en el historial."
+)
+INTRO_TEXT = (
+    "Cifras mensuales reportadas y aún no validadas de las metas de {ministries}. Marque las "
+    "que revisó y valídelas (pasan a ser las cifras oficiales que ven Presidencia y la "
+    "ciudadanía), o devuélvalas con un comentario para quien las reportó."
+)
+
+
+def _text(field: str) -> dict[str, str]:
+    """A valueFormatter showing a precomputed text column of the row."""
+    return {"function": f"params.data.{field}"}
+
+
+COLUMN_DEFS: list[dict[str, object]] = [
+    {"headerName": "Meta", "field": "codigo_meta", "width": 110, "pinned": "left"},
+    {
+        "headerName": "Nombre de la meta",
+        "field": "nombre_meta",
+        "flex": 2,
+        "minWidth": 240,
+        "wrapText": True,
+        "autoHeight": True,
+    },
+    {"headerName": "Mes", "field": "mes", "valueFormatter": _text("mes_texto"), "width": 130},
+    {"headerName": "Región", "field": "region_texto", "width": 150},
+    {
+        "headerName": "Programado",
+        "field": "valor_programado",
+        "valueFormatter": _text("programado_texto"),
+        "type": "rightAligned",
+        "width": 130,
+    },
+    {
+        "headerName": "Real",
+        "field": "valor_real",
+        "valueFormatter": _text("real_texto"),
+        "type": "rightAligned",
+        "width": 130,
+        "cellClass": "fw-semibold",
+    },
+    {"headerName": "Unidad", "field": "unidad", "width": 130},
+    {"headerName": "Reportado por", "field": "reportado_por", "flex": 1, "minWidth": 160},
+    {"headerName": "Comentario", "field": "comentario", "flex": 1, "minWidth": 160},
+    {
+        "headerName": "Archivo y línea",
+        "field": "origen",
+        "flex": 1,
+        "minWidth": 220,
+        "headerTooltip": "Archivo y línea (como la muestra una planilla) de donde viene la cifra.",
+    },
+    {
+        "headerName": "Cargado (hora de Chile)",
+        "field": "cargado_texto",
+        "width": 170,
+    },
+]
+LOCALE_TEXT = {
+    "noRowsToShow": "No hay cifras pendientes de validación.",
+    "loadingOoo": "Cargando…",
+    "ariaRowSelect": "Seleccionar la cifra",
+    "ariaRowDeselect": "Quitar la cifra de la selección",
+    "ariaRowSelectAll": "Seleccionar todas las cifras",
+    "ariaRowToggleSelection": "Cambiar la selección",
+    "ariaChecked": "marcada",
+    "ariaUnchecked": "sin marcar",
+}
+
+
+def _plain(value: object) -> object:
+    return None if is_missing(value) else value
+
+
+def row_id(codigo_meta: str, mes: str, region: str | None) -> str:
+    return f"{codigo_meta}|{mes}|{region or ''}"
+
+
+def grid_row(row: Mapping[str, object]) -> dict[str, object]:
+    """One pending figure as the grid shows it and as an action sends it back."""
+    mes = pd.Timestamp(row["mes"]).date().isoformat()
+    region = _plain(row.get("region"))
+    digits = value_digits([row.get("valor_programado"), row.get("valor_real")])
+    file_name, line = _plain(row.get("archivo")), _plain(row.get("linea"))
+    loaded = _plain(row.get("cargado_en"))
+    return {
+        "id": row_id(str(row["codigo_meta"]), mes, region),  # type: ignore[arg-type]
+        "codigo_meta": row["codigo_meta"],
+        "nombre_meta": _plain(row.get("nombre_meta")),
+        "ministerio": _plain(row.get("ministerio")),
+        "mes": mes,
+        "mes_texto": month_label(mes),
+        "region": region,
+        "region_texto": _plain(row.get("nombre_region")) or NATIONAL,
+        "valor_programado": _plain(row.get("valor_programado")),
+        "programado_texto": format_value(row.get("valor_programado"), digits),  # type: ignore[arg-type]
+        "valor_real": _plain(row.get("valor_real")),
+        "real_texto": format_value(row.get("valor_real"), digits),  # type: ignore[arg-type]
+        "unidad": _plain(row.get("unidad")),
+        "reportado_por": _plain(row.get("reportado_por")) or NO_DATA,
+        "comentario": _plain(row.get("comentario")) or "",
+        "origen": f"{file_name}, línea {int(line)}" if file_name and line else NO_DATA,  # type: ignore[arg-type]
+        "cargado_texto": format_datetime(pd.Timestamp(loaded).to_pydatetime() if loaded else None),
+        "version": row["version"],
+    }
+
+
+def grid_rows(pending: pd.DataFrame) -> list[dict[str, object]]:
+    return [grid_row(r) for r in pending.to_dict("records")]
+
+
+def pending_grid(rows: list[dict[str, object]]) -> dag.AgGrid:
+    """Checkbox selection (header box = all); a figure is identified by its key."""
+    return dag.AgGrid(
+        id=GRID,
+        rowData=rows,
+        columnDefs=COLUMN_DEFS,
+        defaultColDef={"sortable": True, "resizable": True, "suppressMovable": True},
+        getRowId="params.data.id",
+        selectedRows=[],
+        dashGridOptions={
+            "rowSelection": {
+                "mode": "multiRow",
+                "checkboxes": True,
+                "headerCheckbox": True,
+                "enableClickSelection": False,
+            },
+            "domLayout": "autoHeight",
+            "tooltipShowDelay": 300,
+            "localeText": LOCALE_TEXT,
+            "suppressCellFocus": True,
+        },
+        className="validation-grid",
+        style={"width": "100%"},
+    )
+
+
+def count_text(count: int) -> str:
+    if count == 0:
+        return "Ninguna cifra pendiente de validación."
+    if count == 1:
+        return "1 cifra pendiente de validación."
+    return f"{count} cifras pendientes de validación."
+
+
+def action_panel(*, disabled: bool = False) -> dbc.Row:
+    """The comment and the two actions; they apply to the figures marked in the grid."""
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label(
+                        "Comentario (obligatorio para devolver)",
+                        html_for=COMMENT,
+                        class_name="small mb-1",
+                    ),
+                    dbc.Textarea(
+                        id=COMMENT,
+                        rows=2,
+                        maxLength=2000,
+                        placeholder="Por ejemplo: la cifra de Valparaíso no cuadra con el "
+                        "registro del servicio; revise y vuelva a reportar.",
+                        title=COMMENT_HELP,
+                        disabled=disabled,
+                    ),
+                ],
+                lg=8,
+            ),
+            dbc.Col(
+                html.Div(
+                    [
+                        dbc.Button(
+                            [html.I(className="bi bi-patch-check me-1"), "Validar seleccionadas"],
+                            id=VALIDATE,
+                            color="success",
+                            disabled=disabled,
+                            n_clicks=0,
+                        ),
+                        dbc.Button(
+                            [html.I(className="bi bi-reply me-1"), "Devolver con comentario"],
+                            id=RETURN_BUTTON,
+                            color="warning",
+                            disabled=disabled,
+                            n_clicks=0,
+                        ),
+                    ],
+                    className="d-flex flex-wrap gap-2",
+                ),
+                lg=4,
+                class_name="d-flex align-items-end",
+            ),
+        ],
+        class_name="g-2 my-2",
+    )
+
+
+def _figure_label(refusal: Refusal, names: Mapping[str | None, str]) -> str:
+    figure = refusal.figure
+    if isinstance(figure, Mapping):
+        return refusal.label
+    region = names.get(figure.region) or figure.region or NATIONAL
+    return f"{figure.codigo_meta} · {month_label(figure.mes)} · {region}"
+
+
+def result_alert(
+    result: ValidationResult, names: Mapping[str | None, str] | None = None
+) -> dbc.Alert:
+    """What the action did: how many figures changed, and each one left as it was, with why."""
+    names = names or {}
+    returned = result.action == RETURN
+    if result.accepted == 0:
+        done = "No se modificó ninguna cifra."
+    elif result.accepted == 1:
+        done = "Se devolvió 1 cifra con su comentario." if returned else "Se validó 1 cifra."
+    else:
+        verb = "devolvieron" if returned else "validaron"
+        done = f"Se {verb} {result.accepted} cifras" + (" con su comentario." if returned else ".")
+    body: list[object] = [html.Strong(done)]
+    if result.refused:
+        body.append(html.P("Quedaron sin cambios:", className="mb-1 mt-2"))
+        body.append(
+            html.Ul(
+                [
+                    html.Li([html.Span(_figure_label(r, names), className="fw-semibold"), ": ",
+                             r.reason])
+                    for r in result.refused
+                ],
+                className="mb-0",
+            )
+        )  # fmt: skip
+    color = "success" if not result.refused else ("warning" if result.accepted else "danger")
+    icon = "bi-check-circle-fill" if color == "success" else "bi-exclamation-triangle-fill"
+    return dbc.Alert(
+        [html.I(className=f"bi {icon} me-2", **{"aria-hidden": "true"}), *body],
+        color=color,
+        id=RESULT + "-alerta",
+        dismissable=True,
+    )
+
+
+def message_alert(title: str, detail: str, *, color: str = "warning") -> dbc.Alert:
+    """A request that could not be carried out (nothing was written)."""
+    return dbc.Alert(
+        [
+            html.I(className="bi bi-exclamation-triangle-fill me-2", **{"aria-hidden": "true"}),
+            html.Strong(title),
+            (": " + detail) if detail else "",
+        ],
+        color=color,
+        id=RESULT + "-alerta",
+        dismissable=True,
+    )
+
+
+def history_table(history: pd.DataFrame) -> html.Div:
+    """Recent actions, newest first: who, when, what, state before → after, value, comment."""
+    if history.empty:
+        return empty_state("Aún no hay acciones de validación registradas.")
+    rows = []
+    for h in history.to_dict("records"):
+        value = h.get("valor_real")
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(
+                        format_datetime(pd.Timestamp(h["en"]).to_pydatetime()),
+                        className="text-nowrap",
+                    ),
+                    html.Td(h["usuario"]),
+                    html.Td(ACTION_WORDS.get(h["accion"], h["accion"])),
+                    html.Td(goal_link(h["codigo_meta"], _plain(h.get("nombre_meta")))),
+                    html.Td(month_label(h["mes"]), className="text-nowrap"),
+                    html.Td(_plain(h.get("nombre_region")) or NATIONAL),
+                    html.Td(
+                        format_value(value, value_digits([value])),  # type: ignore[arg-type]
+                        className="text-end",
+                    ),
+                    html.Td(
+                        STATE_WORDS.get(h["estado_antes"], h["estado_antes"])
+                        + " → "
+                        + STATE_WORDS.get(h["estado_despues"], h["estado_despues"]),
+                        className="text-nowrap",
+                    ),
+                    html.Td(_plain(h.get("comentario")) or NO_DATA, className="small"),
+                ]
+            )
+        )
+    headers = [
+        "Fecha (hora de Chile)",
+        "Usuario",
+        "Acción",
+        "Meta",
+        "Mes",
+        "Región",
+        "Valor",
+        "Estado",
+        "Comentario",
+    ]
+    return components.table(
+        headers, rows, HISTORY + "-tabla", {"Valor"}, class_name="validation-history"
+    )
+
+
+def history_section(history: pd.DataFrame) -> html.Section:
+    return section(
+        "Acciones recientes",
+        html.Div(history_table(history), id=HISTORY),
+        help_text="Cada acción queda registrada (quién, cuándo, qué y el estado antes → después);"
+        " la cifra anterior se conserva como versión cerrada.",
+    )
+
+
+def intro(scope: Scope) -> html.P:
+    ministries = ", ".join(scope.ministries) or "su ministerio"
+    return html.P(INTRO_TEXT.format(ministries=ministries), id=INTRO, className="lead")
+
+
+def not_allowed(scope: Scope) -> dbc.Alert:
+    """A viewer who cannot validate: why, in words (the page's controls stay hidden)."""
+    if scope.is_public:
+        text = "Inicie sesión con una cuenta de coordinación ministerial para validar cifras."
+    else:
+        text = (
+            "Su cuenta no valida cifras: solo la coordinación de un ministerio valida las cifras"
+            " de las metas de su ministerio."
+        )
+    return dbc.Alert(
+        [html.I(className="bi bi-shield-lock me-2", **{"aria-hidden": "true"}), text],
+        color="warning",
+        id=NOT_ALLOWED,
+    )
+
+
+def region_names(rows: Sequence[Mapping[str, object]]) -> dict[str | None, str]:
+    """Region code → name, from grid rows (for the result's labels)."""
+    return {
+        r.get("region"): str(r.get("region_texto"))  # type: ignore[misc]
+        for r in rows
+        if isinstance(r, Mapping) and r.get("region_texto")
+    }

@@ -1,0 +1,70 @@
+"""The WSGI entry of production servers: `dashboard.wsgi:server` (see dashboard/gunicorn_conf.py).
+
+`server` is built on first access, from TABLERO_* variables, in the process that will serve.
+With gunicorn's `preload_app = False` that is each worker after the fork, so the master never
+imports the pages or opens DuckDB: no connection, thread pool or lock crosses a fork.
+
+`python -m dashboard.wsgi` prepares, in a process of its own, what every worker would otherwise
+race to create: the demo database when there is none (as `make run` does), its published
+snapshot, and the map geometry. gunicorn_conf runs it before the master starts the workers.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import flask
+
+from dashboard.settings import Settings, SettingsError
+
+_SERVED = ("server", "application")  # `application` is the name mod_wsgi and uWSGI look for
+
+
+def build_server(settings: Settings | None = None) -> flask.Flask:
+    """The Flask server of a complete dashboard app (nothing is opened until a request)."""
+    from dashboard.app import create_app
+
+    return create_app(settings or Settings.from_env()).server
+
+
+def __getattr__(name: str) -> Any:
+    """`server` and `application`, built once per process on first access (PEP 562)."""
+    if name not in _SERVED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    built = build_server()
+    globals().update(dict.fromkeys(_SERVED, built))
+    return built
+
+
+def prepare(settings: Settings) -> None:
+    """Create, once and before any worker starts, what workers only read."""
+    from dashboard.app import ASSETS_DIR
+    from loaders.web_geometry import ensure_web_geometry
+    from warehouse import snapshots
+
+    if not settings.db_path.exists():
+        from loaders.demo import build_demo
+
+        print(
+            f"No existe la base de datos {settings.db_path}: construyendo la base de "
+            "DEMOSTRACIÓN (datos ficticios, no oficiales)…",
+            flush=True,
+        )
+        build_demo(settings.db_path)
+    snapshots.ensure_published(settings.db_path)
+    ensure_web_geometry(ASSETS_DIR / "geo")
+
+
+def main() -> int:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"Configuración inválida: {exc}", file=sys.stderr)
+        return 2
+    prepare(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""Who may read what: the viewer's scope, enforced by the cursor every query runs on.
+
+Each role sees a subset of rows (see `RULES`). Rather than trusting every query function to
+remember a filter, `apply_scope` shadows the sensitive tables *inside one cursor* with
+temporary views of the same name that keep only the rows in scope. DuckDB resolves unqualified
+names in the temporary catalog first, and the views of migration 002 bind at query time, so
+every query on that cursor — page, callback, export or pre-aggregate — reads only what the
+viewer may see, and a query function cannot forget. The viewer's ministries and region enter
+as bound parameters into a one-row temporary table, never as SQL text. Temporary objects live
+per cursor, so two requests on two threads never see each other's scope.
+
+Why this shape (instead of a WHERE clause in each function): a missing filter in one of fifty
+queries would leak unvalidated figures through a crafted callback request; shadowing makes the
+safe state the default and costs ~1–3 ms per request (measured on the demo).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import duckdb
+
+from warehouse.db import compose, ident, one, scalar
+
+PRESIDENCIA = "presidencia"
+MINISTERIO = "ministerio"
+REGION = "region"
+ANALISTA = "analista"
+ADMIN = "admin"
+PUBLICO = "publico"
+# Not an account role: the login layer reading accounts, and command-line tools.
+SISTEMA = "sistema"
+ROLES = (PRESIDENCIA, MINISTERIO, REGION, ANALISTA, ADMIN)
+ROLE_LABELS = {
+    PRESIDENCIA: "Presidencia",
+    MINISTERIO: "Coordinación ministerial",
+    REGION: "Gobierno regional",
+    ANALISTA: "Analista",
+    ADMIN: "Administración de cuentas",
+    PUBLICO: "Ciudadanía",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The viewer: a role, and the ministries or region the role is limited to."""
+
+    role: str
+    ministries: tuple[str, ...] = ()
+    region: str | None = None
+    user: str | None = None
+
+    @classmethod
+    def public(cls) -> Scope:
+        return cls(PUBLICO)
+
+    @classmethod
+    def system(cls) -> Scope:
+        """Every table, accounts included: only for the login layer, never for a page."""
+        return cls(SISTEMA)
+
+    @classmethod
+    def everything(cls, user: str | None = None) -> Scope:
+        """The whole warehouse: command-line tools and presidential staff."""
+        return cls(PRESIDENCIA, user=user)
+
+    @property
+    def key(self) -> tuple[str, tuple[str, ...], str | None]:
+        """What decides the rows in scope (caches of query results are keyed by it)."""
+        return (self.role, tuple(sorted(self.ministries)), self.region)
+
+    @property
+    def is_public(self) -> bool:
+        return self.role == PUBLICO
+
+    @property
+    def sees_unvalidated(self) -> bool:
+        """Whether some unvalidated figures are in scope (all of them only for presidencia)."""
+        return self.role in (PRESIDENCIA, MINISTERIO, REGION)
+
+    @property
+    def sees_bottlenecks(self) -> bool:
+        return self.role in (PRESIDENCIA, MINISTERIO, REGION)
+
+    @property
+    def sees_territory(self) -> bool:
+        return self.role != PUBLICO
+
+    @property
+    def can_validate(self) -> bool:
+        return self.role == MINISTERIO
+
+    @property
+    def manages_accounts(self) -> bool:
+        return self.role == ADMIN
+
+    @property
+    def sees_loads(self) -> bool:
+        """The load log and quarantine hold whole original rows, unvalidated values included."""
+        return self.role in (PRESIDENCIA, ADMIN)
+
+
+# Conditions on the shadowed table's own columns. `alcance` is the one-row scope table;
+# `{db}` the warehouse's own catalog, so a view reads the real table and not itself.
+_IN_MINISTRY_GOALS = (
+    "codigo_meta IN (SELECT codigo_meta FROM {db}.main.metas"
+    " WHERE valid_to IS NULL AND list_contains((SELECT ministerios FROM alcance), ministerio))"
+)
+_REGION_IS = "{column} = (SELECT region FROM alcance)"
+_VALIDATED = "estado = 'validado'"
+_NOTHING = "FALSE"
+
+_TERRITORY_IN_REGION = {
+    "entregas": "left(territorio, 2) = (SELECT region FROM alcance)",  # CUT: comuna 05101 → 05
+    "agg_entregas_region_mes": _REGION_IS.format(column="codigo_region"),
+    "agg_entregas_comuna_mes": _REGION_IS.format(column="codigo_region"),
+    "compromisos": _REGION_IS.format(column="region"),
+}
+_NO_TERRITORY = dict.fromkeys(_TERRITORY_IN_REGION, _NOTHING)
+_NO_ADMIN_TABLES = {"cuentas": _NOTHING, "auditoria_cuentas": _NOTHING}
+_NO_LOAD_DETAIL = {"cuarentena": _NOTHING}
+
+# Table → condition for each role. A table absent from a role's map is read in full.
+RULES: Mapping[str, Mapping[str, str]] = {
+    SISTEMA: {},
+    PRESIDENCIA: {**_NO_ADMIN_TABLES},
+    MINISTERIO: {
+        "avance_mensual": f"{_VALIDATED} OR {_IN_MINISTRY_GOALS}",
+        "restricciones": _IN_MINISTRY_GOALS,
+        "validaciones": _IN_MINISTRY_GOALS,
+        **_NO_LOAD_DETAIL,
+        **_NO_ADMIN_TABLES,
+    },
+    REGION: {
+        "avance_mensual": f"{_VALIDATED} OR " + _REGION_IS.format(column="region"),
+        "restricciones": _REGION_IS.format(column="region"),
+        "validaciones": _NOTHING,
+        **_TERRITORY_IN_REGION,
+        **_NO_LOAD_DETAIL,
+        **_NO_ADMIN_TABLES,
+    },
+    ANALISTA: {
+        "avance_mensual": _VALIDATED,
+        "restricciones": _NOTHING,
+        "validaciones": _NOTHING,
+        **_NO_LOAD_DETAIL,
+        **_NO_ADMIN_TABLES,
+    },
+    ADMIN: {
+        "avance_mensual": _VALIDATED,
+        "restricciones": _NOTHING,
+        "validaciones": _NOTHING,
+    },
+    PUBLICO: {
+        "avance_mensual": _VALIDATED,
+        "restricciones": _NOTHING,
+        "validaciones": _NOTHING,
+        **_NO_TERRITORY,
+        **_NO_LOAD_DETAIL,
+        **_NO_ADMIN_TABLES,
+    },
+}
+
+
+def apply_scope(cur: duckdb.DuckDBPyConnection, scope: Scope) -> None:
+    """Shadow the tables `scope` may not read in full, inside this cursor only.
+
+    Call once on a fresh cursor, before any query. An unknown role reads nothing sensitive:
+    it gets the public rules."""
+    rules = RULES.get(scope.role, RULES[PUBLICO])
+    catalog = ident(str(scalar(cur, "SELECT current_database()")))
+    cur.execute(
+        "CREATE TEMP TABLE alcance AS"
+        " SELECT ?::VARCHAR AS rol, ?::VARCHAR[] AS ministerios, ?::VARCHAR AS region",
+        [scope.role if scope.role in RULES else PUBLICO, sorted(scope.ministries), scope.region],
+    )
+    # One round trip for all the views: ~3× faster than one execute per view.
+    cur.execute(
+        ";\n".join(
+            compose(
+                "CREATE TEMP VIEW {name} AS SELECT * FROM {db}.main.{name} WHERE {condition}",
+                name=ident(table),
+                db=catalog,
+                condition=compose(condition, db=catalog),
+            )
+            for table, condition in rules.items()
+        )
+    )
+
+
+def cursor_scope_key(cur: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
+    """The scope a cursor was limited to, for cache keys of results read through it
+    (the whole warehouse when `apply_scope` was never called: command-line tools, tests)."""
+    found = one(
+        cur,
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 'alcance'",
+    )
+    if not found or not found[0]:
+        return ("todo",)
+    row = one(cur, "SELECT rol, ministerios, region FROM temp.main.alcance")
+    assert row is not None
+    return (row[0], tuple(row[1]), row[2])
