@@ -17,7 +17,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import data
-from warehouse.scope import ADMIN, MINISTERIO, PRESIDENCIA, PUBLICO, ROLES, Scope
+from warehouse.scope import ADMIN, MINISTERIO, PRESIDENCIA, PUBLICO, REGION, ROLES, Scope
 
 PUBLIC_PREFIX = "/publico"
 SIGNED_IN = frozenset(ROLES)
@@ -46,6 +46,12 @@ def may_open(page: dict[str, Any], scope: Scope) -> bool:
 def visible_pages(scope: Scope) -> Iterable[dict[str, Any]]:
     """Registered pages this viewer may open, in the registry's order."""
     return (page for page in dash.page_registry.values() if may_open(page, scope))
+
+
+def home_region() -> str | None:
+    """A regional account's own region: its map and region pages open there."""
+    scope = data.viewer()
+    return scope.region if scope.role == REGION else None
 
 
 def guard_pages() -> None:

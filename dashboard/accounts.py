@@ -55,6 +55,7 @@ _ARGPARSE_MESSAGES = (
     (r"^ambiguous option: (.*) could match (.*)$", r"opción ambigua: \1 (¿\2?)"),
 )
 _PASSWORD_OPTION = re.compile(r"^--?(clave|contrase[nñ]a|pass(word)?|pw|pwd|p)(=|$)", re.I)
+_OPTION_NAME = re.compile(r"^--[a-z][a-z-]*$")  # echoed back; "-psecreto" or "--x=y" are not
 _SCOPE_OF_ROLE = {
     PRESIDENCIA: "todo el país",
     ANALISTA: "todo el país (cifras validadas)",
@@ -88,7 +89,7 @@ class _Parser(argparse.ArgumentParser):
                     " línea de la entrada estándar"
                 )
             else:
-                shown = [arg for arg in extra if arg.startswith("-")]
+                shown = [arg for arg in extra if _OPTION_NAME.match(arg)]
                 message = "argumentos no reconocidos" + (f": {' '.join(shown)}" if shown else "")
                 if len(shown) < len(extra):
                     message += " (los valores no se muestran: podrían ser una clave)"

@@ -34,6 +34,7 @@ from indicators.synergy import ALL_AREAS
 from indicators.territory_report import TerritoryQuery, TerritoryReport, territory_report
 from warehouse import commitments as commitment_queries
 from warehouse import places, territory_catalog
+from warehouse.scope import REGION, cursor_scope_key
 
 T = TypeVar("T")
 
@@ -306,11 +307,25 @@ def map_view(con: duckdb.DuckDBPyConnection, state: MapState) -> MapView:
         table = table.merge(red, on="codigo", how="left")
     else:
         table = table.assign(metas_rojo=float("nan"))
+    table = _unknown_outside_scope(table, cursor_scope_key(con))
     names = dict(zip(known["codigo"], known["nombre_corto"], strict=True))
     return MapView(
         state, report, table, names.get(region) if region else None, catalog,
         base.last_load, month,
     )  # fmt: skip
+
+
+def _unknown_outside_scope(table: pd.DataFrame, scope_key: tuple[object, ...]) -> pd.DataFrame:
+    """For a regional account, other territories read "sin datos", not 0: their deliveries
+    are outside its scope, not absent."""
+    if scope_key[0] != REGION or not scope_key[2]:
+        return table
+    outside = ~table["codigo"].astype(str).str.startswith(str(scope_key[2]))
+    numbers = table.select_dtypes("number").columns
+    table = table.copy()
+    table[numbers] = table[numbers].astype(float)
+    table.loc[outside, numbers] = float("nan")
+    return table
 
 
 # --------------------------------------------------------------------------- region page

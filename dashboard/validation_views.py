@@ -21,7 +21,7 @@ from dashboard.formatting import NO_DATA, format_datetime
 from dashboard.goal_format import format_value, is_missing, month_label, value_digits
 from dashboard.goal_views import goal_link
 from warehouse.scope import Scope
-from warehouse.validation import RETURN, Refusal, ValidationResult
+from warehouse.validation import MAX_COMMENT, RETURN, Refusal, ValidationResult
 
 # Component ids of this page (kept here, not in dashboard/ids.py: one page, one module).
 TITLE = "validacion-titulo"
@@ -57,7 +57,7 @@ def _text(field: str) -> dict[str, str]:
 
 
 COLUMN_DEFS: list[dict[str, object]] = [
-    {"headerName": "Meta", "field": "codigo_meta", "width": 110, "pinned": "left"},
+    {"headerName": "Meta", "field": "codigo_meta", "width": 105},
     {
         "headerName": "Nombre de la meta",
         "field": "nombre_meta",
@@ -65,6 +65,7 @@ COLUMN_DEFS: list[dict[str, object]] = [
         "minWidth": 240,
         "wrapText": True,
         "autoHeight": True,
+        "cellClass": "goal-cell",  # normal line height when wrapped (assets/review.css)
     },
     {"headerName": "Mes", "field": "mes", "valueFormatter": _text("mes_texto"), "width": 130},
     {"headerName": "Región", "field": "region_texto", "width": 150},
@@ -83,14 +84,27 @@ COLUMN_DEFS: list[dict[str, object]] = [
         "width": 130,
         "cellClass": "fw-semibold",
     },
-    {"headerName": "Unidad", "field": "unidad", "width": 130},
-    {"headerName": "Reportado por", "field": "reportado_por", "flex": 1, "minWidth": 160},
-    {"headerName": "Comentario", "field": "comentario", "flex": 1, "minWidth": 160},
+    {"headerName": "Unidad", "field": "unidad", "width": 170, "tooltipField": "unidad"},
+    {
+        "headerName": "Reportado por",
+        "field": "reportado_por",
+        "flex": 1,
+        "minWidth": 180,
+        "tooltipField": "reportado_por",
+    },
+    {
+        "headerName": "Comentario",
+        "field": "comentario",
+        "flex": 1,
+        "minWidth": 180,
+        "tooltipField": "comentario",
+    },
     {
         "headerName": "Archivo y línea",
         "field": "origen",
         "flex": 1,
         "minWidth": 220,
+        "tooltipField": "origen",
         "headerTooltip": "Archivo y línea (como la muestra una planilla) de donde viene la cifra.",
     },
     {
@@ -173,7 +187,7 @@ def pending_grid(rows: list[dict[str, object]]) -> dag.AgGrid:
             "localeText": LOCALE_TEXT,
             "suppressCellFocus": True,
         },
-        className="validation-grid",
+        className="goals-grid validation-grid",  # the goals grid's cell styles
         style={"width": "100%"},
     )
 
@@ -200,7 +214,7 @@ def action_panel(*, disabled: bool = False) -> dbc.Row:
                     dbc.Textarea(
                         id=COMMENT,
                         rows=2,
-                        maxLength=2000,
+                        maxLength=MAX_COMMENT,
                         placeholder="Por ejemplo: la cifra de Valparaíso no cuadra con el "
                         "registro del servicio; revise y vuelva a reportar.",
                         title=COMMENT_HELP,
@@ -260,17 +274,12 @@ def result_alert(
         done = f"Se {verb} {result.accepted} cifras" + (" con su comentario." if returned else ".")
     body: list[object] = [html.Strong(done)]
     if result.refused:
+        items = [
+            html.Li([html.Span(_figure_label(r, names), className="fw-semibold"), ": ", r.reason])
+            for r in result.refused
+        ]
         body.append(html.P("Quedaron sin cambios:", className="mb-1 mt-2"))
-        body.append(
-            html.Ul(
-                [
-                    html.Li([html.Span(_figure_label(r, names), className="fw-semibold"), ": ",
-                             r.reason])
-                    for r in result.refused
-                ],
-                className="mb-0",
-            )
-        )  # fmt: skip
+        body.append(html.Ul(items, className="mb-0"))
     color = "success" if not result.refused else ("warning" if result.accepted else "danger")
     icon = "bi-check-circle-fill" if color == "success" else "bi-exclamation-triangle-fill"
     return dbc.Alert(

@@ -333,8 +333,15 @@ def callback_payload(app, output: str, inputs: dict, state: dict) -> dict:
     key = keys[0]
     spec = app.callback_map[key]
 
-    def values(items: list[dict], given: dict) -> list[dict]:
-        return [{**item, "value": given.get(f"{item['id']}.{item['property']}")} for item in items]
+    def values(items: list[dict], given: dict) -> list:
+        # A pattern-matching input (id '{"key":["ALL"],…}') takes the caller's list of
+        # {"id": {...}, "property": …, "value": …} entries as it is.
+        return [
+            given[f"{item['id']}.{item['property']}"]
+            if item["id"].startswith("{")
+            else {**item, "value": given.get(f"{item['id']}.{item['property']}")}
+            for item in items
+        ]
 
     return {
         "output": key,

@@ -147,6 +147,19 @@ def test_add_list_reset_and_disable_each_publish_a_snapshot(db: Path) -> None:
     ]
 
 
+def test_several_ministries_and_a_one_digit_region_code(db: Path) -> None:
+    two = [*add_args(db, "dos"), "--ministerio", "Ministerio del Interior"]
+    assert run(*two, stdin=PASSWORD + "\n").returncode == 0
+    regional = ["add", "--db", str(db), "--usuario", "vina", "--nombre", "Viña", "--rol", "region"]
+    assert run(*regional, "--region", "5", stdin=PASSWORD + "\n").returncode == 0
+    rows = {
+        row["usuario"]: row for row in json.loads(run("list", "--db", str(db), "--json").stdout)
+    }
+    assert rows["dos"]["ministerios"] == [MINISTRY, "Ministerio del Interior"]
+    assert rows["dos"]["alcance"] == f"{MINISTRY}; Ministerio del Interior"
+    assert (rows["vina"]["region"], rows["vina"]["alcance"]) == ("05", "05 Valparaíso")
+
+
 def test_duplicate_user_is_refused_with_exit_2_and_nothing_published(db: Path) -> None:
     result = run(*add_args(db, "presidencia"), stdin=PASSWORD + "\n")
     assert result.returncode == 2

@@ -8,6 +8,7 @@ a fraction of the time.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -16,13 +17,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from loaders.cli import main as loaders_main
 from loaders.demo import DemoSummary, build_demo, write_demo_files
+from loaders.demo.accounts import DEMO_ACCOUNTS, DEMO_MINISTRY
 from loaders.demo.clock import DemoCalendar
 from loaders.demo.deliveries import delivery_frame
 from loaders.demo.formats import format_numbers
 from loaders.demo.population import largest_remainder, population_frame
 from loaders.geography import CENSUS_2017
+from warehouse.accounts import authenticate, list_accounts
 from warehouse.db import WarehouseError, connect, get_metadata
+from warehouse.scope import ROLES
+from warehouse.snapshots import current, ensure_published
 
 TODAY = date(2025, 6, 18)
 CURRENT = "valid_to IS NULL"
@@ -299,3 +305,76 @@ def test_refuses_a_database_with_real_data(tmp_path: Path) -> None:
     with pytest.raises(WarehouseError):
         build_demo(db, today=TODAY)
     assert not (tmp_path / "demo").exists()
+
+
+# ------------------------------------------------------------------ accounts
+
+
+def test_one_demo_account_per_role_opens_with_the_demo_password(demo: DemoSummary, con) -> None:
+    accounts = list_accounts(con)
+    assert sorted(a.role for a in accounts) == sorted(ROLES)
+    assert all(a.is_demo and a.active for a in accounts)
+    expected = {
+        "presidencia": ("presidencia", "demo-presidencia", (), None),
+        "ministerio": ("ministerio", "demo-ministerio", ("Ministerio de Salud",), None),
+        "region": ("region", "demo-region", (), "05"),
+        "analista": ("analista", "demo-analista", (), None),
+        "admin": ("admin", "demo-admin", (), None),
+    }
+    assert {d.username: d.password for d in DEMO_ACCOUNTS} == {
+        user: password for user, (_, password, _, _) in expected.items()
+    }
+    for username, (role, password, ministries, region) in expected.items():
+        account = authenticate(con, username, password)
+        assert account is not None, username
+        assert (account.role, account.ministries, account.region) == (role, ministries, region)
+        assert authenticate(con, username, password.upper()) is None
+    goals = scalar(
+        con, "SELECT count(*) FROM metas WHERE ministerio = ? AND " + CURRENT, [DEMO_MINISTRY]
+    )
+    assert goals >= 3  # the demo ministry account has goals to validate
+    assert set(rows(con, "SELECT DISTINCT actor FROM auditoria_cuentas")) == {("demo",)}
+
+
+def test_the_demo_build_is_published_with_its_accounts(demo: DemoSummary) -> None:
+    published = current(demo.db_path)
+    assert published is not None
+    snapshot = connect(published, read_only=True)
+    try:
+        assert len(list_accounts(snapshot)) == 5
+        assert get_metadata(snapshot, "dataset") == "demo"
+    finally:
+        snapshot.close()
+
+
+def test_rebuilding_a_published_demo_with_accounts(demo: DemoSummary, tmp_path: Path) -> None:
+    db = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo.db_path, db)
+    old = ensure_published(db)
+    assert old is not None
+    build_demo(db, seed=7, today=TODAY, out_dir=tmp_path / "files")
+    new = current(db)
+    assert new is not None and new != old
+    for path in (db, new):
+        rebuilt = connect(path, read_only=True)
+        try:
+            assert len(list_accounts(rebuilt)) == 5  # from scratch, not added twice
+            assert scalar(rebuilt, "SELECT count(DISTINCT cargado_en) FROM ingestas") == 2
+        finally:
+            rebuilt.close()
+
+
+def test_a_database_loaded_from_files_has_no_accounts(tmp_path: Path) -> None:
+    db = tmp_path / "real.duckdb"
+    examples = Path(__file__).resolve().parents[1] / "data" / "examples"
+    assert (
+        loaders_main(["ingest", "--db", str(db), "--json", *map(str, sorted(examples.iterdir()))])
+        == 0
+    )
+    loaded = connect(db, read_only=True)
+    try:
+        assert scalar(loaded, "SELECT count(*) FROM metas") > 0
+        assert list_accounts(loaded) == []
+        assert scalar(loaded, "SELECT count(*) FROM auditoria_cuentas") == 0
+    finally:
+        loaded.close()

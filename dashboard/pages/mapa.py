@@ -15,7 +15,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import data, ids
+from dashboard import access, data, ids
 from dashboard import territory_data as td
 from dashboard import territory_views as tv
 from dashboard.components import caption, empty_state, error_alert
@@ -159,7 +159,8 @@ def empty_outputs(state: td.MapState) -> dict[str, object]:
 
 
 def layout(**query_args: str) -> html.Div:
-    state = td.parse_map_state(query_args)
+    # A regional account opens on its own region (other regions hold no data for it).
+    state = td.parse_map_state({"region": access.home_region(), **query_args})
     try:
         view = data.run(td.map_view, state)
     except WarehouseError as exc:

@@ -15,7 +15,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Output, State, dcc, html
 
-from dashboard import data, ids
+from dashboard import access, data, ids
 from dashboard import region_views as rv
 from dashboard import territory_data as td
 from dashboard import territory_views as tv
@@ -191,6 +191,7 @@ def region_header(view: td.RegionView) -> list[object]:
 
 
 def layout(code: str | None = None, **query_args: str) -> html.Div:
+    code = code or access.home_region()  # a regional account goes straight to its region
     if not code:
         return region_list()
     filters = parse(query_args)
@@ -199,6 +200,9 @@ def layout(code: str | None = None, **query_args: str) -> html.Div:
         names = dict(zip(*data.run(_region_names), strict=True))
     except WarehouseError as exc:
         return error_view(exc)
+    home = access.home_region()
+    if view is not None and home and view.code != home:
+        return region_list([out_of_scope(home, names.get(home, home))])
     if view is None:
         missing = dbc.Alert(
             f"No encontramos la región «{code}». Elija una de la lista.",
@@ -213,6 +217,19 @@ def layout(code: str | None = None, **query_args: str) -> html.Div:
             dcc.Loading(html.Div(body(view, names), id=ids.REGION_BODY), delay_show=300),
         ],
         className="region-page",
+    )
+
+
+def out_of_scope(home: str, name: str) -> dbc.Alert:
+    """A regional account asking for another region: said plainly, with the way back."""
+    return dbc.Alert(
+        [
+            html.I(className="bi bi-shield-lock me-2"),
+            "Su cuenta ve los datos territoriales de su región. ",
+            html.A(f"Ir a {name}", href=f"/region/{home}"),
+        ],
+        color="warning",
+        id=ids.REGION_OUT_OF_SCOPE,
     )
 
 

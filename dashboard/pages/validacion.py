@@ -26,7 +26,7 @@ from warehouse.db import WarehouseError
 dash.register_page(
     __name__,
     path="/validacion",
-    name="Validación de cifras",
+    name="Validación",
     title="Validación de cifras · " + APP_TITLE,
     order=8,
 )
@@ -37,12 +37,12 @@ ACTION_OF = {views.VALIDATE: validation.VALIDATE, views.RETURN_BUTTON: validatio
 def page_body(
     rows: list[dict[str, object]], history: pd.DataFrame, *, disabled: bool = False
 ) -> list[object]:
-    """Count, grid, actions, result and history: every component the callback reads or writes."""
+    """Count, actions, result, grid and history: every component the callback reads or writes."""
     return [
         html.P(views.count_text(len(rows)), id=views.COUNT, className="mb-2"),
-        views.pending_grid(rows),
-        views.action_panel(disabled=disabled),
+        views.action_panel(disabled=disabled),  # above the grid: in reach with 100 rows
         html.Div(id=views.RESULT, role="status", **{"aria-live": "polite"}),
+        views.pending_grid(rows),
         views.history_section(history),
     ]
 

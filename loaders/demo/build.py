@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from loaders.demo.accounts import add_demo_accounts
 from loaders.demo.clock import DemoCalendar
 from loaders.demo.files import DemoFile, write_demo_files
 from loaders.ingest import IngestResult, ingest_files
 from loaders.reference import ensure_reference
-from warehouse.db import WarehouseError, connect, get_metadata, set_metadata
+from warehouse.db import WarehouseError, connect, get_metadata, set_metadata, transaction
+from warehouse.snapshots import publish
 
 DATASET_KEY = "dataset"
 DATASET_DEMO = "demo"
@@ -66,7 +68,8 @@ def build_demo(
     out_dir: Path | None = None,
     today: date | None = None,
 ) -> DemoSummary:
-    """Write the demo files and load them into `db_path` (a new database, or an old demo).
+    """Write the demo files and load them into `db_path` (a new database, or an old demo), add
+    one account per role (loaders.demo.accounts) and publish the result as a snapshot.
 
     A database holding real data is never touched: mixing invented figures into official ones
     would be worse than failing.
@@ -87,6 +90,10 @@ def build_demo(
         for batch, loaded_at in ((1, calendar.first_load), (2, calendar.second_load)):
             paths = [f.path for f in files if f.batch == batch]
             results += ingest_files(con, paths, loaded_at=loaded_at, demo=True)
+        with transaction(con):
+            add_demo_accounts(con)
+        # The serving processes read published snapshots only: CURRENT now names this build.
+        publish(con, db_path)
     finally:
         con.close()
     summary = DemoSummary(db_path, out_dir, files, results, seed, scale)
@@ -99,7 +106,10 @@ def build_demo(
 
 
 def _clear_previous_demo(db_path: Path) -> None:
-    """Remove an earlier demo database so the demo is rebuilt from scratch; refuse real data."""
+    """Remove an earlier demo database so the demo is rebuilt from scratch; refuse real data.
+
+    Its published snapshots stay: a running dashboard keeps serving the old demo until the new
+    build is published, and publishing prunes the old ones."""
     if not db_path.exists():
         return
     con = connect(db_path)

@@ -1,0 +1,77 @@
+"""One account per role in the demo, with published passwords, so every view can be tried.
+
+The passwords are in the README on purpose: they open invented data only. `add_demo_accounts`
+refuses a database that is not marked as demo, so a real warehouse never gets a default
+password (issue 5: "outside demo mode there are no default passwords").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from warehouse.accounts import Account, add_account
+from warehouse.db import WarehouseError, get_metadata
+from warehouse.scope import ADMIN, ANALISTA, MINISTERIO, PRESIDENCIA, REGION
+
+DEMO_ACTOR = "demo"
+# In the fixed goal catalogue (loaders/demo/goal_catalog.py), whatever the seed.
+DEMO_MINISTRY = "Ministerio de Salud"
+DEMO_REGION = "05"  # Valparaíso
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    name: str
+    role: str
+    ministries: tuple[str, ...] = ()
+    region: str | None = None
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("presidencia", "demo-presidencia", "Gabinete Presidencial (demo)", PRESIDENCIA),
+    DemoAccount(
+        "ministerio",
+        "demo-ministerio",
+        "Coordinación Ministerio de Salud (demo)",
+        MINISTERIO,
+        ministries=(DEMO_MINISTRY,),
+    ),
+    DemoAccount(
+        "region",
+        "demo-region",
+        "Gobierno Regional de Valparaíso (demo)",
+        REGION,
+        region=DEMO_REGION,
+    ),
+    DemoAccount("analista", "demo-analista", "Analista (demo)", ANALISTA),
+    DemoAccount("admin", "demo-admin", "Administración de cuentas (demo)", ADMIN),
+)
+
+
+def add_demo_accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
+    """Create the demo accounts; run inside the caller's transaction, on a demo database."""
+    from loaders.demo.build import DATASET_DEMO, DATASET_KEY  # build imports this module
+
+    if get_metadata(con, DATASET_KEY) != DATASET_DEMO:
+        raise WarehouseError(
+            "Las cuentas de demostración solo van en la base de demostración",
+            "una base con datos reales no lleva claves conocidas.",
+        )
+    return [
+        add_account(
+            con,
+            username=demo.username,
+            name=demo.name,
+            role=demo.role,
+            password=demo.password,
+            ministries=demo.ministries,
+            region=demo.region,
+            actor=DEMO_ACTOR,
+            is_demo=True,
+        )
+        for demo in DEMO_ACCOUNTS
+    ]
