@@ -42,6 +42,11 @@ def main() -> int:
 
     app = create_app(settings)
     print(f"Tablero disponible en http://{settings.host}:{settings.port}/", flush=True)
+    print(
+        "Resultados públicos sin cuenta en /publico. En la base de demostración, ingrese como "
+        "presidencia / demo-presidencia (las demás cuentas de demostración están en el README).",
+        flush=True,
+    )
     app.run(host=settings.host, port=settings.port, debug=settings.debug)
     return 0
 

@@ -32,6 +32,7 @@ from wtforms.validators import ValidationError
 from dashboard import access, data, login_page
 from dashboard.settings import Settings
 from warehouse import accounts
+from warehouse.db import WarehouseError
 from warehouse.scope import Scope
 
 LOGIN_PATH = "/login"
@@ -39,7 +40,13 @@ LOGOUT_PATH = "/logout"
 CSRF_COOKIE = "_csrf_token"  # the name Dash's renderer reads
 SECRET_FILE_SUFFIX = ".secret"
 # Requests that never need the viewer: files, and Dash's own scripts.
-_STATIC_PREFIXES = ("/assets/", "/vendor/", "/_dash-component-suites/", "/_favicon.ico")
+_STATIC_PREFIXES = (
+    "/assets/",
+    "/vendor/",
+    "/_dash-component-suites/",
+    "/_favicon.ico",
+    "/favicon.ico",
+)
 _SESSION_ACCOUNT = "cuenta"
 _SESSION_EPOCH = "epoca"
 
@@ -175,9 +182,14 @@ def _log_in(form: dict[str, str]) -> flask.Response | tuple[str, int]:
     next_path = safe_next(form.get("next"))
     account = None
     if username and password:
-        account = data.current_database().run(
-            Scope.system(), accounts.authenticate, username, password
-        )
+        try:
+            account = data.current_database().run(
+                Scope.system(), accounts.authenticate, username, password
+            )
+        except WarehouseError as exc:
+            return login_page.render(
+                next_path=next_path, username=username, error=f"{exc.title}. {exc.detail}"
+            ), 503
     if account is None:
         return login_page.render(
             next_path=next_path, username=username, error=login_page.WRONG_CREDENTIALS

@@ -9,8 +9,9 @@ enough on its own:
 2. The functions here never ask for bottlenecks, lineage (files, lines), who reported or
    comments: the indicators run with an empty bottleneck frame, so the lights are the
    trajectory lights of the validated figures.
-3. Progress rows are filtered to `estado = 'validado'` again in pandas, and the frames handed
-   to the builders keep only whitelisted columns.
+3. In pandas again, an actual value counts only on a row with `estado = 'validado'` (the other
+   rows keep just their plan), and the frames handed to the builders keep only whitelisted
+   columns.
 
 Choices:
 * The as-of month is the latest month with a validated national figure (what the public
@@ -38,12 +39,13 @@ from dashboard.goal_charts import milestone_status
 from dashboard.goal_data import GoalBoard, region_goal_rows
 from dashboard.goal_format import value_digits
 from dashboard.meta_data import headline_series
+from dashboard.territory_data import CACHE
 from indicators import progress as pg
 from indicators.goal_regions import evaluate_goal_regions
 from indicators.goals import Goal
 from indicators.months import month_end
 from indicators.scorecard import evaluate_goals
-from warehouse import goal_detail
+from warehouse import goal_detail, territory_catalog
 from warehouse import goals as goal_queries
 from warehouse.scope import Scope
 
@@ -165,6 +167,14 @@ def empty_board(
     )
 
 
+def cached_board(con: duckdb.DuckDBPyConnection) -> PublicBoard:
+    """`load_board`, kept per version of the data and scope (territory_data's LRU): every
+    region or grouping of the page is cut from one board, ~0.5 s to compute on the demo, and
+    a load or a validation publishes a new snapshot, which changes the key."""
+    key = ("public-board", territory_catalog.data_version(con))
+    return CACHE.get(key, lambda: load_board(con))
+
+
 def load_board(con: duckdb.DuckDBPyConnection) -> PublicBoard:
     """The /publico page's data, in one cursor."""
     defaults = read_defaults(con)
@@ -176,9 +186,7 @@ def load_board(con: duckdb.DuckDBPyConnection) -> PublicBoard:
     progress = validated_progress(goal_queries.progress(con, as_of))
     scores = evaluate_goals(goals, progress, no_bottlenecks(), as_of, validated_only=True)
     regional = evaluate_goal_regions(goals, progress, no_bottlenecks(), as_of, validated_only=True)
-    board_goals = goals.merge(
-        _public_scores(scores, ["codigo_meta"]), on="codigo_meta", how="left"
-    )
+    board_goals = goals.merge(_public_scores(scores, ["codigo_meta"]), on="codigo_meta", how="left")
     regional = _public_scores(regional, REGIONAL_KEYS)
     by_region = _by_region(as_of, board_goals, regional, regions)
     return PublicBoard(as_of, board_goals, by_region, regions, defaults.last_load)
@@ -309,5 +317,5 @@ def _regional(
         series=series,
         score=score,
         fit=_points(series[["codigo_meta", "mes", "valor_real"]].dropna(), as_of),
-        digits=_digits(regional_goal, series),
+        digits=_digits(goal, series),  # not the implied baseline's decimals
     )

@@ -161,7 +161,9 @@ def value_text(value: object, unit: object, digits: int) -> str:
 
 
 def _row_digits(row: dict) -> int:
-    return value_digits([row.get("linea_base"), row.get("valor_meta"), row.get("valor_actual")])
+    """The value's own decimals: a regional row's baseline and target are implied by its plan
+    (indicators.goal_regions) and carry decimals that no reported figure has."""
+    return value_digits([row.get("valor_actual")])
 
 
 def _goal_cell(row: dict, region: str | None) -> dcc.Link:
@@ -275,7 +277,8 @@ def update_text(last_load: datetime | None) -> html.P:
 def light_summary(goals: pd.DataFrame) -> dbc.Row:
     """Goals per light (only the lights present), and the total."""
     counts = goals["semaforo"].value_counts() if not goals.empty else pd.Series(dtype=int)
-    cards = [dbc.Col(kpi_card("Metas", format_int(len(goals))), xs=6, md=3, xl=2)]
+    # lg=True: the cards share one row on a wide screen, however many lights are present.
+    cards = [dbc.Col(kpi_card("Metas", format_int(len(goals))), xs=6, md=3, lg=True)]
     for light in LIGHT_ORDER:
         n = int(counts.get(light, 0))
         if not n:
@@ -290,7 +293,7 @@ def light_summary(goals: pd.DataFrame) -> dbc.Row:
                 ),
                 xs=6,
                 md=3,
-                xl=2,
+                lg=True,
             )
         )
     return dbc.Row(cards, id=SUMMARY, class_name="g-3 mb-3")
@@ -348,7 +351,11 @@ def board_results(board: PublicBoard, region: str | None, group: str) -> list[ob
     )
     if rows.empty:
         return [html.P(intro), html.P("No hay metas con cifras validadas.", className="text-muted")]
-    return [html.P(intro, className="mb-2"), light_summary(rows), *grouped_tables(rows, group, region)]
+    return [
+        html.P(intro, className="mb-2"),
+        light_summary(rows),
+        *grouped_tables(rows, group, region),
+    ]
 
 
 # --------------------------------------------------------------------------- /publico/meta
@@ -607,7 +614,9 @@ def goal_view(page: PublicGoal) -> html.Div:
             )
         )
     blocks += [
-        trajectory_section(national_title, page.national, page, (GOAL_NATIONAL, GOAL_NATIONAL_CHART)),
+        trajectory_section(
+            national_title, page.national, page, (GOAL_NATIONAL, GOAL_NATIONAL_CHART)
+        ),
         milestones_section(page),
         regions_section(page),
         seal_explanation(),

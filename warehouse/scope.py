@@ -109,6 +109,20 @@ _IN_MINISTRY_GOALS = (
 )
 _REGION_IS = "{column} = (SELECT region FROM alcance)"
 _VALIDATED = "estado = 'validado'"
+
+
+@dataclass(frozen=True)
+class Masked:
+    """Keep every row, but blank the reported figure (and who reported it, and their comment)
+    where `visible` is false. Used for monthly progress: the programmed values are the goal's
+    published plan and stay, so expected progress and lights use the same plan for everyone;
+    an unvalidated actual reads as "not reported yet", which is what it is for that viewer."""
+
+    visible: str
+    columns: tuple[str, ...] = ("valor_real", "reportado_por", "comentario")
+
+
+Rule = str | Masked
 _NOTHING = "FALSE"
 
 _TERRITORY_IN_REGION = {
@@ -122,18 +136,18 @@ _NO_ADMIN_TABLES = {"cuentas": _NOTHING, "auditoria_cuentas": _NOTHING}
 _NO_LOAD_DETAIL = {"cuarentena": _NOTHING}
 
 # Table → condition for each role. A table absent from a role's map is read in full.
-RULES: Mapping[str, Mapping[str, str]] = {
+RULES: Mapping[str, Mapping[str, Rule]] = {
     SISTEMA: {},
     PRESIDENCIA: {**_NO_ADMIN_TABLES},
     MINISTERIO: {
-        "avance_mensual": f"{_VALIDATED} OR {_IN_MINISTRY_GOALS}",
+        "avance_mensual": Masked(f"{_VALIDATED} OR {_IN_MINISTRY_GOALS}"),
         "restricciones": _IN_MINISTRY_GOALS,
         "validaciones": _IN_MINISTRY_GOALS,
         **_NO_LOAD_DETAIL,
         **_NO_ADMIN_TABLES,
     },
     REGION: {
-        "avance_mensual": f"{_VALIDATED} OR " + _REGION_IS.format(column="region"),
+        "avance_mensual": Masked(f"{_VALIDATED} OR " + _REGION_IS.format(column="region")),
         "restricciones": _REGION_IS.format(column="region"),
         "validaciones": _NOTHING,
         **_TERRITORY_IN_REGION,
@@ -141,19 +155,19 @@ RULES: Mapping[str, Mapping[str, str]] = {
         **_NO_ADMIN_TABLES,
     },
     ANALISTA: {
-        "avance_mensual": _VALIDATED,
+        "avance_mensual": Masked(_VALIDATED),
         "restricciones": _NOTHING,
         "validaciones": _NOTHING,
         **_NO_LOAD_DETAIL,
         **_NO_ADMIN_TABLES,
     },
     ADMIN: {
-        "avance_mensual": _VALIDATED,
+        "avance_mensual": Masked(_VALIDATED),
         "restricciones": _NOTHING,
         "validaciones": _NOTHING,
     },
     PUBLICO: {
-        "avance_mensual": _VALIDATED,
+        "avance_mensual": Masked(_VALIDATED),
         "restricciones": _NOTHING,
         "validaciones": _NOTHING,
         **_NO_TERRITORY,
@@ -176,16 +190,32 @@ def apply_scope(cur: duckdb.DuckDBPyConnection, scope: Scope) -> None:
         [scope.role if scope.role in RULES else PUBLICO, sorted(scope.ministries), scope.region],
     )
     # One round trip for all the views: ~3× faster than one execute per view.
-    cur.execute(
-        ";\n".join(
+    cur.execute(";\n".join(_view(table, rule, catalog) for table, rule in rules.items()))
+
+
+def _view(table: str, rule: Rule, catalog: str) -> str:
+    """The temporary view shadowing `table` for one rule (SQL of constant fragments only)."""
+    if isinstance(rule, Masked):
+        visible = compose(rule.visible, db=catalog)
+        replaced = ", ".join(
             compose(
-                "CREATE TEMP VIEW {name} AS SELECT * FROM {db}.main.{name} WHERE {condition}",
-                name=ident(table),
-                db=catalog,
-                condition=compose(condition, db=catalog),
+                "CASE WHEN {visible} THEN {column} END AS {column}",
+                visible=visible,
+                column=ident(c),
             )
-            for table, condition in rules.items()
+            for c in rule.columns
         )
+        return compose(
+            "CREATE TEMP VIEW {name} AS SELECT * REPLACE ({replaced}) FROM {db}.main.{name}",
+            name=ident(table),
+            replaced=replaced,
+            db=catalog,
+        )
+    return compose(
+        "CREATE TEMP VIEW {name} AS SELECT * FROM {db}.main.{name} WHERE {condition}",
+        name=ident(table),
+        db=catalog,
+        condition=compose(rule, db=catalog),
     )
 
 

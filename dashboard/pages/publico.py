@@ -15,7 +15,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import public_views as views
 from dashboard.components import error_alert
-from dashboard.public_data import PublicBoard, empty_board, load_board, run_public
+from dashboard.public_data import PublicBoard, cached_board, empty_board, run_public
 from dashboard.shell import APP_TITLE
 from warehouse.db import WarehouseError
 
@@ -68,7 +68,7 @@ def error_page(exc: WarehouseError) -> html.Div:
 
 def layout(region: str | None = None, agrupar: str | None = None, **_other: str) -> html.Div:
     try:
-        board = run_public(load_board)
+        board = run_public(cached_board)
     except WarehouseError as exc:
         return error_page(exc)
     chosen = views.parse_region(region, board)
@@ -86,7 +86,7 @@ def layout(region: str | None = None, agrupar: str | None = None, **_other: str)
 )
 def update_results(region: str | None, group: str | None):
     """A new region or grouping -> new results, caption and URL (validated figures only)."""
-    board = run_public(load_board)
+    board = run_public(cached_board)
     chosen = views.parse_region(region, board)
     grouping = views.parse_group(group)
     return (
