@@ -363,3 +363,33 @@ def test_an_analyst_reads_the_figure_only_once_validated(con):
         assert list(rows["estado"]) == ["validado"] and list(rows["valor_real"]) == [value]
     assert validation_history(scoped(con, analyst)).empty  # the audit trail is not theirs
     assert len(validation_history(scoped(con, COORDINATOR))) == 1
+
+
+def test_resending_a_validated_figure_keeps_its_seal_until_its_value_changes(tmp_path, con):
+    """Ministries resend the whole year each month, as 'reportado' (the contract's default):
+    an unchanged figure keeps its validation; a changed one needs validating again."""
+    figure = keys(pending_of(con, HEALTH).head(1))[0]
+    assert act(con, [figure]).accepted == 1
+    validated = versions(con, figure)[-1]
+
+    def resend(name: str, value: float, at: datetime) -> None:
+        csv = tmp_path / name
+        programmed = "" if pd.isna(validated["valor_programado"]) else validated["valor_programado"]
+        who = validated["reportado_por"] or ""
+        csv.write_text(
+            "codigo_meta,mes,region,valor_programado,valor_real,estado,reportado_por,comentario\n"
+            f"{figure.codigo_meta},{figure.mes:%Y-%m},{figure.region or ''},{programmed},"
+            f"{value},reportado,{who},{validated['comentario'] or ''}\n",
+            "utf-8",
+        )
+        assert ingest_file(con, csv, loaded_at=at).status == "loaded"
+
+    resend("avance_igual.csv", validated["valor_real"], datetime(2025, 6, 19, 9, 0))
+    assert versions(con, figure)[-1]["estado"] == "validado"
+    assert versions(con, figure)[-1]["valid_to"] is None or pd.isna(
+        versions(con, figure)[-1]["valid_to"]
+    )
+
+    resend("avance_nuevo.csv", validated["valor_real"] + 1, datetime(2025, 6, 20, 9, 0))
+    latest = versions(con, figure)[-1]
+    assert latest["estado"] == "reportado" and latest["valor_real"] == validated["valor_real"] + 1

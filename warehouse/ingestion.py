@@ -138,6 +138,24 @@ def _key_match(key: Sequence[str], left: str, right: str) -> str:
     )
 
 
+# A file that repeats a figure already validated in the dashboard, as 'reportado' (the
+# contract's default) and with the same values, does not take the seal away: ministries resend
+# the whole year every month. A changed value is a new report and needs validating again.
+_KEPT_ON_RESEND = {"avance_mensual": ("estado", "reportado", "validado")}
+
+
+def _differs(table: str, column: str) -> str:
+    differs = "f." + ident(column) + " IS DISTINCT FROM c." + ident(column)
+    kept = _KEPT_ON_RESEND.get(table)
+    if kept is None or kept[0] != column:
+        return differs
+    _, incoming, stored = kept
+    return compose(
+        "({differs} AND NOT (f.{col} = '{incoming}' AND c.{col} = '{stored}'))",
+        differs=differs, col=ident(column), incoming=incoming, stored=stored,
+    )  # fmt: skip
+
+
 def write_versioned(
     con: duckdb.DuckDBPyConnection,
     table: str,
@@ -150,9 +168,7 @@ def write_versioned(
 ) -> WriteCounts:
     """Insert new keys, replace changed ones (closing the old version), skip identical ones."""
     values = [c for c in columns if c not in key]
-    changed = (
-        " OR ".join("f." + ident(v) + " IS DISTINCT FROM c." + ident(v) for v in values) or "FALSE"
-    )
+    changed = " OR ".join(_differs(table, v) for v in values) or "FALSE"
     current = (
         "SELECT "
         + ", ".join(ident(c) for c in columns)
