@@ -75,10 +75,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
         " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
     )
-    current = schema_version(con)
+    # The versions this database lacks, not only those above its newest: a migration that was
+    # undone (or skipped by a hand-made copy) is applied again.
+    done = {int(r[0]) for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
     for migration in available_migrations():
-        if migration.version <= current:
+        if migration.version in done:
             continue
         with transaction(con):
             con.execute(migration.sql)
