@@ -10,6 +10,7 @@ from datetime import datetime
 from importlib.metadata import version
 
 from benchmarks.interactions import Interaction
+from benchmarks.load import TARGET_P95_MS, LoadRun
 from benchmarks.loading import LoadResult
 from benchmarks.map_bytes import MapBytes
 from benchmarks.timing import geometric_mean
@@ -72,7 +73,86 @@ def rows(load: LoadResult, steps: list[Interaction], payload: MapBytes, rss: int
     return out
 
 
-def markdown(table: list[Row], rows_loaded: int, demo_rows: int, settings: str) -> str:
+def load_rows(runs: list[LoadRun] | None) -> list[Row]:
+    """One row per locust run; the run at 200 users with think time carries the target."""
+    target = f"p95 ≤ {TARGET_P95_MS:.0f} ms y sin errores"
+    if runs is None:
+        return [Row("Prueba de carga (locust)", "no medida (use --load-users 50,200)", target,
+                    "—")]  # fmt: skip
+    out = []
+    for run in runs:
+        value = (
+            f"{run.rps:,.1f} sol/s · p50 {run.p50_ms:,.0f} ms · p95 {run.p95_ms:,.0f} ms · "
+            f"{run.failures:,} errores de {run.requests:,}"
+        )
+        verdict = "—"
+        if run.is_target:
+            slower = (
+                f"{run.p95_ms / TARGET_P95_MS:.1f}× en p95" if run.p95_ms > TARGET_P95_MS else ""
+            )
+            failed = f"{run.failures:,} errores" if run.failures else ""
+            verdict = _verdict(run.meets_target, ", ".join(p for p in (slower, failed) if p))
+        out.append(Row(f"Carga, {run.label} ({run.seconds} s)", value,
+                       target if run.is_target else "—", verdict))  # fmt: skip
+    peak = max((r.worker_peak_bytes for r in runs), default=0)
+    if peak:
+        out.append(Row("Memoria máxima de un proceso de gunicorn bajo carga (GB)",
+                       f"{peak / GB:.2f}", "≤ 1,5 GB", _at_most(peak / GB, 1.5)))  # fmt: skip
+    return out
+
+
+def load_notes(runs: list[LoadRun] | None) -> list[str]:
+    """How the load test ran, and the commonest failures (if any)."""
+    if not runs:
+        return []
+    lines = [
+        "",
+        "Prueba de carga: locust (sin interfaz, `benchmarks/locustfile.py`) contra gunicorn",
+        "con `dashboard/gunicorn_conf.py`, ambos en esta máquina por loopback: locust le quita",
+        "CPU al servidor. Mezcla por cada 10 personas: revisión semanal y metas 3, intendente",
+        "en el mapa 2, analista en el explorador con exportación CSV 1, ciudadanía en /publico",
+        "4; cada vista de página es lo que hace Chromium (HTML, _dash-layout,",
+        "_dash-dependencies, contenido y callbacks). Cada corrida se mide desde que ingresó el",
+        "último usuario (argon2: 200 ingresos juntos son una avalancha de la mañana, no la",
+        "jornada) y parte con el servidor desocupado; p50 y p95 de todas las solicitudes.",
+    ]
+    lines += _why(runs)
+    lines += [
+        f"- error con {run.label}: {example}" for run in runs for example in run.failure_examples
+    ]
+    return lines
+
+
+def _why(runs: list[LoadRun]) -> list[str]:
+    """Why the load target was missed, from the runs themselves: what a request costs with
+    no queue, and the most the server delivered."""
+    target = next((r for r in runs if r.is_target), None)
+    if target is None or target.meets_target:
+        return []
+    base = next((r for r in runs if r.is_baseline), None)
+    busiest = max(runs, key=lambda r: r.rps)
+    lines = ["", "Por qué no se cumple la meta de 200 usuarios:"]
+    if base is not None:
+        lines.append(
+            f"- una sola persona, sin cola: p50 {base.p50_ms:,.0f} ms, p95 {base.p95_ms:,.0f} ms"
+            " por solicitud (el contenido de cada página se arma en el servidor);"
+        )
+    lines.append(
+        f"- el máximo servido fue {busiest.rps:,.1f} sol/s ({busiest.label}); con 200 usuarios"
+        f" y pausa se sirvieron {target.rps:,.1f} sol/s: el servidor está saturado y las"
+        " solicitudes esperan en cola (2 núcleos, compartidos con locust y con otros procesos:"
+        " ver la carga de la máquina arriba)."
+    )
+    return lines
+
+
+def markdown(
+    table: list[Row],
+    rows_loaded: int,
+    demo_rows: int,
+    settings: str,
+    extra_notes: list[str] | None = None,
+) -> str:
     versions = ", ".join(
         f"{name} {version(name)}" for name in ("duckdb", "pandas", "pyarrow", "plotly")
     )
@@ -99,6 +179,7 @@ def markdown(table: list[Row], rows_loaded: int, demo_rows: int, settings: str) 
         "aceleración es mediana de pandas / mediana del almacén. Las líneas base de pandas",
         "agrupan las entregas crudas en memoria (leídas antes de medir). El informe territorial",
         "calcula además σ, β, sinergia y compromisos; pandas solo la cobertura comparada.",
+        *(extra_notes or []),
         "",
     ]
     return "\n".join(head + body + notes)

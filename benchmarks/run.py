@@ -1,4 +1,8 @@
-"""`python -m benchmarks.run --rows N [--repeat R] [--threads T] [--out benchmarks/RESULTS.md]`."""
+"""`python -m benchmarks.run --rows N [--repeat R] [--threads T] [--out benchmarks/RESULTS.md]
+[--load-users 50,200 --load-seconds 60]`.
+
+With --load-users, the load test (benchmarks.load: locust against gunicorn, with and without
+think time) runs on the same warehouse after the server-side measures."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import resource
 import sys
 from pathlib import Path
 
-from benchmarks import dataset, interactions, loading, map_bytes, report
+from benchmarks import dataset, interactions, load, loading, map_bytes, report
 from warehouse.db import connect
 
 HERE = Path(__file__).resolve().parent
@@ -21,7 +25,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="hilos de DuckDB")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--work", type=Path, default=HERE / "work", help="carpeta de trabajo")
+    parser.add_argument(
+        "--load-users", type=_user_counts, default=(),
+        help="prueba de carga con locust: usuarios por corrida, p. ej. 50,200 (omitida si falta)",
+    )  # fmt: skip
+    parser.add_argument("--load-seconds", type=int, default=60, help="segundos medidos por corrida")
     return parser.parse_args(argv)
+
+
+def _user_counts(text: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        counts = ()
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("usuarios separados por coma, p. ej. 50,200")
+    return counts
 
 
 def peak_rss_bytes() -> int:
@@ -35,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Generando la demo para unas {args.rows:,} filas de entregas…", flush=True)
     data = dataset.build(args.work, args.rows)
     print(f"Midiendo la carga de {data.rows:,} filas ({args.repeat} repeticiones)…", flush=True)
-    load = loading.measure(data, args.repeat, args.threads)
+    load_result = loading.measure(data, args.repeat, args.threads)
     print("Midiendo las interacciones…", flush=True)
     con = connect(data.warehouse, read_only=True, threads=args.threads)
     try:
@@ -44,20 +63,31 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         con.close()
     rss = peak_rss_bytes()
-    table = report.rows(load, steps, payload, rss)
+    runs = None
+    if args.load_users:
+        print(f"Prueba de carga: {args.load_users} usuarios, {args.load_seconds} s…", flush=True)
+        runs = load.measure(
+            data.warehouse, args.load_users, args.load_seconds, work=args.work / "carga"
+        )
+    table = report.rows(load_result, steps, payload, rss) + report.load_rows(runs)
     settings = (
         f"escala {data.scale}, repeticiones {args.repeat}, muestras {args.samples},"
         f" hilos {args.threads}"
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report.markdown(table, data.rows, data.demo_rows, settings), "utf-8")
+    text = report.markdown(table, data.rows, data.demo_rows, settings, report.load_notes(runs))
+    args.out.write_text(text, "utf-8")
     met = sum(r.verdict == "met" for r in table)
     judged = sum(r.verdict != "—" for r in table)
     equal = all(s.equal is not False for s in steps)
+    served = "".join(
+        f", {r.label}: p95 {r.p95_ms:,.0f} ms y {r.failures} errores" for r in runs or ()
+        if r.is_target
+    )  # fmt: skip
     print(
-        f"{data.rows:,} filas: carga CSV {load.csv_rate:,.0f} filas/s"
-        f" ({load.csv_over_floor:.1f}× el piso), metas cumplidas {met}/{judged},"
-        f" respuestas {'iguales' if equal else 'DISTINTAS'}; resultados en {args.out}"
+        f"{data.rows:,} filas: carga CSV {load_result.csv_rate:,.0f} filas/s"
+        f" ({load_result.csv_over_floor:.1f}× el piso), metas cumplidas {met}/{judged},"
+        f" respuestas {'iguales' if equal else 'DISTINTAS'}{served}; resultados en {args.out}"
     )
     return 0 if equal else 1
 

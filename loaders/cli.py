@@ -3,6 +3,11 @@
 Exit status of `ingest` (data-contracts.md): 0 every row loaded (or the file was already
 loaded), 3 loaded with quarantined rows, 2 file rejected, 1 unexpected error (nothing changed).
 With several files the most serious outcome wins: 1, then 2, then 3.
+
+`ingest` works on the primary file while the dashboard serves the published snapshot
+(warehouse.snapshots): it waits for another writer to finish, and once its files are committed
+it publishes a new snapshot, which the serving processes pick up on their next request. A run
+that changed nothing (every file rejected, already loaded, or failed) publishes nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from rich.table import Table
 from loaders.contracts import KINDS
 from loaders.ingest import IngestResult, ingest_files
 from loaders.reference import ensure_reference
-from warehouse import ingestion
+from warehouse import ingestion, snapshots
 from warehouse.db import WarehouseError, connect, default_db_path
 
 STATUS_LABELS = {
@@ -33,6 +38,7 @@ STATUS_LABELS = {
     "error": "[red]error[/]",
 }
 SEVERITY = {1: 3, 2: 2, 3: 1, 0: 0}  # exit code -> how serious
+CHANGED = frozenset({"loaded", "partial"})  # outcomes that committed rows to the primary
 
 
 def overall_exit_code(results: Sequence[IngestResult]) -> int:
@@ -82,13 +88,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_ingest(db: Path, files: Sequence[Path], kind: str | None, as_json: bool) -> int:
     console = Console(stderr=True)
-    con = connect(db)
-    try:
+    with snapshots.writer(db, publish_after=False) as con:
         ensure_reference(con)
         with _progress(console, enabled=not as_json) as on_file:
             results = ingest_files(con, files, kind, progress=on_file)
-    finally:
-        con.close()
+        if any(r.status in CHANGED for r in results):
+            snapshots.publish(con, db)  # still holding the primary: nobody writes during the copy
     if as_json:
         for result in results:
             print(json.dumps(result.to_json(), ensure_ascii=False, default=str))

@@ -44,7 +44,8 @@ def test_load_test_runs_locust_against_gunicorn_and_reads_its_statistics(demo_db
     db = tmp_path / "tablero.duckdb"
     shutil.copyfile(demo_db, db)
     env = {"TABLERO_WORKERS": "2", "TABLERO_THREADS_PER_WORKER": "2"}
-    [run] = load.measure(db, users=[10], seconds=4, work=tmp_path / "carga", thinks=["0"], env=env)
+    [run] = load.measure(db, users=[10], seconds=4, work=tmp_path / "carga", thinks=["0"], env=env,
+                         baseline=False)  # fmt: skip
     assert (run.users, run.think, run.seconds) == (10, "0", 4)
     assert run.requests > 0
     assert run.failures == 0, run.failure_examples
@@ -69,6 +70,11 @@ def test_the_load_target_is_judged_on_200_users_with_think_time():
     assert report.load_rows([run(300.0)])[0].verdict == "missed by 2.0× en p95"
     assert report.load_rows([run(100.0, failures=3)])[0].verdict == "missed by 3 errores"
     assert report.load_rows(None)[0].value.startswith("no medida")
+    baseline = LoadRun(1, "0", 60, 600, 0, 10.0, 40.0, 300.0)
+    why = "\n".join(report.load_notes([baseline, run(900.0)]))
+    assert "una sola persona, sin cola: p50 40 ms, p95 300 ms" in why
+    assert "el máximo servido fue 100.0 sol/s (200 usuarios, pausa 2–5 s)" in why
+    assert "Por qué" not in "\n".join(report.load_notes([baseline, run(120.0)]))
 
 
 # --------------------------------------------------------------------------- callback requests
