@@ -2,7 +2,14 @@
 
 Kept small and honest: the raw current deliveries, filtered and grouped, joined to the
 territories and to the population of the period's last year. Every frame is read once, before
-any timing (`Frames.read`)."""
+any timing (`Frames.read`); the deliveries carry their product's thematic area from the start,
+as the warehouse's pre-aggregates do.
+
+The territorial report (the convergence page) is compared on its heavy statistics: coverage,
+the σ series (coverage per year and its population-weighted CV), service convergence per comuna
+and area with the regional synergy index, and the most frequent service pairs. β, Theil and
+Gini are a few numpy operations on those coverages either way, and the commitments and PMG
+stages a few hundred rows: left out of both sides' difference, not out of the report's time."""
 
 from __future__ import annotations
 
@@ -12,7 +19,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from warehouse import bench_queries, places
+from indicators.inequality import coefficient_of_variation
+from warehouse import bench_queries, places, territory_catalog
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,10 @@ class Frames:
     def read(cls, con: duckdb.DuckDBPyConnection) -> Frames:
         deliveries = bench_queries.current_deliveries(con)
         deliveries["mes"] = pd.to_datetime(deliveries["mes"])
+        # Looked up, not merged: a merge would copy every column of ~10 million rows.
+        areas = territory_catalog.products(con).set_index(["servicio", "producto"])
+        keys = pd.MultiIndex.from_arrays([deliveries["servicio"], deliveries["producto"]])
+        deliveries["area_tematica"] = areas["area_tematica"].reindex(keys).to_numpy()
         comunas = places.territories(con, "comuna")[["codigo", "codigo_region"]]
         regions = places.territories(con, "region")["codigo"]
         region_of = pd.concat(
@@ -57,7 +69,9 @@ def region_coverage(frames: Frames, first: date, last: date) -> pd.Series:
     people = _comuna_population(frames, last.year)
     by_comuna = frames.comunas.assign(poblacion=frames.comunas["codigo"].map(people))
     population = by_comuna.groupby("codigo_region")["poblacion"].sum()
-    return 1000.0 * beneficiaries.reindex(population.index, fill_value=0) / population
+    coverage = 1000.0 * beneficiaries.reindex(population.index, fill_value=0) / population
+    coverage.attrs["poblacion"] = population  # the σ series weighs by it
+    return coverage
 
 
 def comuna_coverage(frames: Frames, first: date, last: date, region: str) -> pd.Series:
@@ -67,7 +81,9 @@ def comuna_coverage(frames: Frames, first: date, last: date, region: str) -> pd.
     rows = rows[rows["territorio"].isin(codes)]
     beneficiaries = rows.groupby("territorio")["beneficiarios"].sum()
     population = _comuna_population(frames, last.year).reindex(codes)
-    return 1000.0 * beneficiaries.reindex(codes, fill_value=0) / population
+    coverage = 1000.0 * beneficiaries.reindex(codes, fill_value=0) / population
+    coverage.attrs["poblacion"] = population  # the σ series weighs by it
+    return coverage
 
 
 def comuna_service_beneficiaries(frames: Frames, first: date, last: date, region: str) -> pd.Series:
@@ -76,3 +92,83 @@ def comuna_service_beneficiaries(frames: Frames, first: date, last: date, region
     rows = _in_period(frames, first, last)
     rows = rows[rows["territorio"].isin(codes)]
     return rows.groupby(["territorio", "servicio"])["beneficiarios"].sum()
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@dataclass(frozen=True)
+class ReportAnswers:
+    coverage: pd.Series  # territory -> cobertura in the period
+    sigma: pd.Series  # year -> population-weighted CV of the year's coverage
+    synergy: pd.Series  # region -> share of population in comunas converging in some area
+    pairs: pd.DataFrame  # area_tematica, servicio_a, servicio_b, comunas (top 10)
+
+
+def region_report(frames: Frames, first: date, last: date, years: list[int]) -> ReportAnswers:
+    """The region report's heavy statistics over every comuna of the country."""
+    coverage = region_coverage(frames, first, last)
+    sigma = pd.Series(
+        {year: _cv(region_coverage(frames, date(year, 1, 1), date(year, 12, 1))) for year in years}
+    )
+    active = _active_services(frames, first, last, frames.comunas["codigo"])
+    return ReportAnswers(
+        coverage, sigma, _synergy(frames, active, last.year, frames.comunas), _pairs(active)
+    )
+
+
+def comuna_report(
+    frames: Frames, first: date, last: date, years: list[int], region: str
+) -> ReportAnswers:
+    """The comuna report's heavy statistics over the comunas of `region`."""
+    comunas = frames.comunas[frames.comunas["codigo_region"] == region]
+    coverage = comuna_coverage(frames, first, last, region)
+    sigma = pd.Series(
+        {
+            year: _cv(comuna_coverage(frames, date(year, 1, 1), date(year, 12, 1), region))
+            for year in years
+        }
+    )
+    active = _active_services(frames, first, last, comunas["codigo"])
+    return ReportAnswers(
+        coverage, sigma, _synergy(frames, active, last.year, comunas), _pairs(active)
+    )
+
+
+def _cv(coverage: pd.Series) -> float:
+    """CV of coverage weighted by population (recovered from coverage's own denominator)."""
+    return coefficient_of_variation(
+        coverage.to_numpy(float), coverage.attrs["poblacion"].reindex(coverage.index).to_numpy()
+    )
+
+
+def _active_services(frames: Frames, first: date, last: date, comunas: pd.Series) -> pd.DataFrame:
+    """(territorio, area_tematica, servicio) with beneficiaries > 0 in the period."""
+    rows = _in_period(frames, first, last)
+    rows = rows[rows["territorio"].isin(comunas) & rows["area_tematica"].notna()]
+    sums = rows.groupby(["territorio", "area_tematica", "servicio"])["beneficiarios"].sum()
+    return sums[sums > 0].reset_index()[["territorio", "area_tematica", "servicio"]]
+
+
+def _synergy(frames: Frames, active: pd.DataFrame, year: int, comunas: pd.DataFrame) -> pd.Series:
+    """Per region: population share of its comunas where ≥ 2 services deliver in one area."""
+    services = active.groupby(["territorio", "area_tematica"]).size()
+    converging = services[services >= 2].index.get_level_values("territorio").unique()
+    people = _comuna_population(frames, year).reindex(comunas["codigo"])
+    known = comunas.assign(poblacion=people.to_numpy())
+    known = known[known["poblacion"] > 0]
+    share = known.assign(poblacion=known["poblacion"].where(known["codigo"].isin(converging), 0))
+    total = known.groupby("codigo_region")["poblacion"].sum()
+    return share.groupby("codigo_region")["poblacion"].sum() / total
+
+
+def _pairs(active: pd.DataFrame, top: int = 10) -> pd.DataFrame:
+    both = active.merge(active, on=["territorio", "area_tematica"], suffixes=("_a", "_b"))
+    both = both[both["servicio_a"] < both["servicio_b"]]
+    counted = both.groupby(["area_tematica", "servicio_a", "servicio_b"]).size()
+    counted = counted.rename("comunas").reset_index()
+    ordered = counted.sort_values(
+        ["comunas", "area_tematica", "servicio_a", "servicio_b"],
+        ascending=[False, True, True, True],
+    )
+    return ordered.head(top).reset_index(drop=True)

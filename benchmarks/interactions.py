@@ -16,7 +16,13 @@ from benchmarks.timing import median, p95, samples
 from dashboard import defaults
 from dashboard import territory_data as td
 from indicators import goal_report
-from indicators.territory_report import TerritoryQuery, territory_report
+from indicators.synergy import ALL_AREAS
+from indicators.territory_report import (
+    TerritoryQuery,
+    TerritoryReport,
+    report_years,
+    territory_report,
+)
 from warehouse import explore
 from warehouse import territory as territory_queries
 from warehouse.territory import Selection
@@ -63,6 +69,18 @@ def _coverage(report) -> pd.Series:
     return report.territorios.set_index("codigo")["cobertura"]
 
 
+def _same_report(report: TerritoryReport, want: baselines.ReportAnswers) -> bool:
+    """Coverage, the σ series, the synergy index ('todas') and the top pairs all agree."""
+    synergy = report.sinergia[report.sinergia["area_tematica"] == ALL_AREAS]
+    pairs = report.pares[["area_tematica", "servicio_a", "servicio_b", "comunas"]]
+    return (
+        _same(_coverage(report), want.coverage)
+        and _same(report.sigma.set_index("anio")["cv"], want.sigma.dropna())
+        and _same(synergy.set_index("codigo_region")["indice_sinergia"], want.synergy)
+        and pairs.to_numpy().tolist() == want.pairs.to_numpy().tolist()
+    )
+
+
 def run(con: duckdb.DuckDBPyConnection, n: int, today: date) -> list[Interaction]:
     """Every interaction, `n` timed calls each; pandas frames are read before any timing."""
     frames = baselines.Frames.read(con)
@@ -74,12 +92,15 @@ def run(con: duckdb.DuckDBPyConnection, n: int, today: date) -> list[Interaction
         query = TerritoryQuery(first_month=first, last_month=last, level=level, region=region)
         return lambda: territory_report(con, query, today=today)
 
+    query = TerritoryQuery(first_month=first, last_month=last)
+    years = report_years(con, query)
     got = territory("region", None)()
+    want = baselines.region_report(frames, first, last, years)
     results.append(Interaction(
         "territorio_regiones", "Informe territorial, nivel región", 100,
         _ms(territory("region", None), n),
-        _ms(lambda: baselines.region_coverage(frames, first, last), n),
-        _same(_coverage(got), baselines.region_coverage(frames, first, last)),
+        _ms(lambda: baselines.region_report(frames, first, last, years), n),
+        _same_report(got, want),
     ))  # fmt: skip
 
     def region_sums() -> pd.DataFrame:
@@ -93,13 +114,14 @@ def run(con: duckdb.DuckDBPyConnection, n: int, today: date) -> list[Interaction
               baselines.region_beneficiaries(frames, first, last)),
     ))  # fmt: skip
     got = territory("comuna", REGION)()
+    want = baselines.comuna_report(frames, first, last, years, REGION)
     results.append(Interaction(
         "territorio_comunas", f"Informe territorial, comunas de la región {REGION}", 100,
         _ms(territory("comuna", REGION), n),
-        _ms(lambda: baselines.comuna_coverage(frames, first, last, REGION), n),
-        _same(_coverage(got), baselines.comuna_coverage(frames, first, last, REGION)),
+        _ms(lambda: baselines.comuna_report(frames, first, last, years, REGION), n),
+        _same_report(got, want),
     ))  # fmt: skip
-    results.append(_map_values(con, frames, n))
+    results += _map_values(con, frames, n)
     results.append(_explorer(con, frames, first, last, n))
     results.append(Interaction(
         "tablero_metas", "Tablero de metas (goal_scorecard)", 100,
@@ -113,19 +135,46 @@ def run(con: duckdb.DuckDBPyConnection, n: int, today: date) -> list[Interaction
     return results
 
 
-def _map_values(con, frames: baselines.Frames, n: int) -> Interaction:
-    """The map page's values (territory_data.map_view), its cache cleared before each call."""
-    state = td.MapState()
-    view = td.map_view(con, state)
-    first, last = view.state.filters.period()
-    want = baselines.region_coverage(frames, first, last)
-    got = view.table.set_index("codigo")["cobertura"]
-    return Interaction(
-        "valores_mapa", "Valores del mapa (map_view, sin caché)", 20,
-        _ms(lambda: td.map_view(con, state), n, td.CACHE.clear),
-        _ms(lambda: baselines.region_coverage(frames, first, last), n),
-        _same(got, want),
-    )  # fmt: skip
+def _map_values(con, frames: baselines.Frames, n: int) -> list[Interaction]:
+    """The map page's values (territory_data.map_view) for Chile's regions and for the comunas
+    of REGION (a click on the map), each against pandas' coverage of the same territories.
+
+    "Sin caché de valores": before each call the cache of computed values (reports, boards) is
+    emptied, so every call computes its figures from the warehouse, as a new filter
+    combination does; what depends on the version of the data only (filter catalogue,
+    defaults, region names, the territories' population) stays, as it does between two
+    interactions in a meeting. The first view after a load, with every cache empty, is
+    measured apart."""
+    chile, comunas = td.MapState(), td.MapState(region=REGION)
+    first, last = td.map_view(con, chile).state.filters.period()
+    regions = baselines.region_coverage(frames, first, last)
+    in_region = baselines.comuna_coverage(frames, first, last, REGION)
+
+    def same(state: td.MapState, want: pd.Series) -> bool:
+        return _same(td.map_view(con, state).table.set_index("codigo")["cobertura"], want)
+
+    def step(name: str, label: str, target: float, state, want, pandas, clear) -> Interaction:
+        return Interaction(
+            name,
+            label,
+            target,
+            _ms(lambda: td.map_view(con, state), n, clear),
+            _ms(pandas, n),
+            same(state, want),
+        )
+
+    return [
+        step("valores_mapa", "Valores del mapa, regiones (map_view, sin caché de valores)", 20,
+             chile, regions, lambda: baselines.region_coverage(frames, first, last),
+             td.CACHE.clear),
+        step("valores_mapa_comunas",
+             f"Valores del mapa, comunas de la región {REGION} (map_view, sin caché de valores)",
+             20, comunas, in_region,
+             lambda: baselines.comuna_coverage(frames, first, last, REGION), td.CACHE.clear),
+        step("mapa_tras_carga", "Mapa tras una carga (map_view, todas las cachés vacías)", 100,
+             chile, regions, lambda: baselines.region_coverage(frames, first, last),
+             td.clear_caches),
+    ]  # fmt: skip
 
 
 def _explorer(con, frames: baselines.Frames, first: date, last: date, n: int) -> Interaction:

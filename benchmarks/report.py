@@ -177,8 +177,9 @@ def markdown(
         "",
         "Tiempos: medianas (carga) y p95 (interacciones) medidos en la misma corrida; la",
         "aceleración es mediana de pandas / mediana del almacén. Las líneas base de pandas",
-        "agrupan las entregas crudas en memoria (leídas antes de medir). El informe territorial",
-        "calcula además σ, β, sinergia y compromisos; pandas solo la cobertura comparada.",
+        "agrupan las entregas crudas en memoria (leídas antes de medir). Los informes",
+        "territoriales se comparan con pandas haciendo el mismo trabajo (cobertura, serie σ,",
+        "sinergia y pares de servicios); los valores del mapa, con la cobertura en pandas.",
         *(extra_notes or []),
         "",
     ]

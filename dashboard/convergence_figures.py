@@ -21,7 +21,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import defaults
 from dashboard import territory_data as td
 from dashboard.formatting import NO_DATA
 from dashboard.maps import number
@@ -108,17 +107,18 @@ class ConvergenceView:
 
 def convergence_view(con: duckdb.DuckDBPyConnection, state: ConvergenceState) -> ConvergenceView:
     """The report for one state; an unknown region or from-year falls back to the default."""
-    catalog = td.cached_catalog(con)
+    version = td.data_version(con)
+    catalog = td.cached_catalog(con, version)
     filters = state.filters.valid_for(catalog).with_period(catalog)
-    regions = td.regions(con)
+    regions = td.regions(con, version)
     region = td.resolve_region(state.region, regions) if state.level == "comuna" else None
     last_year = filters.period()[1].year
     from_year = state.from_year if state.from_year in catalog.years else None
     from_year = from_year if from_year is None or from_year <= last_year else None
     state = replace(state, filters=filters, region=region, from_year=from_year)
     query = replace(filters.query(state.level, region), from_year=from_year)
-    base = defaults.read_defaults(con)
-    report = td.cached_report(con, query, base.review_to)
+    base = td.cached_defaults(con, version)
+    report = td.cached_report(con, query, base.review_to, version)
     names = dict(zip(report.territorios["codigo"], report.territorios["nombre"], strict=True))
     return ConvergenceView(
         state, report, regions, names, sorted(catalog.years), catalog, base.last_load

@@ -224,7 +224,7 @@ def _table(header: Sequence[str], body: list[html.Tr]) -> html.Div:
 
 def stages_table(view: RegionView) -> html.Div:
     """The PMG stage of each service delivering in the region (year of the period's end)."""
-    frame = view.comunas.etapas
+    frame = view.stages
     if frame.empty:
         return html.P(
             "Ningún servicio entrega en la región en este periodo.", className="text-muted"
@@ -259,7 +259,7 @@ def goals_table(view: RegionView, region_names: dict[str, str], id_: str) -> htm
 def region_cards(overview: RegionOverview) -> dbc.Row:
     """The 16 regions north to south, each a link to its page with its coverage."""
     coverage = overview.report.territorios.set_index("codigo")["cobertura"]
-    late = overview.report.compromisos.set_index("region")["atrasados"]
+    late = overview.commitments.set_index("region")["atrasados"]
     cards = []
     for code, name, short in overview.regions.itertuples(index=False):
         body = [

@@ -1,40 +1,57 @@
 """The data behind the map and region pages: one call per render, cached per version of data.
 
 `map_view` and `region_view` are what the pages pass to `dashboard.data.run`: each reads the
-territorial report (indicators.territory_report) and, where needed, the goal board
-(dashboard.goal_data), and returns a frozen view that the builders in
-`dashboard.territory_views` turn into figures and tables.
+coverage report of its views (indicators.territory_report.coverage_report: coverage, gap and
+service convergence, a handful of small queries on the pre-aggregated tables) and, where
+needed, the goal board (dashboard.goal_data), and returns a frozen view that the builders in
+`dashboard.territory_views` turn into figures and tables. Only the convergence page reads the
+full territorial report (σ, β, Theil, pairs, commitments).
 
-Why a cache: one territorial report costs ~300 ms on the demo (population resolution,
-service convergence and σ/β-convergence are computed for every view), and a goal board
-~300 ms more. A report depends only on the data and the query, so reports are kept in a small
-per-process LRU keyed by (database file, last ingestion, query, reference day): a new load
-changes the key, so a cached figure can never outlive the data it was computed from.
+Why a cache: results depend only on the data, the viewer's scope and the query, so they are kept
+in a small per-process LRU keyed by `territory_catalog.data_version` (database file, last
+ingestion, scope) and the query: a new load changes the key, so a cached figure can never
+outlive the data it was computed from. The version is read once per render and passed down
+(each read is a query). What depends on the data version alone (filter catalogue, defaults,
+region names, the territories' population for a year) is cached apart (`META`), so a new
+filter combination only computes its values.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TypeVar
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from dashboard import defaults
+from dashboard.defaults import Defaults
 from dashboard.goal_data import GoalBoard, goals_in_region, load_board, region_red_share
+from dashboard.lru import LRU
 from dashboard.territory_filters import FilterCatalog, TerritoryFilters, load_catalog, parse
 from indicators.commitments import commitment_status
 from indicators.synergy import ALL_AREAS
-from indicators.territory_report import TerritoryQuery, TerritoryReport, territory_report
+from indicators.territory import positions
+from indicators.territory_report import (
+    CoverageReport,
+    Population,
+    TerritoryQuery,
+    TerritoryReport,
+    commitments_summary,
+    coverage_report,
+    read_population,
+    report_years,
+    stages,
+    territory_report,
+)
 from warehouse import commitments as commitment_queries
 from warehouse import places, territory_catalog
-from warehouse.scope import REGION, cursor_scope_key
+from warehouse.scope import REGION
 
 T = TypeVar("T")
 
@@ -92,48 +109,76 @@ SCHEMES = {"cuantiles": "Cuantiles", "cortes_naturales": "Cortes naturales"}
 # --------------------------------------------------------------------------- cache
 
 
-class _LRU:
-    """A small thread-safe least-recently-used cache (Dash serves callbacks from threads)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[Hashable, object] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]  # type: ignore[return-value]
-        value = compute()  # outside the lock: two threads may compute once each, never wrong
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+CACHE = LRU(48)  # values: reports, boards
+META = LRU(64)  # per data version: filter catalogue, defaults, regions, population
+Version = tuple[object, ...]
 
 
-CACHE = _LRU(48)
+def data_version(con: duckdb.DuckDBPyConnection) -> Version:
+    return territory_catalog.data_version(con)
 
 
 def cached_report(
-    con: duckdb.DuckDBPyConnection, query: TerritoryQuery, today: date
+    con: duckdb.DuckDBPyConnection,
+    query: TerritoryQuery,
+    today: date,
+    version: Version | None = None,
 ) -> TerritoryReport:
-    key = ("report", territory_catalog.data_version(con), query, today)
-    return CACHE.get(key, lambda: territory_report(con, query, today=today))
+    version = version or data_version(con)
+
+    def compute() -> TerritoryReport:
+        years = report_years(con, query)
+        region = query.region if query.level == "comuna" else None
+        key = ("population", version, query.level, region, tuple(years))
+        people = META.get(key, lambda: Population.read(con, query, years))
+        return territory_report(con, query, today=today, people=people)
+
+    return CACHE.get(("report", version, query, today), compute)
 
 
-def cached_catalog(con: duckdb.DuckDBPyConnection) -> FilterCatalog:
-    return CACHE.get(("catalog", territory_catalog.data_version(con)), lambda: load_catalog(con))
+def cached_coverage(
+    con: duckdb.DuckDBPyConnection, query: TerritoryQuery, version: Version | None = None
+) -> CoverageReport:
+    version = version or data_version(con)
+    return CACHE.get(
+        ("coverage", version, query),
+        lambda: coverage_report(con, query, cached_population(con, query, version)),
+    )
 
 
-def cached_board(con: duckdb.DuckDBPyConnection, as_of: date) -> GoalBoard:
-    key = ("board", territory_catalog.data_version(con), as_of)
+def cached_population(
+    con: duckdb.DuckDBPyConnection, query: TerritoryQuery, version: Version | None = None
+) -> Population:
+    """The territories of a view and their population: the same for every selection and
+    month of a year, so kept with the per-version data."""
+    region = query.region if query.level == "comuna" else None
+    years = (query.period()[1].year,)
+    key = ("population", version or data_version(con), query.level, region, years)
+    return META.get(key, lambda: read_population(con, query))
+
+
+def cached_catalog(con: duckdb.DuckDBPyConnection, version: Version | None = None) -> FilterCatalog:
+    key = ("catalog", version or data_version(con))
+    return META.get(key, lambda: load_catalog(con))
+
+
+def cached_defaults(con: duckdb.DuckDBPyConnection, version: Version | None = None) -> Defaults:
+    """The data-driven defaults (as-of month, review dates, last load). With no data they fall
+    back to the wall clock, hence the day in the key."""
+    key = ("defaults", version or data_version(con), date.today())
+    return META.get(key, lambda: defaults.read_defaults(con))
+
+
+def cached_board(
+    con: duckdb.DuckDBPyConnection, as_of: date, version: Version | None = None
+) -> GoalBoard:
+    key = ("board", version or data_version(con), as_of)
     return CACHE.get(key, lambda: load_board(con, as_of))
+
+
+def clear_caches() -> None:
+    CACHE.clear()
+    META.clear()
 
 
 # --------------------------------------------------------------------------- map state
@@ -171,10 +216,10 @@ def parse_map_state(args: Mapping[str, object]) -> MapState:
 # --------------------------------------------------------------------------- helpers
 
 
-def regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def regions(con: duckdb.DuckDBPyConnection, version: Version | None = None) -> pd.DataFrame:
     """The 16 regions north to south: codigo, nombre, nombre_corto."""
-    key = ("regions", territory_catalog.data_version(con))
-    return CACHE.get(
+    key = ("regions", version or data_version(con))
+    return META.get(
         key, lambda: places.territories(con, "region")[["codigo", "nombre", "nombre_corto"]]
     )
 
@@ -194,23 +239,47 @@ def filtered_board(board: GoalBoard, filters: TerritoryFilters) -> GoalBoard:
     return replace(board, goals=goals)
 
 
-def synergy_values(report: TerritoryReport, level: str, area: str | None) -> pd.DataFrame:
+def synergy_values(
+    report: CoverageReport | TerritoryReport, level: str, area: str | None
+) -> pd.DataFrame:
     """(codigo, sinergia): a region's population share (%) of converging comunas; for a comuna,
     the most services delivering in one area (≥ 2 = converges), 0 without deliveries."""
+    codes, values = _synergy(report, level, area)
+    return pd.DataFrame({"codigo": codes, "sinergia": values})
+
+
+def with_synergy(report: CoverageReport, level: str, area: str | None) -> pd.DataFrame:
+    """The report's territories with their `sinergia` value (NaN where none)."""
+    codes, values = _synergy(report, level, area)
+    table = report.territorios
+    where = positions(table["codigo"], codes)
+    found = where >= 0
+    picked = values[np.where(found, where, 0)] if len(values) else np.zeros(len(where))
+    return table.assign(sinergia=np.where(found, picked, np.nan))
+
+
+def _synergy(
+    report: CoverageReport | TerritoryReport, level: str, area: str | None
+) -> tuple[pd.Series, np.ndarray]:
+    """synergy_values as (codes, values), on arrays: the map computes it on every render."""
     if level == "region":
-        rows = report.sinergia[report.sinergia["area_tematica"] == (area or ALL_AREAS)]
-        return pd.DataFrame(
-            {"codigo": rows["codigo_region"], "sinergia": rows["indice_sinergia"] * 100}
-        )
+        rows = report.sinergia
+        chosen = (rows["area_tematica"] == (area or ALL_AREAS)).to_numpy(dtype=bool)
+        index = rows["indice_sinergia"].to_numpy(dtype="float64")[chosen] * 100
+        return rows["codigo_region"][chosen].reset_index(drop=True), index
     rows = report.sinergia_comunas
+    chosen = np.ones(len(rows), dtype=bool)
     if area:
-        rows = rows[rows["area_tematica"] == area]
-    most = rows.groupby("codigo_comuna")["servicios"].max()
+        chosen = (rows["area_tematica"] == area).to_numpy(dtype=bool)
     codes = report.territorios["codigo"]
-    return pd.DataFrame({"codigo": codes, "sinergia": codes.map(most).fillna(0).to_numpy(float)})
+    where = positions(rows["codigo_comuna"][chosen], codes)
+    counted = rows["servicios"].to_numpy(dtype="float64")[chosen]
+    most = np.zeros(len(codes))
+    np.maximum.at(most, where[where >= 0], counted[where >= 0])
+    return codes, most
 
 
-def national_synergy(report: TerritoryReport, area: str | None) -> float:
+def national_synergy(report: CoverageReport | TerritoryReport, area: str | None) -> float:
     """Chile's synergy index (%): converging population over population, all regions."""
     rows = report.sinergia[report.sinergia["area_tematica"] == (area or ALL_AREAS)]
     total = rows["poblacion"].sum()
@@ -267,10 +336,10 @@ def resolve_region(text: str | None, known: pd.DataFrame) -> str | None:
 
 @dataclass(frozen=True)
 class MapView:
-    """One map render: the resolved state, the report and a table of every territory."""
+    """One map render: the resolved state, the coverage report and a table of every territory."""
 
     state: MapState  # filters valid for the data, period resolved, region checked
-    report: TerritoryReport
+    report: CoverageReport
     table: pd.DataFrame  # report.territorios + sinergia + metas_rojo (+ metas, rojas)
     region_name: str | None
     catalog: FilterCatalog
@@ -287,27 +356,29 @@ class MapView:
 
 
 def map_view(con: duckdb.DuckDBPyConnection, state: MapState) -> MapView:
-    """Everything one map render shows, from one territorial report (cached)."""
-    catalog = cached_catalog(con)
-    base = defaults.read_defaults(con)
+    """Everything one map render shows, from one coverage report (cached)."""
+    version = data_version(con)
+    catalog = cached_catalog(con, version)
+    base = cached_defaults(con, version)
     filters = state.filters.valid_for(catalog).with_period(catalog)
-    known = regions(con)
+    known = regions(con, version)
     region = resolve_region(state.region, known)
     state = replace(state, filters=filters, region=region)
     level = "comuna" if region else "region"
-    report = cached_report(con, filters.query(level, region), base.review_to)
-    table = report.territorios.merge(
-        synergy_values(report, level, filters.area), on="codigo", how="left"
+    query = filters.query(level, region)
+    report = cached_coverage(con, query, version)
+    table = CACHE.get(
+        ("map_table", version, query), lambda: with_synergy(report, level, filters.area)
     )
     month = None
     if state.indicator == "metas_rojo" and level == "region":
         month = goals_month(filters, base.as_of)
-        red = region_red_share(filtered_board(cached_board(con, month), filters))
+        red = region_red_share(filtered_board(cached_board(con, month, version), filters))
         red = red[["codigo", "metas", "rojas", "valor"]].rename(columns={"valor": "metas_rojo"})
         table = table.merge(red, on="codigo", how="left")
     else:
         table = table.assign(metas_rojo=float("nan"))
-    table = _unknown_outside_scope(table, cursor_scope_key(con))
+    table = _unknown_outside_scope(table, version[3])  # type: ignore[arg-type]
     names = dict(zip(known["codigo"], known["nombre_corto"], strict=True))
     return MapView(
         state, report, table, names.get(region) if region else None, catalog,
@@ -341,8 +412,9 @@ class RegionView:
     short_name: str
     filters: TerritoryFilters
     catalog: FilterCatalog
-    national: TerritoryReport  # every region: the region's row and Chile's totals
-    comunas: TerritoryReport  # the region's comunas, commitments and services
+    national: CoverageReport  # every region: the region's row and Chile's totals
+    comunas: CoverageReport  # the region's comunas
+    stages: pd.DataFrame  # PMG stage of each service delivering in the region
     products: pd.DataFrame  # territory_catalog.region_products
     commitments: pd.DataFrame  # compromisos + atrasado, dias_atraso
     goals: pd.DataFrame  # goal_data.goals_in_region
@@ -355,25 +427,28 @@ def region_view(
     con: duckdb.DuckDBPyConnection, code: str, filters: TerritoryFilters
 ) -> RegionView | None:
     """The region page's data; None when `code` names no region."""
-    known = regions(con)
+    version = data_version(con)
+    known = regions(con, version)
     region = resolve_region(code, known)
     if region is None:
         return None
     row = known[known["codigo"] == region].iloc[0]
-    catalog = cached_catalog(con)
-    base = defaults.read_defaults(con)
+    catalog = cached_catalog(con, version)
+    base = cached_defaults(con, version)
     filters = filters.valid_for(catalog).with_period(catalog)
     first, last = filters.period()
     month = goals_month(filters, base.as_of)
-    board = filtered_board(cached_board(con, month), filters)
+    board = filtered_board(cached_board(con, month, version), filters)
     rows = commitment_queries.commitments(
         con, region=region, area=filters.area, servicio=filters.servicio
     )
+    comunas = filters.query("comuna", region)
     return RegionView(
         code=region, name=str(row["nombre"]), short_name=str(row["nombre_corto"]),
         filters=filters, catalog=catalog,
-        national=cached_report(con, filters.query("region"), base.review_to),
-        comunas=cached_report(con, filters.query("comuna", region), base.review_to),
+        national=cached_coverage(con, filters.query("region"), version),
+        comunas=cached_coverage(con, comunas, version),
+        stages=stages(con, comunas),
         products=territory_catalog.region_products(con, region, filters.selection(), first, last),
         commitments=commitment_status(rows, base.review_to),
         goals=goals_in_region(board, region), goals_month=month, today=base.review_to,
@@ -386,24 +461,26 @@ class RegionOverview:
     """The list of regions (no code in the URL): each with its coverage and commitments."""
 
     regions: pd.DataFrame  # codigo, nombre, nombre_corto
-    report: TerritoryReport
+    report: CoverageReport
+    commitments: pd.DataFrame  # indicators.commitments.SUMMARY_COLUMNS, per region
     filters: TerritoryFilters
     last_load: datetime | None
 
 
 def region_overview(con: duckdb.DuckDBPyConnection) -> RegionOverview:
-    catalog = cached_catalog(con)
-    base = defaults.read_defaults(con)
+    version = data_version(con)
+    catalog = cached_catalog(con, version)
+    base = cached_defaults(con, version)
     filters = TerritoryFilters().with_period(catalog)
-    report = cached_report(con, filters.query("region"), base.review_to)
-    return RegionOverview(regions(con), report, filters, base.last_load)
+    query = filters.query("region")
+    report = cached_coverage(con, query, version)
+    summary = commitments_summary(con, query, base.review_to)
+    return RegionOverview(regions(con, version), report, summary, filters, base.last_load)
 
 
 def comuna_map_view(view: RegionView) -> MapView:
     """The region's comunas as a coverage map (the map page's builders draw it)."""
     report = view.comunas
-    table = report.territorios.merge(
-        synergy_values(report, "comuna", view.filters.area), on="codigo", how="left"
-    ).assign(metas_rojo=float("nan"))
+    table = with_synergy(report, "comuna", view.filters.area).assign(metas_rojo=float("nan"))
     state = MapState(view.filters, "cobertura", "cuantiles", view.code)
     return MapView(state, report, table, view.short_name, view.catalog, view.last_load, None)

@@ -64,16 +64,19 @@ def theil_decomposition(
     b = np.asarray(beneficiaries, float)
     n = np.asarray(population, float)
     keep = np.isfinite(b) & np.isfinite(n) & (n > 0)
-    frame = pd.DataFrame({"b": b[keep], "n": n[keep], "g": np.asarray(groups)[keep]})
-    total = _theil(frame["b"].to_numpy(), frame["n"].to_numpy())
-    sums = frame.groupby("g")[["b", "n"]].sum()
-    between = _theil(sums["b"].to_numpy(), sums["n"].to_numpy())
+    fb, fn = b[keep], n[keep]
+    total = _theil(fb, fn)
+    # Groups in sorted order; a row without a group (-1) counts in T but in no group.
+    group, _ = pd.factorize(np.asarray(groups, dtype=object)[keep], sort=True)
+    grouped = group >= 0
+    sum_b = np.bincount(group[grouped], weights=fb[grouped])
+    sum_n = np.bincount(group[grouped], weights=fn[grouped])
+    between = _theil(sum_b, sum_n)
     if math.isnan(total):
         return TheilDecomposition(math.nan, math.nan, math.nan)
     # Σ_g S_g T_g = Σ_i (b_i / B) ln((b_i / B_g) / (n_i / N_g)), over b_i > 0.
-    group_b = frame.groupby("g")["b"].transform("sum").to_numpy()
-    group_n = frame.groupby("g")["n"].transform("sum").to_numpy()
-    fb, fn = frame["b"].to_numpy(), frame["n"].to_numpy()
+    group_b = np.where(grouped, sum_b[np.maximum(group, 0)] if sum_b.size else np.nan, np.nan)
+    group_n = np.where(grouped, sum_n[np.maximum(group, 0)] if sum_n.size else np.nan, np.nan)
     positive = fb > 0
     terms = (
         fb[positive]
@@ -118,9 +121,12 @@ def coefficient_of_variation(coverage: np.ndarray, population: np.ndarray) -> fl
 def sigma_series(panel: pd.DataFrame) -> tuple[pd.DataFrame, float]:
     """CV per year from a panel (anio, cobertura, poblacion), and the OLS slope of CV on the year
     (negative = σ-convergence; NaN with fewer than two years)."""
+    years = panel["anio"].to_numpy()
+    coverage = panel["cobertura"].to_numpy(dtype="float64", na_value=np.nan)
+    people = panel["poblacion"].to_numpy(dtype="float64", na_value=np.nan)
     rows = [
-        (int(year), coefficient_of_variation(g["cobertura"].to_numpy(), g["poblacion"].to_numpy()))
-        for year, g in panel.groupby("anio", sort=True)
+        (int(year), coefficient_of_variation(coverage[years == year], people[years == year]))
+        for year in np.unique(years)
     ]
     series = pd.DataFrame(rows, columns=["anio", "cv"]).dropna()
     if len(series) < 2:

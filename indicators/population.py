@@ -13,7 +13,10 @@ Choices:
   out of the inequality measures (never counted as zero).
 
 All functions take several years at once (column `anio` = the year asked for), so a series of
-years costs one pass over the rows.
+years costs one pass over the rows. The territory screens read the nearest-year figures already
+picked by the warehouse (warehouse.places.*_population_figures, the same rule in SQL) and only
+apply the source rule here (`comuna_population_from_figures`, `region_population_from_figures`);
+the functions on raw `poblacion` rows are the reference the tests hold both to.
 """
 
 from __future__ import annotations
@@ -97,20 +100,44 @@ def region_population_years(
     return _choose_source(merged)
 
 
-def _choose_source(merged: pd.DataFrame) -> pd.DataFrame:
-    complete = merged["complete"].fillna(False).astype(bool)
-    has_own = merged["propia"].notna()
-    has_census = merged["censo"].notna()
-    choices = [complete, ~complete & has_own, ~complete & ~has_own & has_census]
-    people = [merged[c].astype("float64") for c in ("suma", "propia", "censo")]
-    years = [merged[c].astype("float64") for c in ("anio_comunas", "anio_propio")]
-    years.append(pd.Series(2017.0, index=merged.index))
+def comuna_population_from_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    """anio + POPULATION_COLUMNS from per-(comuna, year) nearest figures (anio, codigo,
+    poblacion, anio_poblacion; NaN where the comuna has none)."""
+    people = figures["poblacion"].to_numpy(dtype="float64")
+    known = ~np.isnan(people)
     return pd.DataFrame(
         {
-            "anio": merged["anio"],
-            "codigo": merged["codigo"],
+            "anio": figures["anio"].to_numpy(dtype="int64"),
+            "codigo": figures["codigo"],
+            "poblacion": people,
+            "anio_poblacion": figures["anio_poblacion"].astype("Int64"),
+            "fuente_poblacion": np.where(known, "poblacion_comuna", None),
+        }
+    )
+
+
+def region_population_from_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    """anio + POPULATION_COLUMNS per region from what the rule chooses from (columns complete,
+    suma, anio_comunas, propia, anio_propio, censo: warehouse.places.region_population_figures)."""
+    return _choose_source(figures.assign(anio=figures["anio"].to_numpy(dtype="int64")))
+
+
+def _choose_source(merged: pd.DataFrame) -> pd.DataFrame:
+    def floats(column: str) -> np.ndarray:
+        return merged[column].to_numpy(dtype="float64", na_value=np.nan)
+
+    complete = merged["complete"].fillna(False).to_numpy(dtype=bool)
+    has_own = ~np.isnan(floats("propia"))
+    has_census = ~np.isnan(floats("censo"))
+    choices = [complete, ~complete & has_own, ~complete & ~has_own & has_census]
+    people = [floats(c) for c in ("suma", "propia", "censo")]
+    years = [floats("anio_comunas"), floats("anio_propio"), np.full(len(merged), 2017.0)]
+    return pd.DataFrame(
+        {
+            "anio": merged["anio"].to_numpy(),
+            "codigo": merged["codigo"].array,
             "poblacion": np.select(choices, people, np.nan),
-            "anio_poblacion": pd.Series(np.select(choices, years, np.nan)).astype("Int64"),
+            "anio_poblacion": pd.array(np.select(choices, years, np.nan)).astype("Int64"),
             "fuente_poblacion": np.select(
                 choices, ["comunas", "poblacion_region", "censo_2017"], None
             ),

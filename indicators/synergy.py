@@ -16,9 +16,12 @@ Choices:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from indicators.territory import positions
 
 ALL_AREAS = "todas"
 CONVERGENCE_MIN_SERVICES = 2
@@ -36,7 +39,13 @@ def service_counts(deliveries: pd.DataFrame) -> pd.DataFrame:
         .rename("servicios")
         .reset_index()
     )
-    return counts.assign(converge=counts["servicios"] >= CONVERGENCE_MIN_SERVICES)
+    return with_convergence(counts)
+
+
+def with_convergence(counts: pd.DataFrame) -> pd.DataFrame:
+    """Counts per (comuna, area) (column `servicios`, as warehouse.territory.comuna_service_counts
+    returns them) with `converge` = k ≥ 2."""
+    return counts.assign(converge=counts["servicios"].to_numpy() >= CONVERGENCE_MIN_SERVICES)
 
 
 def synergy_index(
@@ -45,36 +54,69 @@ def synergy_index(
     population: pd.DataFrame,
     areas: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Per (region, area) and (region, 'todas'): population share of converging comunas.
+    """Per (region, area) and (region, 'todas'): population share of converging comunas,
+    regions and areas in order.
 
-    `comunas` lists the comunas in view (codigo, codigo_region); `population` (codigo, poblacion);
-    `areas` the areas to report (default: those with any delivery in `counts`).
-    """
-    people = comunas[["codigo", "codigo_region"]].merge(
-        population[["codigo", "poblacion"]], on="codigo", how="left"
-    )
-    people = people[people["poblacion"] > 0]
-    converging = counts[counts["converge"]]
-    by_area = converging[["codigo_comuna", "area_tematica"]]
-    any_area = by_area.drop_duplicates("codigo_comuna").assign(area_tematica=ALL_AREAS)
-    flags = pd.concat([by_area, any_area], ignore_index=True).rename(
-        columns={"codigo_comuna": "codigo"}
-    )
-    listed = sorted(set(counts["area_tematica"])) if areas is None else list(areas)
-    areas = [*listed, ALL_AREAS]
-    grid = people.merge(pd.DataFrame({"area_tematica": areas}), how="cross")
-    grid = grid.merge(flags.assign(converge=True), on=["codigo", "area_tematica"], how="left")
-    grid["converge"] = grid["converge"].fillna(False).astype(bool)
-    grid["poblacion_convergente"] = np.where(grid["converge"], grid["poblacion"], 0.0)
-    grouped = grid.groupby(["codigo_region", "area_tematica"], sort=True)
-    result = grouped.agg(
-        comunas=("codigo", "size"),
-        comunas_convergentes=("converge", "sum"),
-        poblacion=("poblacion", "sum"),
-        poblacion_convergente=("poblacion_convergente", "sum"),
-    ).reset_index()
-    result["indice_sinergia"] = result["poblacion_convergente"] / result["poblacion"]
-    return result
+    `comunas` lists the comunas in view (codigo, codigo_region); `population` (codigo, poblacion;
+    one row per comuna); `areas` the areas to report (default: those with any delivery in
+    `counts`). Comunas with unknown or zero population are left out."""
+    return ComunaWeights.of(comunas, population).index(counts, areas)
+
+
+@dataclass(frozen=True)
+class ComunaWeights:
+    """The comunas that weigh in a region's synergy index (known population > 0), grouped by
+    region. It depends on the data only, not on the selection, so screens prepare it once and
+    `index` then works on arrays (a comuna × area matrix of flags), with no merge."""
+
+    codes: pd.Index  # comuna codes
+    regions: np.ndarray  # region codes, sorted
+    member: np.ndarray  # regions × comunas, 1.0 where the comuna is in the region
+    people: np.ndarray  # population of each comuna
+
+    @classmethod
+    def of(cls, comunas: pd.DataFrame, population: pd.DataFrame) -> ComunaWeights:
+        position = positions(comunas["codigo"], population["codigo"])
+        values = population["poblacion"].to_numpy(dtype="float64", na_value=np.nan)
+        people = np.where(position >= 0, values[position], np.nan)
+        keep = people > 0  # NaN (unknown) compares False
+        regions, where = np.unique(
+            comunas["codigo_region"].to_numpy(dtype=str)[keep], return_inverse=True
+        )
+        member = np.zeros((len(regions), int(keep.sum())))
+        member[where, np.arange(member.shape[1])] = 1.0
+        return cls(pd.Index(comunas["codigo"][keep].array), regions, member, people[keep])
+
+    def index(self, counts: pd.DataFrame, areas: Sequence[str] | None = None) -> pd.DataFrame:
+        """synergy_index for these comunas, from per-(comuna, area) counts with `converge`."""
+        listed = list(counts["area_tematica"].unique()) if areas is None else list(areas)
+        names = sorted({*listed, ALL_AREAS})
+        flags = self._flags(counts, names)
+        size, total = self.member.sum(axis=1), self.member @ self.people
+        covered = self.member @ (flags * self.people[:, None])
+        result = pd.DataFrame(
+            {
+                "codigo_region": np.repeat(self.regions, len(names)),
+                "area_tematica": np.tile(np.asarray(names, dtype=object), len(self.regions)),
+                "comunas": np.repeat(size, len(names)).astype("int64"),
+                "comunas_convergentes": (self.member @ flags).ravel().astype("int64"),
+                "poblacion": np.repeat(total, len(names)),
+                "poblacion_convergente": covered.ravel(),
+            }
+        )
+        result["indice_sinergia"] = result["poblacion_convergente"] / result["poblacion"]
+        return result
+
+    def _flags(self, counts: pd.DataFrame, areas: list[str]) -> np.ndarray:
+        """comuna × area matrix: 1.0 where the comuna converges in the area ('todas': in any)."""
+        flags = np.zeros((len(self.codes), len(areas)))
+        converging = counts["converge"].to_numpy(dtype=bool)
+        comuna = positions(counts["codigo_comuna"], self.codes)[converging]
+        area = positions(counts["area_tematica"], pd.Index(areas, dtype=object))[converging]
+        shown = (comuna >= 0) & (area >= 0)
+        flags[comuna[shown], area[shown]] = 1.0
+        flags[comuna[comuna >= 0], areas.index(ALL_AREAS)] = 1.0
+        return flags
 
 
 def co_delivery_pairs(deliveries: pd.DataFrame, top: int | None = 10) -> pd.DataFrame:

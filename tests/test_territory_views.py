@@ -339,7 +339,7 @@ def test_region_goals_are_the_regions_with_links(region):
 
 
 def test_stages_list_services_present_with_their_state(region):
-    stages = region.comunas.etapas
+    stages = region.stages
     assert not stages.empty and set(stages["codigo_region"]) == {"05"}
     text = json.dumps(rv.stages_table(region).to_plotly_json(), default=str, ensure_ascii=False)
     assert any(word in text for word in ("Cumplida", "Pendiente de validación", "No cumplida"))

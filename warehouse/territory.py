@@ -18,7 +18,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from warehouse.db import one
+from warehouse.db import compose, one
 from warehouse.versioned import Params, fetch, where
 
 SUMS = (
@@ -90,14 +90,26 @@ def region_deliveries(
     return fetch(con, sql, params)
 
 
+# Months with deliveries in each group: a distinct count costs ~40 % of a yearly query, so
+# callers that do not show it leave it out (`months=False`).
+_MONTHS = ", count(DISTINCT mes) AS meses"
+
+
 def region_deliveries_by_year(
-    con: duckdb.DuckDBPyConnection, selection: Selection, first_year: int, last_year: int
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection,
+    first_year: int,
+    last_year: int,
+    *,
+    months: bool = True,
 ) -> pd.DataFrame:
-    """Per (year, region): beneficiaries and the number of months with deliveries."""
+    """Per (year, region): beneficiaries (also those reported at region level only), spending
+    and the number of months with deliveries (`meses`, unless months=False)."""
     conditions, params = _filters(selection, date(first_year, 1, 1), date(last_year, 12, 1))
     sql = (
         "SELECT year(mes) AS anio, codigo_region AS codigo, " + SUMS + ","
-        " count(DISTINCT mes) AS meses FROM agg_entregas_region_mes"
+        " CAST(sum(beneficiarios_sin_comuna) AS BIGINT) AS beneficiarios_sin_comuna"
+        + (_MONTHS if months else "") + " FROM agg_entregas_region_mes"
         + where(conditions) + " GROUP BY 1, 2 ORDER BY 1, 2"
     )  # fmt: skip
     return fetch(con, sql, params)
@@ -126,14 +138,17 @@ def comuna_deliveries_by_year(
     first_year: int,
     last_year: int,
     region: str | None = None,
+    *,
+    months: bool = True,
 ) -> pd.DataFrame:
+    """Per (year, comuna): beneficiaries, spending and (unless months=False) `meses`."""
     conditions, params = _filters(
         selection, date(first_year, 1, 1), date(last_year, 12, 1), with_product=False
     )
     conditions, params = _in_region(conditions, params, region)
     sql = (
-        "SELECT year(mes) AS anio, codigo_comuna AS codigo, " + SUMS + ","
-        " count(DISTINCT mes) AS meses FROM " + _comuna_source(selection)
+        "SELECT year(mes) AS anio, codigo_comuna AS codigo, " + SUMS
+        + (_MONTHS if months else "") + " FROM " + _comuna_source(selection)
         + where(conditions) + " GROUP BY 1, 2 ORDER BY 1, 2"
     )  # fmt: skip
     return fetch(con, sql, params | _product_param(selection))
@@ -177,6 +192,67 @@ def comuna_area_services(
         "SELECT codigo_comuna, codigo_region, area_tematica, servicio,"
         " CAST(sum(beneficiarios) AS BIGINT) AS beneficiarios FROM agg_entregas_comuna_mes"
         + where(conditions) + " GROUP BY 1, 2, 3, 4 HAVING sum(beneficiarios) > 0 ORDER BY 1, 3, 4"
+    )  # fmt: skip
+    return fetch(con, sql, params)
+
+
+# (comuna, area, service) triples with beneficiaries > 0 in the period: who delivers where.
+# Constant fragments; the conditions come from `_active_services`.
+_ACTIVE = (
+    "SELECT codigo_comuna, codigo_region, area_tematica, servicio FROM agg_entregas_comuna_mes"
+    "{where} GROUP BY 1, 2, 3, 4 HAVING sum(beneficiarios) > 0"
+)
+
+
+def _active_services(
+    first: date, last: date, area: str | None, region: str | None
+) -> tuple[str, Params]:
+    conditions, params = _filters(Selection(area=area), first, last)
+    conditions, params = _in_region(conditions, params, region)
+    conditions.append("area_tematica IS NOT NULL")
+    return compose(_ACTIVE, where=where(conditions)), params
+
+
+def comuna_service_counts(
+    con: duckdb.DuckDBPyConnection,
+    first: date,
+    last: date,
+    area: str | None = None,
+    region: str | None = None,
+) -> pd.DataFrame:
+    """Per (comuna, area): how many distinct services have beneficiaries > 0 in the period
+    (`servicios`), comunas and areas in order. The same counts as
+    indicators.synergy.service_counts on `comuna_area_services`, without sending every
+    (comuna, area, service) row to Python (~12,000 rows for the whole country)."""
+    active, params = _active_services(first, last, area, region)
+    sql = (
+        "SELECT codigo_comuna, codigo_region, area_tematica, count(*) AS servicios FROM ("
+        + active + ") GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+    )  # fmt: skip
+    return fetch(con, sql, params)
+
+
+def service_pairs(
+    con: duckdb.DuckDBPyConnection,
+    first: date,
+    last: date,
+    area: str | None = None,
+    region: str | None = None,
+    top: int | None = 10,
+) -> pd.DataFrame:
+    """Service pairs (servicio_a < servicio_b) by the number of comunas where both deliver in
+    the same area in the period, most frequent first, ties by area and names; the `top` first
+    (all when None). The same pairs as indicators.synergy.co_delivery_pairs."""
+    active, params = _active_services(first, last, area, region)
+    limit = ""
+    if top is not None:
+        limit, params = " LIMIT $top", params | {"top": top}
+    sql = (
+        "WITH activos AS (" + active + ") SELECT a.area_tematica, a.servicio AS servicio_a,"
+        " b.servicio AS servicio_b, count(*) AS comunas FROM activos AS a JOIN activos AS b"
+        " ON a.codigo_comuna = b.codigo_comuna AND a.area_tematica = b.area_tematica"
+        " AND a.servicio < b.servicio GROUP BY 1, 2, 3"
+        " ORDER BY comunas DESC, area_tematica, servicio_a, servicio_b" + limit
     )  # fmt: skip
     return fetch(con, sql, params)
 

@@ -47,14 +47,13 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
     """(database file, last ingestion id, its load time, viewer's scope): changes whenever data
     are loaded or validated (each publishes a new snapshot file) and differs between viewers,
     so screens can cache figures computed from one version of the data for one scope."""
-    path = one(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
-    last = one(con, "SELECT max(id), max(cargado_en) FROM ingestas")
-    return (
-        str(path[0]) if path and path[0] else "",
-        int(last[0]) if last and last[0] is not None else 0,
-        last[1] if last else None,
-        cursor_scope_key(con),
-    )
+    row = one(
+        con,
+        "SELECT (SELECT path FROM duckdb_databases() WHERE database_name = current_database()),"
+        " max(id), max(cargado_en) FROM ingestas",
+    )  # one round trip: every render asks for it
+    path, last_id, loaded_at = row if row else (None, None, None)
+    return (str(path) if path else "", int(last_id or 0), loaded_at, cursor_scope_key(con))
 
 
 def region_products(
