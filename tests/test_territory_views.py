@@ -17,6 +17,7 @@ from plotly.utils import PlotlyJSONEncoder
 from dashboard import region_views as rv
 from dashboard import territory_data as td
 from dashboard import territory_views as tv
+from dashboard.lru import LRU
 from dashboard.territory_filters import (
     FilterCatalog,
     TerritoryFilters,
@@ -357,7 +358,7 @@ def test_region_cards_list_sixteen_regions_north_to_south(con):
 
 
 def test_cache_keeps_recent_items_and_recomputes_evicted_ones():
-    cache = td._LRU(2)
+    cache = LRU(2)
     calls = []
 
     def compute(key):
