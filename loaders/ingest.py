@@ -107,7 +107,9 @@ def ingest_file(
     finally:
         with contextlib.suppress(duckdb.Error):
             staging.drop_staging(con)
-            con.unregister(staging.SOURCE)
+        for name in (staging.SOURCE, staging.SORTED):
+            with contextlib.suppress(duckdb.Error):
+                con.unregister(name)
     return result
 
 
@@ -136,8 +138,17 @@ def _load_checked(
 ) -> None:
     kind = match.kind
     step("validando")
-    stage_file(con, source, match)
-    result.rows_repeated = staging.stage_final(con, kind.key, kind.column_names)
+    order_by = INSERT_ORDER.get(kind.name, ())
+    staged = stage_file(con, source, match, order_by)
+    final = staging.stage_final(
+        con,
+        kind.key,
+        kind.column_names,
+        keys_distinct=staged.keys_distinct,
+        order_by=order_by,
+        presorted=staged.presorted,
+    )
+    result.rows_repeated = final.repeated
     step("guardando")
     ingestion_id = ingestion.insert_ingestion(
         con,
@@ -157,7 +168,8 @@ def _load_checked(
         kind.column_names,
         loaded_at=loaded_at,
         ingestion_id=ingestion_id,
-        order_by=INSERT_ORDER.get(kind.name, ()),
+        order_by=order_by,
+        in_order=final.in_order,
     )
     _refresh_aggregates(con, kind.name, ingestion_id)
     quarantined = ingestion.staged_error_lines(con) + len(source.problems)

@@ -7,15 +7,17 @@ date after the start date, a target in the goal's direction) are listed here nex
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders.contracts import Column, ColumnType, Kind
 from loaders.headers import HeaderMatch
 from loaders.normalize import clean_cell, token
-from loaders.readers import SourceTable
+from loaders.readers import LINE, SourceTable
 from loaders.values import (
     Parsed,
     TerritoryIndex,
@@ -87,22 +89,111 @@ def _plan(column: Column, source: str | None, catalogue: bool) -> ColumnPlan:
     )
 
 
-def stage_file(con: duckdb.DuckDBPyConnection, source: SourceTable, match: HeaderMatch) -> None:
+@dataclass(frozen=True)
+class Staged:
+    keys_distinct: bool  # no two rows of the file can share a key (see `keys_distinct`)
+    presorted: bool  # staging.TYPED holds the rows in `order_by` order
+
+
+def stage_file(
+    con: duckdb.DuckDBPyConnection,
+    source: SourceTable,
+    match: HeaderMatch,
+    order_by: Sequence[str] = (),
+) -> Staged:
     """Fill the staging tables; rows to load end in staging.FINAL, problems in staging.ERRORS.
+    `order_by`: the columns the rows will be stored sorted by (staging.order_column).
 
     Months, dates, codes and categories are resolved here in Arrow: each column's distinct
-    cells are parsed once in Python and the results spread back with `take`, so a file of ten
-    million rows parses a few hundred values. DuckDB then only parses the numbers."""
+    cells are parsed once in Python and travel as dictionary arrays (an index per row into the
+    parsed values), so a file of ten million rows parses a few hundred values and copies no
+    text. DuckDB then parses the numbers and checks everything in one pass."""
     plans = column_plans(match)
-    table = resolve_mapped(source.table, plans, _parsers(con, match.kind), _catalogue(con))
+    table = resolve_mapped(
+        source.table, plans, _parsers(con, match.kind), _catalogue(con), ranked=order_by
+    )
     con.register(staging.SOURCE, table)
+    checked, presorted = staging.SOURCE, False
+    order = sort_order(table, order_by)
+    if order is not None:
+        con.register(staging.SORTED, _take_rows(_checked_columns(table, plans), order, plans))
+        checked, presorted = staging.SORTED, True
     rules = ROW_RULES.get(match.kind.name, ())
-    staging.stage_raw(con, plans)
-    staging.stage_typed(con, plans, source.decimal_comma, rules)
-    staging.collect_errors(con, plans, rules)
+    staging.stage_typed(con, plans, source.decimal_comma, rules, order_by, source=checked)
+    staging.collect_errors(con, plans, rules, source.decimal_comma)
+    return Staged(keys_distinct(table, match.kind.key), presorted)
 
 
-Cells = pa.ChunkedArray
+def sort_order(table: pa.Table, order_by: Sequence[str]) -> np.ndarray | None:
+    """Row positions in `order_by` order, when every one of those columns has a rank (see
+    `_ranks`; NULLs last); None otherwise. Sorting small integers here, and moving only the
+    columns the checks read, costs a fraction of sorting the typed rows in DuckDB."""
+    keys = []
+    for name in order_by:
+        column = staging.order_column(name)
+        if column not in table.column_names or table.column(column).num_chunks != 1:
+            return None
+        ranks = table.column(column).chunk(0)
+        last = len(ranks.dictionary)  # past every rank: NULLs sort last, as in SQL
+        keys.append(pc.fill_null(ranks.dictionary, last).to_numpy()[ranks.indices.to_numpy()])
+    if not keys:
+        return None
+    return np.lexsort(keys[::-1])  # np.lexsort sorts by its last key first
+
+
+MAPPED_PREFIXES = ("v_", "why_", staging.ORDER_PREFIX)  # the columns `_append` adds
+
+
+def _take_rows(table: pa.Table, order: np.ndarray, plans: Sequence[ColumnPlan]) -> pa.Table:
+    """`table.take(order)`, moving each mapped column's indices once: its value, reason and rank
+    are dictionaries over the same indices (`_append`)."""
+    positions = pa.array(order)
+    moved: dict[str, pa.Array] = {}
+    mapped = {p.name for p in plans if p.mapped_type}
+    columns = []
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        array = column.combine_chunks()
+        owner = _mapped_owner(name, mapped)
+        if owner is not None and pa.types.is_dictionary(array.type):
+            if owner not in moved:
+                moved[owner] = pc.take(array.indices, positions)
+            columns.append(pa.DictionaryArray.from_arrays(moved[owner], array.dictionary))
+        else:
+            columns.append(pc.take(array, positions))
+    return pa.Table.from_arrays(columns, names=table.column_names)
+
+
+def _mapped_owner(name: str, mapped: set[str]) -> str | None:
+    """The mapped column that a v_/why_/o_ column belongs to."""
+    for prefix in MAPPED_PREFIXES:
+        if name.startswith(prefix) and name[len(prefix) :] in mapped:
+            return name[len(prefix) :]
+    return None
+
+
+def _checked_columns(table: pa.Table, plans: Sequence[ColumnPlan]) -> pa.Table:
+    """The columns staging.stage_typed reads: cells of unmapped columns, resolved values."""
+    names = [LINE] + [p.source for p in plans if p.source and not p.mapped_type]
+    names += [n for n in table.column_names if n.startswith(MAPPED_PREFIXES)]
+    return table.select(list(dict.fromkeys(names)))
+
+
+Cells = pa.ChunkedArray | pa.Array
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    """A column as an index per row into its distinct cells (nulls are one more cell)."""
+
+    indices: pa.Array  # int32, never null
+    cells: list[str | None]
+
+
+def _encode(cells: Cells) -> _Encoded:
+    encoded = pc.dictionary_encode(cells, null_encoding="encode")
+    if isinstance(encoded, pa.ChunkedArray):  # one dictionary for the whole column
+        encoded = encoded.combine_chunks()
+    return _Encoded(encoded.indices, encoded.dictionary.to_pylist())
 
 
 def resolve_mapped(
@@ -110,51 +201,107 @@ def resolve_mapped(
     plans: Sequence[ColumnPlan],
     parsers: dict[str, Callable[[str], Parsed]],
     catalogue: dict[tuple[str, str], str],
+    ranked: Sequence[str] = (),
 ) -> pa.Table:
-    """The table plus v_<column> (typed value) and why_<column> (reason) for mapped columns."""
+    """The table plus v_<column> (typed value) and why_<column> (reason) for mapped columns,
+    and for those in `ranked` o_<column>, the rank of the value (see `_ranks`)."""
+    encoded: dict[str, tuple[_Encoded, list[Parsed]]] = {}
     for plan in plans:
         if plan.mapped_type and plan.context is None:
             parse = parsers[plan.name]
-            cells = _cells(table, plan)
-            value, why = _spread(cells, lambda raw, p=plan, f=parse: _parse_cell(raw, p, f),
-                                 plan.mapped_type)  # fmt: skip
-            table = table.append_column("v_" + plan.name, value).append_column(
-                "why_" + plan.name, why
-            )
+            column = _encode(_cells(table, plan))
+            parsed = [_parse_cell(cell, plan, parse) for cell in column.cells]
+            encoded[plan.name] = (column, parsed)
+            table = _append(table, plan, column.indices, parsed, plan.name in ranked)
     for plan in plans:
         if plan.context:
-            pairs = pc.binary_join_element_wise(
-                pc.fill_null(table["v_" + plan.context], ""),
-                pc.fill_null(_cells(table, plan), ""),
-                PAIR,
+            context, context_parsed = encoded[plan.context]
+            indices, parsed = _resolve_products(
+                context, context_parsed, _encode(_cells(table, plan)), catalogue
             )
-            value, why = _spread(pairs, lambda pair: _parse_product(pair, catalogue), "VARCHAR")
-            table = table.append_column("v_" + plan.name, value).append_column(
-                "why_" + plan.name, why
-            )
+            table = _append(table, plan, indices, parsed, plan.name in ranked)
     return table
 
 
-PAIR = "\x1f"  # joins a resolved service and a product as written, for the catalogue check
+KEY_CODE_LIMIT = 1 << 62  # combined key codes must fit in int64
+
+
+def keys_distinct(table: pa.Table, key: Sequence[str]) -> bool:
+    """True when every row has a key of its own, proved on the resolved dictionaries.
+
+    When every key column was resolved through a dictionary, a row's key is a tuple of small
+    numbers (one per distinct resolved value: "5101" and "05101" are one comuna), packed into
+    one integer; as many distinct integers as rows means no key repeats among the rows, so none
+    among the good ones either. Anything else (a key column typed in SQL) returns False and the
+    check is done in SQL."""
+    codes: np.ndarray | None = None
+    width = 1
+    for name in key:
+        column = table.column("v_" + name) if "v_" + name in table.column_names else None
+        if column is None or not pa.types.is_dictionary(column.type) or column.num_chunks != 1:
+            return False
+        array = column.chunk(0)
+        seen: dict[object, int] = {}
+        ids = [seen.setdefault(value, len(seen)) for value in array.dictionary.to_pylist()]
+        width *= max(len(seen), 1)
+        if width >= KEY_CODE_LIMIT:
+            return False
+        row_ids = np.asarray(ids, dtype=np.int64)[array.indices.to_numpy()]
+        codes = row_ids if codes is None else codes * len(seen) + row_ids
+    if codes is None:
+        return False
+    ordered = np.sort(codes)  # a sort beats a hash set of millions of values
+    return not bool((ordered[1:] == ordered[:-1]).any())
+
+
+def _append(
+    table: pa.Table, plan: ColumnPlan, indices: pa.Array, parsed: list[Parsed], ranked: bool
+) -> pa.Table:
+    """Values and reasons as dictionary arrays over the parsed distinct cells."""
+    arrow_type = pa.date32() if plan.mapped_type == "DATE" else pa.string()
+    values = [value for value, _ in parsed]
+    columns = {
+        "v_" + plan.name: pa.array(values, arrow_type),
+        "why_" + plan.name: pa.array([reason for _, reason in parsed], pa.string()),
+    }
+    if ranked:
+        columns[staging.order_column(plan.name)] = pa.array(_ranks(values), pa.int32())
+    for name, dictionary in columns.items():
+        table = table.append_column(name, pa.DictionaryArray.from_arrays(indices, dictionary))
+    return table
+
+
+def _ranks(values: list[object]) -> list[int | None]:
+    """Each value's place among the distinct values: sorting rows by it sorts them by value
+    (text compares by code point in Python as in DuckDB; NULLs stay NULL and sort last), and
+    a small integer sorts much faster than a long service name."""
+    places = {value: i for i, value in enumerate(sorted({v for v in values if v is not None}))}
+    return [places.get(value) for value in values]
+
+
+def _resolve_products(
+    context: _Encoded,
+    context_parsed: list[Parsed],
+    products: _Encoded,
+    catalogue: dict[tuple[str, str], str],
+) -> tuple[pa.Array, list[Parsed]]:
+    """A product is checked against the catalogue of its row's service: each distinct
+    (service cell, product cell) pair once, numbered as service index × products + product."""
+    width = len(products.cells)
+    codes = pc.add(pc.multiply(context.indices.cast(pa.int64()), width),
+                   products.indices.cast(pa.int64()))  # fmt: skip
+    pairs = pc.dictionary_encode(codes)
+    parsed = []
+    for code in pairs.dictionary.to_pylist():
+        service = context_parsed[code // width][0]
+        parsed.append(_parse_product(service, products.cells[code % width], catalogue))
+    return pairs.indices, parsed
 
 
 def _cells(table: pa.Table, plan: ColumnPlan) -> Cells:
     if plan.source is None:
-        return pa.chunked_array([pa.nulls(table.num_rows, pa.string())])
+        return pa.nulls(table.num_rows, pa.string())
     return table[plan.source]
-
-
-def _spread(
-    cells: Cells, parse: Callable[[str | None], Parsed], sql_type: str
-) -> tuple[Cells, Cells]:
-    """Parse each distinct cell once; every row gets its cell's value and reason."""
-    uniques = pc.unique(cells)
-    indices = pc.index_in(cells, value_set=uniques)
-    parsed = [parse(cell) for cell in uniques.to_pylist()]
-    arrow_type = pa.date32() if sql_type == "DATE" else pa.string()
-    values = pa.array([v for v, _ in parsed], arrow_type)
-    reasons = pa.array([r for _, r in parsed], pa.string())
-    return pc.take(values, indices), pc.take(reasons, indices)
 
 
 def _parse_cell(raw: str | None, plan: ColumnPlan, parse: Callable[[str], Parsed]) -> Parsed:
@@ -166,14 +313,15 @@ def _parse_cell(raw: str | None, plan: ColumnPlan, parse: Callable[[str], Parsed
     return parse(cell)
 
 
-def _parse_product(pair: str, catalogue: dict[tuple[str, str], str]) -> Parsed:
-    service, _, raw = pair.partition(PAIR)
+def _parse_product(
+    service: object, raw: str | None, catalogue: dict[tuple[str, str], str]
+) -> Parsed:
     product = clean_cell(raw)
     if product is None:
         return None, staging.MISSING
     if not service:
         return None, None  # the service is already wrong: one reason per row is enough
-    value = catalogue.get((service, token(product)))
+    value = catalogue.get((str(service), token(product)))
     if value:
         return value, None
     return None, (

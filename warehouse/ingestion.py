@@ -12,8 +12,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from warehouse.db import compose, ident, one
-from warehouse.staging import ERRORS, FINAL, LINE, SOURCE
+from warehouse.db import compose, ident, one, scalar
+from warehouse.staging import ERRORS, FINAL, LINE, SOURCE, order_column
 
 
 @dataclass(frozen=True)
@@ -132,10 +132,26 @@ def staged_errors(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, 
     return [{"line": r[0], "column": r[1], "value": r[2], "reason": r[3]} for r in rows]
 
 
-def _key_match(key: Sequence[str], left: str, right: str) -> str:
+def _key_match(
+    key: Sequence[str], left: str, right: str, not_null: frozenset[str] = frozenset()
+) -> str:
+    """Rows with the same key, NULL matching NULL. Columns that can hold no NULL compare
+    with `=`, which lets DuckDB skip blocks of the table by the file's range of keys (the
+    table is sorted by month); `IS NOT DISTINCT FROM` would make it read every block."""
     return " AND ".join(
-        left + "." + ident(k) + " IS NOT DISTINCT FROM " + right + "." + ident(k) for k in key
-    )
+        left + "." + ident(k) + (" = " if k in not_null else " IS NOT DISTINCT FROM ")
+        + right + "." + ident(k)
+        for k in key
+    )  # fmt: skip
+
+
+def _not_null(con: duckdb.DuckDBPyConnection, table: str) -> frozenset[str]:
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND NOT is_nullable"
+        " AND schema_name = 'main' AND NOT internal",
+        [table],
+    ).fetchall()
+    return frozenset(r[0] for r in rows)
 
 
 # A file that repeats a figure already validated in the dashboard, as 'reportado' (the
@@ -165,41 +181,59 @@ def write_versioned(
     loaded_at: datetime,
     ingestion_id: int,
     order_by: Sequence[str] = (),
+    in_order: bool = False,
 ) -> WriteCounts:
-    """Insert new keys, replace changed ones (closing the old version), skip identical ones."""
+    """Insert new keys, replace changed ones (closing the old version), skip identical ones.
+
+    Only the file's rows whose key has a current version are compared (an inner join, empty on
+    a first load or for a new month); every other row is new and goes straight from staging to
+    the table, sorted by `order_by` (through the sort keys FINAL carries for them) unless
+    `in_order` says FINAL already yields them so and DuckDB keeps the order rows are read in."""
     values = [c for c in columns if c not in key]
     changed = " OR ".join(_differs(table, v) for v in values) or "FALSE"
+    keys = ", ".join("f." + ident(k) for k in key)
+    not_null = _not_null(con, table)
     current = (
-        "SELECT "
-        + ", ".join(ident(c) for c in columns)
-        + ", TRUE AS _found FROM "
-        + ident(table)
+        "SELECT " + ", ".join(ident(c) for c in columns) + " FROM " + ident(table)
         + " WHERE valid_to IS NULL"
-    )
+    )  # fmt: skip
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE stg_diff AS SELECT f.*, CASE WHEN c._found IS NULL"
-        " THEN 'new' WHEN " + changed + " THEN 'replaced' ELSE 'unchanged' END AS change"
-        " FROM " + FINAL + " f LEFT JOIN (" + current + ") c ON " + _key_match(key, "f", "c")
-    )
-    counts = dict(con.execute("SELECT change, count(*) FROM stg_diff GROUP BY change").fetchall())
-    if counts.get("replaced"):
+        "CREATE OR REPLACE TEMP TABLE stg_match AS SELECT " + keys + ", f.source_line, "
+        + changed + " AS changed FROM " + FINAL + " f JOIN (" + current + ") c ON "
+        + _key_match(key, "f", "c", not_null)
+    )  # fmt: skip
+    rows, replaced, unchanged = one(
+        con,
+        "SELECT (SELECT count(*) FROM " + FINAL + "), count(*) FILTER (WHERE changed),"
+        " count(*) FILTER (WHERE NOT changed) FROM stg_match",
+    ) or (0, 0, 0)
+    if replaced:
         con.execute(
-            "UPDATE " + ident(table) + " t SET valid_to = ? FROM stg_diff d"
-            " WHERE t.valid_to IS NULL AND d.change = 'replaced' AND " + _key_match(key, "t", "d"),
+            "UPDATE " + ident(table) + " t SET valid_to = ? FROM stg_match d"
+            " WHERE t.valid_to IS NULL AND d.changed AND " + _key_match(key, "t", "d", not_null),
             [loaded_at],
         )
     cols = ", ".join(ident(c) for c in columns)
-    order = " ORDER BY " + ", ".join(ident(c) for c in order_by) if order_by else ""
+    skip = (
+        " WHERE source_line NOT IN (SELECT source_line FROM stg_match WHERE NOT changed)"
+        if unchanged
+        else ""
+    )
+    order = ""
+    if order_by and (skip or not in_order or not _keeps_insertion_order(con)):
+        order = " ORDER BY " + ", ".join(ident(order_column(c)) for c in order_by)
     con.execute(
         "INSERT INTO " + ident(table) + " (" + cols + ", valid_from, valid_to, ingestion_id,"
-        " source_line) SELECT " + cols + ", ?, NULL, ?, source_line FROM stg_diff"
-        " WHERE change <> 'unchanged'" + order,
+        " source_line) SELECT " + cols + ", ?, NULL, ?, source_line FROM " + FINAL
+        + skip + order,
         [loaded_at, ingestion_id],
-    )
-    con.execute("DROP TABLE stg_diff")
-    return WriteCounts(
-        int(counts.get("new", 0)), int(counts.get("replaced", 0)), int(counts.get("unchanged", 0))
-    )
+    )  # fmt: skip
+    con.execute("DROP TABLE stg_match")
+    return WriteCounts(int(rows) - int(replaced) - int(unchanged), int(replaced), int(unchanged))
+
+
+def _keeps_insertion_order(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(scalar(con, "SELECT current_setting('preserve_insertion_order')"))
 
 
 # --- What files may refer to ---------------------------------------------------------------

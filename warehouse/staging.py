@@ -3,11 +3,12 @@
 A file arrives as text cells (loaders.readers). Here, in temporary objects of the loading
 connection, every cell becomes its typed value or an error with a Spanish reason; rows with any
 error are set aside for quarantine. Numbers are parsed in SQL (there are millions of them);
-months, dates, codes and categories arrive as small mapping tables parsed in Python on their
-distinct values, and defaults arrive as a one-row table: no value is ever written into SQL text.
+months, dates, codes and categories arrive already resolved next to the cells (parsed in Python
+on their distinct values), and defaults arrive as a one-row table: no value is ever written into
+SQL text.
 
-Only one wide table is materialised (`stg_typed`): the stages before it are views, and the raw
-text of a row is looked up again only when the row is bad.
+Only one wide table is materialised (`stg_typed`), in one pass over the file; the raw text of a
+row is looked up again only when the row is bad.
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from warehouse.db import compose, ident, scalar
+from warehouse.db import compose, ident, one, scalar
 
 SOURCE = "src_file"  # the file's cells, registered by the loader (Arrow)
-RAW = "stg_raw"
+SORTED = "src_sorted"  # optionally, what stage_typed reads, already in the stored order
 TYPED = "stg_typed"
 ERRORS = "stg_errors"
 FINAL = "stg_final"
 LINE = "__line"
+ORDER_PREFIX = "o_"  # a sort key per column the rows are stored sorted by
 
 # Cell parsers in SQL, by file dialect; {x} is the quoted column.
 _CLEAN = "replace(replace({x}, '$', ''), ' ', '')"
@@ -86,102 +88,130 @@ class ColumnPlan:
     context: str | None = None  # a mapped column whose resolved value is part of the mapping key
 
 
+def order_column(name: str) -> str:
+    """The column FINAL sorts by in place of `name`: its rank when the loader gives one
+    (loaders.validate), else a copy of the value. FINAL has one for each `order_by` column."""
+    return ORDER_PREFIX + name
+
+
 def _quote_text(text: str) -> str:
     """A reason as an SQL string literal: reasons are fixed Spanish sentences of this module."""
     return "'" + text.replace("'", "''") + "'"
 
 
-def stage_raw(con: duckdb.DuckDBPyConnection, plans: Sequence[ColumnPlan]) -> None:
-    """A view of the file under contract column names: trimmed, empty as NULL, defaults applied.
-
-    Mapped columns arrive already resolved (v_<column>, why_<column>) next to their cells."""
+def _register_defaults(con: duckdb.DuckDBPyConnection, plans: Sequence[ColumnPlan]) -> None:
+    """Defaults as a one-row table, so that no value is written into SQL text."""
     defaults = pd.DataFrame({p.name: [p.default] for p in plans if p.default is not None})
     con.register("stg_defaults_df", defaults if len(defaults.columns) else pd.DataFrame({"_": [1]}))
     con.execute("CREATE OR REPLACE TEMP TABLE stg_defaults AS SELECT * FROM stg_defaults_df")
     con.unregister("stg_defaults_df")
-    selects = ["s." + ident(LINE)]
-    for plan in plans:
-        if plan.mapped_type:
-            selects.append(_mapped_select(plan))
-            continue
-        cell = (
-            compose("NULLIF(trim(replace(s.{c}, chr(160), ' ')), '')", c=ident(plan.source))
-            if plan.source
-            else "CAST(NULL AS VARCHAR)"
-        )
-        if plan.default is not None:
-            cell = compose("coalesce({cell}, d.{c})", cell=cell, c=ident(plan.name))
-        selects.append(compose("{cell} AS {c}", cell=cell, c=ident(plan.name)))
-    con.execute(
-        compose(
-            "CREATE OR REPLACE TEMP VIEW {raw} AS SELECT {cols}"
-            " FROM {src} s CROSS JOIN stg_defaults d",
-            raw=RAW,
-            cols=", ".join(selects),
-            src=SOURCE,
-        )
-    )
 
 
-def _mapped_select(plan: ColumnPlan) -> str:
-    cell = "s." + ident(plan.source) if plan.source else "CAST(NULL AS VARCHAR)"
-    return compose(
-        "{cell} AS {c}, s.{v} AS {v}, s.{w} AS {w}",
-        cell=cell,
-        c=ident(plan.name),
-        v=ident("v_" + plan.name),
-        w=ident("why_" + plan.name),
-    )
+def _cell(plan: ColumnPlan, cell: str, default: str) -> str:
+    """A cell as the contract reads it: no-break spaces as spaces, trimmed, empty as NULL,
+    the default when empty. `cell` and `default` are column references."""
+    if plan.source is None:
+        text = "CAST(NULL AS VARCHAR)"
+    else:
+        text = compose("NULLIF(trim(replace({cell}, chr(160), ' ')), '')", cell=cell)
+    if plan.default is not None:
+        text = compose("coalesce({text}, {d})", text=text, d=default)
+    return text
+
+
+def _names(plan: ColumnPlan) -> tuple[str, str]:
+    """The pass-through columns of a cell as sent and of its default."""
+    return ident("c_" + plan.name), ident("d_" + plan.name)
+
+
+def _fast_number(cell: str, decimal_comma: bool) -> str:
+    """The common case, decided without building any text: a cell DuckDB casts as it stands.
+
+    Whatever casts here casts to the same number through the full parser (which only removes
+    no-break spaces, '$' and spaces before the same cast). With decimal commas a point may be a
+    thousands separator ("84.257"), so this path takes cells without points or commas, and
+    bare thousands-grouped integers ("84.257.229"), which the full parser reads the same way.
+    Empty cells skip the cast: a failed TRY_CAST costs several times a successful one."""
+    fast = compose("TRY_CAST(NULLIF({c}, '') AS DOUBLE)", c=cell)
+    if decimal_comma:
+        fast = compose(
+            "CASE WHEN NOT contains({c}, '.') AND NOT contains({c}, ',') THEN {fast}"
+            " WHEN regexp_full_match({c}, '-?[0-9]{{1,3}}([.][0-9]{{3}})+')"
+            " THEN TRY_CAST(replace({c}, '.', '') AS DOUBLE) END",
+            c=cell,
+            fast=fast,
+        )
+    return fast
 
 
 @dataclass
 class _Select:
-    parsed: list[str]
-    typed: list[str]
-    errors: list[str]
+    sent: list[str]  # layer 1, over the file: cells as sent, defaults, mapped values, fast casts
+    parsed: list[str]  # layer 2: numbers (the full parser only where the fast cast failed)
+    typed: list[str]  # layer 3: typed values
+    errors: list[str]  # layer 3: one reason column per contract column
 
 
-def _column_sql(plan: ColumnPlan, number: str, out: _Select) -> None:
-    """Add one column's parse, typed value and error expressions."""
-    col, raw = ident(plan.name), ident("raw_" + plan.name)
+def _column_sql(plan: ColumnPlan, number: str, decimal_comma: bool, out: _Select) -> None:
+    """Add one column's expressions to each layer.
+
+    The text clean-up (trim, no-break spaces, '$') costs more than everything else together on
+    millions of cells, so it sits inside CASE branches: DuckDB evaluates a branch only for the
+    rows that take it, here the empty or unusual cells."""
+    col, (sent, default) = ident(plan.name), _names(plan)
     missing = _quote_text(MISSING) if plan.required else "NULL"
-    if not plan.mapped_type:
-        out.parsed.append(compose("r.{c} AS {raw}", c=col, raw=raw))
-    if plan.numeric:
-        rule, n = NUMERIC_RULES[plan.numeric], ident("n_" + plan.name)
-        out.parsed.append(compose("{parse} AS {n}", parse=number.format(x="r." + col), n=n))
-        out.typed.append(compose("TRY_CAST({n} AS {t}) AS {c}", n=n, t=rule.sql_type, c=col))
-        checks = "".join(
-            compose(" WHEN {cond} THEN {why}", cond=cond.format(n=n), why=_quote_text(reason))
-            for cond, reason in rule.checks
-        )
-        out.errors.append(
-            compose(
-                "CASE WHEN {raw} IS NULL THEN {missing} WHEN {n} IS NULL OR NOT isfinite({n})"
-                " THEN {help}{checks} END AS {e}",
-                raw=raw,
-                missing=missing,
-                n=n,
-                help=_quote_text(NUMBER_HELP),
-                checks=checks,
-                e=ident("e_" + plan.name),
-            )
-        )
-    elif plan.mapped_type:
+    if plan.mapped_type:
         value, why = ident("v_" + plan.name), ident("why_" + plan.name)
-        out.parsed.append(compose("r.{v}, r.{w}", v=value, w=why))
+        out.sent.append(compose("s.{v} AS {v}, s.{w} AS {w}", v=value, w=why))
+        out.parsed.append(compose("{v}, {w}", v=value, w=why))
         out.typed.append(compose("{v} AS {c}", v=value, c=col))
         out.errors.append(compose("{w} AS {e}", w=why, e=ident("e_" + plan.name)))
-    else:
-        out.typed.append(compose("{raw} AS {c}", raw=raw, c=col))
+        return
+    source = "s." + ident(plan.source) if plan.source else "CAST(NULL AS VARCHAR)"
+    out.sent.append(compose("{s} AS {c}", s=source, c=sent))
+    if plan.default is not None:
+        out.sent.append(compose("d.{n} AS {d}", n=col, d=default))
+    cell = _cell(plan, sent, default)
+    if not plan.numeric:
+        out.parsed.append(compose("{cell} AS {c}", cell=cell, c=col))
+        out.typed.append(col)
         out.errors.append(
             compose(
-                "CASE WHEN {raw} IS NULL THEN {missing} END AS {e}",
-                raw=raw,
+                "CASE WHEN {c} IS NULL THEN {missing} END AS {e}",
+                c=col,
                 missing=missing,
                 e=ident("e_" + plan.name),
             )
         )
+        return
+    rule, fast, n = NUMERIC_RULES[plan.numeric], ident("f_" + plan.name), ident("n_" + plan.name)
+    out.sent.append(compose("{f} AS {fast}", f=_fast_number(source, decimal_comma), fast=fast))
+    out.parsed.append(
+        compose(
+            "{sent}, CASE WHEN {fast} IS NOT NULL THEN {fast} ELSE {parse} END AS {n}",
+            sent=sent + (", " + default if plan.default is not None else ""),
+            fast=fast,
+            parse=number.format(x=cell),
+            n=n,
+        )
+    )
+    out.typed.append(compose("TRY_CAST({n} AS {t}) AS {c}", n=n, t=rule.sql_type, c=col))
+    checks = "".join(
+        compose(" WHEN {cond} THEN {why}", cond=cond.format(n=n), why=_quote_text(reason))
+        for cond, reason in rule.checks
+    )
+    out.errors.append(
+        compose(
+            "CASE WHEN {n} IS NULL THEN CASE WHEN {cell} IS NULL THEN {missing} ELSE {help} END"
+            " WHEN NOT isfinite({n}) THEN {help}{checks} END AS {e}",
+            n=n,
+            cell=cell,
+            missing=missing,
+            help=_quote_text(NUMBER_HELP),
+            checks=checks,
+            e=ident("e_" + plan.name),
+        )
+    )
 
 
 def stage_typed(
@@ -189,27 +219,48 @@ def stage_typed(
     plans: Sequence[ColumnPlan],
     decimal_comma: bool,
     row_rules: Sequence[tuple[str, str, str]] = (),
+    order_by: Sequence[str] = (),
+    *,
+    source: str = SOURCE,
 ) -> None:
-    """The one materialised table: typed values, an error column per contract column, the
-    row rules, and `bad` when anything is wrong.
+    """The one materialised table, in one pass over the file: typed values, the sort keys of
+    `order_by` (`order_column`: the rank the source table carries for a mapped column, else the
+    typed value), and `bad` when any cell or row rule is wrong.
 
-    `row_rules` are (column, condition over typed columns that is TRUE when wrong, reason)."""
-    out = _Select([ident(LINE)], [ident(LINE)], [])
+    Mapped columns arrive already resolved (v_<column>, why_<column>) next to their cells.
+    `row_rules` are (column, condition over typed columns that is TRUE when wrong, reason).
+    The reasons themselves are not kept: `collect_errors` works them out again for the bad rows
+    only, which spares writing a column per contract column that is empty on almost every row.
+    `source` is SOURCE or SORTED (the rows keep the order they are read in)."""
+    _register_defaults(con, plans)
+    checked = _checked_rows(con, source, plans, decimal_comma, row_rules, order_by)
+    kept = [ident(LINE), *(ident(p.name) for p in plans)]
+    kept += [ident(order_column(c)) for c in _ranked(con, source, plans, order_by)] + ["bad"]
+    con.execute(
+        compose(
+            "CREATE OR REPLACE TEMP TABLE {typed} AS SELECT {kept} FROM ({checked})",
+            typed=TYPED,
+            kept=", ".join(kept),
+            checked=checked,
+        )
+    )
+
+
+def _checked_rows(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    plans: Sequence[ColumnPlan],
+    decimal_comma: bool,
+    row_rules: Sequence[tuple[str, str, str]],
+    order_by: Sequence[str],
+) -> str:
+    """SELECT over `source`: line, typed values, sort keys, e_<column> and rule_<i> reasons,
+    and `bad`. Nothing may filter these layers from outside: a filter pushed into them would
+    inline (and repeat) every parse expression; filter the source instead."""
+    out = _Select([ident(LINE)], [ident(LINE)], [ident(LINE)], [])
     for plan in plans:
-        _column_sql(plan, NUMBER_CHILE if decimal_comma else NUMBER_PLAIN, out)
-    con.execute(
-        compose(
-            "CREATE OR REPLACE TEMP VIEW stg_parsed AS SELECT {cols} FROM {raw} r",
-            cols=", ".join(out.parsed),
-            raw=RAW,
-        )
-    )
-    con.execute(
-        compose(
-            "CREATE OR REPLACE TEMP VIEW stg_cells AS SELECT {cols} FROM stg_parsed",
-            cols=", ".join(out.typed + out.errors),
-        )
-    )
+        _column_sql(plan, NUMBER_CHILE if decimal_comma else NUMBER_PLAIN, decimal_comma, out)
+    _order_sql(_ranked(con, source, plans, order_by), out)
     rules = [
         compose(
             "CASE WHEN {e} IS NULL AND ({cond}) THEN {why} END AS {r}",
@@ -221,35 +272,75 @@ def stage_typed(
         for i, (column, cond, reason) in enumerate(row_rules)
     ]
     flags = [ident("e_" + p.name) for p in plans] + [ident(f"rule_{i}") for i in range(len(rules))]
-    con.execute(
-        compose(
-            "CREATE OR REPLACE TEMP TABLE {typed} AS SELECT *, {bad} AS bad FROM"
-            " (SELECT *{rules} FROM stg_cells)",
-            typed=TYPED,
-            rules="".join(", " + r for r in rules),
-            bad=" OR ".join(f + " IS NOT NULL" for f in flags),
-        )
+    return compose(
+        "SELECT *, {bad} AS bad FROM (SELECT *{rules} FROM (SELECT {typed_cols} FROM"
+        " (SELECT {parsed} FROM (SELECT {sent} FROM {src} s CROSS JOIN stg_defaults d))))",
+        bad=" OR ".join(f + " IS NOT NULL" for f in flags),
+        rules="".join(", " + r for r in rules),
+        typed_cols=", ".join(out.typed + out.errors),
+        parsed=", ".join(out.parsed),
+        sent=", ".join(out.sent),
+        src=source,
     )
+
+
+def _ranked(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    plans: Sequence[ColumnPlan],
+    order_by: Sequence[str],
+) -> list[str]:
+    """The `order_by` columns whose rank the source carries (mapped columns, see
+    loaders.validate); the others are sorted by their typed value (`stage_final`)."""
+    columns = {r[0] for r in con.execute("DESCRIBE " + source).fetchall()}
+    mapped = {p.name for p in plans if p.mapped_type}
+    return [c for c in order_by if c in mapped and order_column(c) in columns]
+
+
+def _order_sql(ranked: Sequence[str], out: _Select) -> None:
+    for name in ranked:
+        key = ident(order_column(name))
+        out.sent.append(compose("s.{k} AS {k}", k=key))
+        out.parsed.append(key)
+        out.typed.append(key)
+
+
+def _raw_value(plan: ColumnPlan) -> str:
+    """The value shown in quarantine: the cell as sent (trimmed), or what was read in its place."""
+    if plan.mapped_type:
+        cell = "s." + ident(plan.source) if plan.source else "CAST(NULL AS VARCHAR)"
+    else:
+        sent = "s." + ident(plan.source) if plan.source else ""
+        cell = _cell(plan, sent, "d." + ident(plan.name))
+    return compose("NULLIF(trim({cell}), '')", cell=cell)
 
 
 def collect_errors(
     con: duckdb.DuckDBPyConnection,
     plans: Sequence[ColumnPlan],
     row_rules: Sequence[tuple[str, str, str]],
+    decimal_comma: bool,
 ) -> None:
-    """One row per problem: (line, column, value as sent, reason) — from the bad rows only."""
+    """One row per problem: (line, column, value as sent, reason) — from the bad rows only:
+    their cells are copied out of the file and checked again, now keeping every reason."""
     con.execute(
         compose(
-            "CREATE OR REPLACE TEMP TABLE stg_bad AS SELECT t.*, {raws} FROM {typed} t"
-            " JOIN {raw} r USING ({line}) WHERE t.bad",
-            raws=", ".join(
-                compose(
-                    "NULLIF(trim(r.{c}), '') AS {raw}", c=ident(p.name), raw=ident("raw_" + p.name)
-                )
-                for p in plans
-            ),
+            "CREATE OR REPLACE TEMP TABLE stg_bad_rows AS SELECT * FROM {src}"
+            " WHERE {line} IN (SELECT {line} FROM {typed} WHERE bad)",
+            src=SOURCE,
+            line=ident(LINE),
             typed=TYPED,
-            raw=RAW,
+        )
+    )
+    checked = _checked_rows(con, "stg_bad_rows", plans, decimal_comma, row_rules, ())
+    con.execute(
+        compose(
+            "CREATE OR REPLACE TEMP TABLE stg_bad AS SELECT t.*, {raws} FROM ({checked}) t"
+            " JOIN stg_bad_rows s ON s.{line} = t.{line} CROSS JOIN stg_defaults d",
+            raws=", ".join(
+                compose("{v} AS {raw}", v=_raw_value(p), raw=ident("raw_" + p.name)) for p in plans
+            ),
+            checked=checked,
             line=ident(LINE),
         )
     )
@@ -272,14 +363,50 @@ def collect_errors(
     )
 
 
-def stage_final(con: duckdb.DuckDBPyConnection, key: Sequence[str], columns: Sequence[str]) -> int:
-    """Rows without errors, one per key. Returns how many exact repeats were dropped.
+@dataclass(frozen=True)
+class Final:
+    repeated: int  # exact repeats dropped
+    in_order: bool  # FINAL yields its rows in `order_by` order (when insertion order is kept)
+
+
+def stage_final(
+    con: duckdb.DuckDBPyConnection,
+    key: Sequence[str],
+    columns: Sequence[str],
+    *,
+    keys_distinct: bool = False,
+    order_by: Sequence[str] = (),
+    presorted: bool = False,
+) -> Final:
+    """Rows without errors, one per key, and how many exact repeats were dropped.
 
     The same key twice with different values cannot be settled by us: both rows go to
-    quarantine. The same row twice is harmless: the last one is kept."""
+    quarantine. The same row twice is harmless: the last one is kept. `keys_distinct` says
+    the caller already proved that no key repeats (loaders.validate.keys_distinct); FINAL
+    carries the sort keys of `order_by` (as given to `stage_typed`); `presorted` says TYPED
+    holds its rows in that order."""
     keys = ", ".join(ident(k) for k in key)
     values = [ident(c) for c in columns if c not in key]
-    selected = ", ".join(ident(c) for c in columns) + ", " + ident(LINE) + " AS source_line"
+    staged = {r[0] for r in con.execute("DESCRIBE " + TYPED).fetchall()}
+    selected = ", ".join(
+        [*(ident(c) for c in columns), ident(LINE) + " AS source_line"]
+        + [
+            ident(order_column(c))
+            if order_column(c) in staged
+            else compose("{c} AS {o}", c=ident(c), o=ident(order_column(c)))
+            for c in order_by
+        ]
+    )
+    if keys_distinct or not _may_repeat_keys(con, keys):
+        con.execute(
+            compose(
+                "CREATE OR REPLACE TEMP VIEW {final} AS SELECT {sel} FROM {typed} WHERE NOT bad",
+                final=FINAL,
+                sel=selected,
+                typed=TYPED,
+            )
+        )
+        return Final(0, presorted)
     con.execute(
         compose(
             "CREATE OR REPLACE TEMP TABLE stg_repeats AS SELECT {keys},"
@@ -290,16 +417,6 @@ def stage_final(con: duckdb.DuckDBPyConnection, key: Sequence[str], columns: Seq
             typed=TYPED,
         )
     )
-    if not scalar(con, "SELECT count(*) FROM stg_repeats"):
-        con.execute(
-            compose(
-                "CREATE OR REPLACE TEMP VIEW {final} AS SELECT {sel} FROM {typed} WHERE NOT bad",
-                final=FINAL,
-                sel=selected,
-                typed=TYPED,
-            )
-        )
-        return 0
     on = " AND ".join(compose("t.{k} IS NOT DISTINCT FROM r.{k}", k=ident(k)) for k in key)
     con.execute(
         compose(
@@ -333,7 +450,24 @@ def stage_final(con: duckdb.DuckDBPyConnection, key: Sequence[str], columns: Seq
     dropped = scalar(
         con, "SELECT coalesce(sum(n), 0) - count(*) FROM stg_repeats WHERE NOT conflicting"
     )
-    return int(dropped or 0)  # type: ignore[call-overload]
+    return Final(int(dropped or 0), False)  # type: ignore[call-overload]
+
+
+def _may_repeat_keys(con: duckdb.DuckDBPyConnection, keys: str) -> bool:
+    """False when every good row has a key of its own, which is nearly always.
+
+    One 64-bit hash per key, counted: distinct hashes as many as rows proves that no key repeats
+    (equal keys hash equal, NULLs included). A collision only sends the file down the exact path,
+    which groups the keys themselves."""
+    rows, distinct = one(
+        con,
+        compose(
+            "SELECT count(*), count(DISTINCT hash({keys})) FROM {typed} WHERE NOT bad",
+            keys=keys,
+            typed=TYPED,
+        ),
+    ) or (0, 0)
+    return bool(rows != distinct)
 
 
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:

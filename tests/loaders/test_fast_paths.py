@@ -1,0 +1,195 @@
+"""The shortcuts that make big files fast give exactly what the full checks give: the same
+numbers, lines, reasons and stored order (architecture.md: deliveries sorted by month, service)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+
+from loaders import readers
+from loaders.ingest import ingest_file, ingest_files
+from loaders.readers import read_csv
+from loaders.validate import keys_distinct, sort_order
+from tests.loaders.conftest import FILES, write
+
+T1 = dt.datetime(2030, 1, 10, 12, 0)  # after the catalogue, loaded now
+T2 = dt.datetime(2030, 2, 10, 12, 0)
+HEADER = "servicio,producto,territorio,mes,beneficiarios,unidades,gasto_corriente\n"
+
+
+@pytest.fixture
+def catalogue(con):
+    results = ingest_files(con, [FILES / "instituciones.csv", FILES / "productos.csv"])
+    assert [r.status for r in results] == ["loaded", "loaded"]
+    return con
+
+
+def stored_in_insertion_order(con) -> list[tuple]:
+    return con.execute(
+        "SELECT mes, servicio, territorio, beneficiarios FROM entregas ORDER BY rowid"
+    ).fetchall()
+
+
+def _unsorted_rows() -> str:
+    """JUNAEB before FONASA and March before January, as a ministry might send them."""
+    rows = []
+    for month in ("2024-03", "2024-01", "2024-02"):
+        for service, product in (
+            ("JUNAEB", "Alimentación escolar"),
+            ("FONASA", "Atención primaria"),
+        ):
+            for comuna in ("5101", "13101", "8101"):
+                rows.append(f"{service},{product},{comuna},{month},{len(rows)},,\n")
+    return "".join(rows)
+
+
+def _assert_sorted_by_month_and_service(rows: list[tuple]) -> None:
+    keys = [(mes, servicio) for mes, servicio, *_ in rows]
+    assert keys == sorted(keys)
+
+
+def test_deliveries_are_stored_sorted_by_month_and_service(catalogue, tmp_path) -> None:
+    result = ingest_file(catalogue, write(tmp_path / "e.csv", HEADER + _unsorted_rows()))
+    assert (result.status, result.rows_loaded) == ("loaded", 18)
+    rows = stored_in_insertion_order(catalogue)
+    _assert_sorted_by_month_and_service(rows)
+    assert rows[0][:2] == (dt.date(2024, 1, 1), "Fondo Nacional de Salud")
+
+
+def test_sorted_also_with_bad_rows_repeats_and_replacements(catalogue, tmp_path) -> None:
+    """The paths where staging cannot hand rows over in order (conflicting keys, unchanged rows
+    to skip) sort in the database instead."""
+    text = HEADER + _unsorted_rows()
+    text += "FONASA,Atención primaria,5101,2024-01,-1,,\n"  # bad row
+    text += "FONASA,Atención primaria,05101,01/2024,999,,\n"  # same key as a good row
+    result = ingest_file(catalogue, write(tmp_path / "e.csv", text), loaded_at=T1)
+    assert (result.rows_loaded, result.rows_quarantined) == (17, 3)
+    _assert_sorted_by_month_and_service(stored_in_insertion_order(catalogue))
+    changed = HEADER + _unsorted_rows().replace(",0,,", ",1000,,")  # one value changes
+    second = ingest_file(catalogue, write(tmp_path / "e2.csv", changed), loaded_at=T2)
+    assert (second.rows_new, second.rows_replaced, second.rows_unchanged) == (1, 1, 16)
+    current = catalogue.execute(
+        "SELECT mes, servicio FROM entregas WHERE ingestion_id = (SELECT max(id) FROM ingestas)"
+        " ORDER BY rowid"
+    ).fetchall()
+    assert current == sorted(current)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "cell", "stored", "reason"),
+    [
+        (",", "12", 12, None),
+        (",", " 12 ", 12, None),
+        (",", "12\u00a0", 12, None),
+        (",", "$ 1 234", 1234, None),
+        (",", "1e3", 1000, None),
+        (",", "+5", 5, None),
+        (",", "1.5", None, "número entero"),
+        (",", "inf", None, "No es un número"),
+        (",", "", None, "Falta el valor obligatorio"),
+        (";", "84.257", 84257, None),
+        (";", "1.234.567", 1234567, None),
+        (";", "-1.234", None, "no puede ser negativa"),
+        (";", "1.5", None, "número entero"),
+        (";", "1,0", 1, None),
+        (";", "$1.234", 1234, None),
+        (";", "1 234", 1234, None),
+        (";", "1.2345", None, "número entero"),
+        (";", "1..234", None, "No es un número"),
+    ],
+)  # fmt: skip
+def test_numbers_read_the_same_by_the_fast_and_the_full_parser(
+    catalogue, tmp_path, dialect, cell, stored, reason
+) -> None:
+    row = ["FONASA", "Atención primaria", "5101", "2024-01", cell, "", ""]
+    path = write(tmp_path / "e.csv", HEADER.replace(",", dialect) + dialect.join(row) + "\n")
+    result = ingest_file(catalogue, path)
+    if reason is None:
+        assert result.status == "loaded", result.errors
+        assert catalogue.execute("SELECT beneficiarios FROM entregas").fetchall() == [(stored,)]
+    else:
+        assert result.status == "partial"
+        assert reason in result.errors[0]["reason"]
+
+
+def test_optional_amount_empty_or_grouped_in_chilean_files(catalogue, tmp_path) -> None:
+    text = (
+        HEADER.replace(",", ";")
+        + "FONASA;Atención primaria;5101;2024-01;1;;1.234.567,5\n"
+        + "FONASA;Atención primaria;5102;2024-01;1;;\n"
+    )
+    assert ingest_file(catalogue, write(tmp_path / "e.csv", text)).status == "loaded"
+    amounts = catalogue.execute("SELECT gasto_corriente FROM entregas ORDER BY territorio")
+    assert amounts.fetchall() == [(1234567.5,), (None,)]
+
+
+def test_a_quoted_line_break_on_a_block_boundary_reads_the_same(tmp_path, monkeypatch) -> None:
+    rows = [f'x{i},"línea {i}\ncontinúa",{i}' for i in range(40)]
+    path = write(tmp_path / "t.csv", "a,b,c\n" + "\n".join(rows) + "\n")
+    whole = read_csv(path)
+    for block in (64, 97, 150, 333):  # small blocks put boundaries inside quoted values
+        monkeypatch.setattr(readers, "BLOCK_BYTES", block)
+        small = read_csv(path)
+        assert small.table.equals(whole.table) and small.problems == whole.problems
+    assert whole.table.column("b")[3].as_py() == "línea 3\ncontinúa"
+    assert whole.table.column(readers.LINE).to_pylist() == list(range(2, 42))
+
+
+def test_windows_1252_with_and_without_curly_quotes(catalogue, tmp_path) -> None:
+    plain = (
+        "Servicio;Producto;Territorio;Mes;Beneficiarios\nFONASA;Atención primaria;5101;2024-01;1\n"
+    )
+    curly = plain.replace("Atención primaria", "“Atención” – primaria")
+    for name, text in (("plain.csv", plain), ("curly.csv", curly)):
+        path = tmp_path / name
+        path.write_bytes(text.encode("cp1252"))
+        assert read_csv(path).table.column("Producto").to_pylist() == [text.split(";")[5]]
+    result = ingest_file(catalogue, tmp_path / "curly.csv")
+    assert result.errors[0]["value"] == "“Atención” – primaria"
+
+
+def _mapped(values: list[object], indices: list[int]) -> pa.ChunkedArray:
+    return pa.chunked_array([pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()),
+                                                            pa.array(values))])  # fmt: skip
+
+
+def test_keys_distinct_compares_resolved_values() -> None:
+    """'5101' and '05101' are two cells but one comuna: the key repeats."""
+    table = pa.table(
+        {
+            "v_territorio": _mapped(["05101", "05101", "13101"], [0, 1, 2]),
+            "v_mes": _mapped([dt.date(2024, 1, 1)], [0, 0, 0]),
+        }
+    )
+    assert not keys_distinct(table, ("territorio", "mes"))
+    assert keys_distinct(table.slice(1), ("territorio", "mes"))
+    assert not keys_distinct(table, ("territorio", "codigo"))  # a key column typed in SQL
+
+
+def test_sort_order_follows_values_with_nulls_last() -> None:
+    table = pa.table(
+        {
+            "o_mes": _mapped([1, 0, None], [0, 1, 2, 1]),
+            "o_servicio": _mapped([1, 0], [0, 0, 1, 1]),
+        }
+    )
+    assert sort_order(table, ("mes", "servicio")).tolist() == [3, 1, 0, 2]
+    assert sort_order(table, ("mes", "producto")) is None
+
+
+def test_resent_figures_match_on_keys_with_and_without_nulls(con, tmp_path) -> None:
+    """Key columns that cannot be NULL are compared with `=`; the national figure (no region)
+    still finds its earlier version."""
+    ingest_files(con, [FILES / "instituciones.csv", FILES / "metas_v1.csv"], loaded_at=T1)
+    header = "codigo_meta,mes,region,valor_real\n"
+    first = write(tmp_path / "a1.csv", header + "M-01,2024-05,,90\nM-01,2024-05,VIII,12\n")
+    second = write(tmp_path / "a2.csv", header + "M-01,2024-05,,95\nM-01,2024-05,8,12\n")
+    assert ingest_file(con, first, loaded_at=T1).rows_new == 2
+    result = ingest_file(con, second, loaded_at=T2)
+    assert (result.rows_new, result.rows_replaced, result.rows_unchanged) == (0, 1, 1)
+    current = con.execute(
+        "SELECT region, valor_real FROM avance_mensual WHERE valid_to IS NULL ORDER BY region"
+    ).fetchall()
+    assert current == [("08", 12.0), (None, 95.0)]
