@@ -177,6 +177,28 @@ RULES: Mapping[str, Mapping[str, Rule]] = {
 }
 
 
+# Tables every viewer reads in full: reference geography and census, the goal catalogue and its
+# milestones (public commitments of the government), institutions, products, PMG stages, and
+# the load log (its times date every screen). Any other table must have a rule for the public
+# role above: tests/test_scope_rules.py fails when a migration adds a table to neither, so a
+# new table can never be read unfiltered by accident.
+UNRESTRICTED = frozenset(
+    {
+        "metadata",
+        "schema_migrations",
+        "territorios",
+        "censo_2017_region",
+        "poblacion",
+        "ingestas",
+        "instituciones",
+        "productos",
+        "metas",
+        "metas_intermedias",
+        "etapas_pmg",
+    }
+)
+
+
 def apply_scope(cur: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     """Shadow the tables `scope` may not read in full, inside this cursor only.
 
