@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from dashboard.defaults import format_month, parse_month, read_defaults
@@ -24,8 +25,8 @@ from dashboard.goal_format import value_digits
 from indicators import progress as pg
 from indicators.bottlenecks import bottleneck_status
 from indicators.goal_regions import evaluate_goal_regions
-from indicators.goals import Goal
-from indicators.months import as_date, month_end
+from indicators.goals import Goal, month_dates
+from indicators.months import month_end
 from indicators.scorecard import evaluate_goals
 from warehouse import catalog
 from warehouse import goal_detail as q
@@ -59,9 +60,21 @@ class GoalPage:
 
 def headline_series(progress: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
     """The goal's headline rows (indicators.progress rule), one per month, national first."""
-    rows = pg.headline_rows(progress, goals)
-    rows = rows.sort_values(["mes", "_priority"]).drop_duplicates("mes")
-    return rows.drop(columns="_priority").reset_index(drop=True)
+    rows = pg.MonthlyRows.from_frame(progress)
+    return _headline(progress, rows, _series(rows, goals))
+
+
+def _series(rows: pg.MonthlyRows, goals: pd.DataFrame) -> pg.SeriesRows:
+    return pg.headline_series(
+        rows, goals["codigo_meta"].to_numpy(dtype=object), goals["ambito"].to_numpy(dtype=object)
+    )
+
+
+def _headline(progress: pd.DataFrame, rows: pg.MonthlyRows, series: pg.SeriesRows) -> pd.DataFrame:
+    chosen = np.flatnonzero(series.key >= 0)
+    chosen = chosen[np.lexsort((series.priority[chosen], rows.month[chosen]))]
+    chosen = chosen[pg.first_of_each(rows.month[chosen])]
+    return progress.iloc[chosen].reset_index(drop=True)
 
 
 def load_goal_page(
@@ -81,10 +94,11 @@ def load_goal_page(
     raw_bottlenecks = q.goal_bottlenecks(con, codigo)
     record = goals.iloc[0].to_dict()
     goal = Goal.from_record(record)
-    series = headline_series(progress, goals)
+    rows = pg.MonthlyRows.from_frame(progress)
+    headline = _series(rows, goals)
+    series = _headline(progress, rows, headline)
     score = evaluate_goals(goals, progress, raw_bottlenecks, month, validated_only=validated_only)
-    done = pg.reported(pg.headline_rows(progress, goals), validated_only)
-    points = pg.recent_points(done, month)
+    points = pg.recent_values(headline, rows, rows.reported(validated_only), month)
     cut = month_end(month)
     names = q.region_names(con)
     return GoalPage(
@@ -94,7 +108,7 @@ def load_goal_page(
         validated_only=validated_only,
         score=score.iloc[0].to_dict(),
         series=series,
-        fit=([as_date(m) for m in points["mes"]], [float(v) for v in points["valor_real"]]),
+        fit=(month_dates(points.month), points.value.tolist()),
         milestones=milestone_status(q.goal_milestones(con, codigo), cut),
         bottlenecks=_raised_by(raw_bottlenecks, cut),
         regions=_regions(goals, progress, raw_bottlenecks, month, validated_only, names),
@@ -111,9 +125,9 @@ def load_goal_page(
 
 def _slug(con: duckdb.DuckDBPyConnection, ministerio: str) -> str:
     """The ministry page's own slug (unique across ministries, see warehouse.catalog)."""
-    ministries = catalog.ministries(con)
-    found = ministries.loc[ministries["ministerio"] == ministerio, "slug"]
-    return str(found.iloc[0]) if len(found) else catalog.slugify(ministerio)
+    slugs = catalog.ministry_slugs(catalog.ministry_names(con))
+    found = [slug for slug, name in slugs.items() if name == ministerio]
+    return found[0] if found else catalog.slugify(ministerio)
 
 
 def _raised_by(bottlenecks: pd.DataFrame, cut: date) -> pd.DataFrame:
@@ -137,6 +151,9 @@ def _regions(
     regions = evaluate_goal_regions(
         goals, progress, bottlenecks, month, validated_only=validated_only
     )
-    named = regions.merge(names, left_on="region", right_on="codigo", how="left")
-    named["nombre_region"] = named["nombre_corto"].fillna(named["region"])
-    return named.sort_values("orden").drop(columns=["codigo", "nombre_corto", "orden"])
+    codes = names["codigo"].tolist()
+    where = dict(zip(codes, zip(names["nombre_corto"], names["orden"], strict=True), strict=True))
+    found = [where.get(region, (region, np.nan)) for region in regions["region"].tolist()]
+    named = regions.assign(nombre_region=[name for name, _ in found])
+    # North to south; a region missing from the territory table goes last.
+    return named.iloc[np.argsort(np.array([o for _, o in found], dtype=float), kind="stable")]

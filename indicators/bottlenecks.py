@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from indicators.lights import ROJO, SEVERITIES, VERDE
 
 ESCALATION_DAYS = 30
-_RANK = {light: rank for rank, light in enumerate(SEVERITIES)}
 MANAGEMENT_COLUMNS = [
     "semaforo_gestion",
     "restricciones_abiertas",
@@ -28,47 +28,76 @@ MANAGEMENT_COLUMNS = [
 ]
 
 
-def bottleneck_status(bottlenecks: pd.DataFrame, at: date) -> pd.DataFrame:
-    """Each bottleneck with `abierta`, `dias_abierta` (NaN unless open), `escalar` on day `at`."""
-    day = pd.Timestamp(at)
-    alert = pd.to_datetime(bottlenecks["fecha_alerta"])
-    resolved = pd.to_datetime(bottlenecks["fecha_resolucion"])
-    is_open = (alert <= day) & ~(resolved <= day)
-    days_open = (day - alert).dt.days.where(is_open)
+def open_status(bottlenecks: pd.DataFrame, at: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per bottleneck on day `at`: open, days open (NaN unless open), to escalate."""
+    day = np.datetime64(pd.Timestamp(at))
+    alert = moments(bottlenecks["fecha_alerta"])
+    is_open = (alert <= day) & ~(moments(bottlenecks["fecha_resolucion"]) <= day)
+    days_open = np.full(len(is_open), np.nan)
+    days_open[is_open] = (day - alert[is_open]) // np.timedelta64(1, "D")
     escalate = (
         is_open
-        & (bottlenecks["nivel"] == "institucional")
-        & (bottlenecks["severidad"] == ROJO)
+        & _equals(bottlenecks["nivel"], "institucional")
+        & _equals(bottlenecks["severidad"], ROJO)
         & (days_open > ESCALATION_DAYS)
     )
-    return bottlenecks.assign(abierta=is_open, dias_abierta=days_open, escalar=escalate)
+    return is_open, days_open, escalate
+
+
+def moments(column: pd.Series) -> np.ndarray:
+    """A date column as datetime64 (NaT where missing), read by pandas when not one already."""
+    values = column.to_numpy()
+    return (
+        values if np.issubdtype(values.dtype, np.datetime64) else pd.to_datetime(column).to_numpy()
+    )
+
+
+def _equals(column: pd.Series, value: str) -> np.ndarray:
+    # On tens of rows comparing Python strings beats a pandas operation's fixed cost.
+    return column.to_numpy(dtype=object) == value
+
+
+def bottleneck_status(bottlenecks: pd.DataFrame, at: date) -> pd.DataFrame:
+    """Each bottleneck with `abierta`, `dias_abierta` (NaN unless open), `escalar` on day `at`."""
+    is_open, days_open, escalate = open_status(bottlenecks, at)
+    # Whole days stay integers when every bottleneck is open (no NaN to hold), as pandas does.
+    days = days_open.astype(np.int64) if is_open.all() else days_open
+    return bottlenecks.assign(abierta=is_open, dias_abierta=days, escalar=escalate)
+
+
+def management_arrays(
+    bottlenecks: pd.DataFrame, at: date, positions: np.ndarray, size: int
+) -> dict[str, np.ndarray]:
+    """MANAGEMENT_COLUMNS for `size` keys (goals, or goal regions): `positions` says which key
+    each bottleneck belongs to (−1: none of them). Keys without open bottlenecks are verde, 0,
+    False."""
+    is_open, _, escalate = open_status(bottlenecks, at)
+    counted = is_open & (positions >= 0)
+    where = positions[counted]
+    severity = bottlenecks["severidad"].to_numpy(dtype=object)[counted]
+    rank = np.select([severity == light for light in SEVERITIES], list(range(len(SEVERITIES))), -1)
+    worst = np.full(size, -1, dtype=np.int64)
+    np.maximum.at(worst, where, rank)
+    escalating = np.bincount(where, weights=escalate[counted], minlength=size).astype(np.int64)
+    return {
+        "semaforo_gestion": np.array([*SEVERITIES, VERDE], dtype=object)[worst],  # −1: verde
+        "restricciones_abiertas": np.bincount(where, minlength=size).astype(np.int64),
+        "escalar": escalating > 0,
+        "restricciones_escalar": escalating,
+    }
 
 
 def management(bottlenecks: pd.DataFrame, at: date, keys: list[str] | None = None) -> pd.DataFrame:
     """Per key (default codigo_meta): semaforo_gestion (worst open severity), the number of open
     bottlenecks, whether any must be escalated and how many. Keys without open bottlenecks are
-    absent; callers fill them with `no_bottlenecks()`."""
+    absent."""
     keys = keys or ["codigo_meta"]
-    status = bottleneck_status(bottlenecks, at)
-    open_rows = status[status["abierta"]].assign(_rank=lambda f: f["severidad"].map(_RANK))
-    grouped = open_rows.groupby(keys, sort=True)
-    result = pd.DataFrame(
-        {
-            "_rank": grouped["_rank"].max(),
-            "restricciones_abiertas": grouped.size(),
-            "restricciones_escalar": grouped["escalar"].sum(),
-        }
+    is_open = open_status(bottlenecks, at)[0]
+    found = bottlenecks.loc[is_open, keys].dropna().drop_duplicates().sort_values(keys)
+    found = found.reset_index(drop=True)
+    positions = pd.MultiIndex.from_frame(found).get_indexer(
+        pd.MultiIndex.from_frame(bottlenecks[keys])
     )
-    result["semaforo_gestion"] = result["_rank"].map(dict(enumerate(SEVERITIES)))
-    result["escalar"] = result["restricciones_escalar"] > 0
-    return result.drop(columns="_rank").reset_index()[[*keys, *MANAGEMENT_COLUMNS]]
-
-
-def fill_missing(frame: pd.DataFrame) -> pd.DataFrame:
-    """After a left merge with `management`: goals with no open bottleneck are verde, 0, False."""
-    return frame.assign(
-        semaforo_gestion=frame["semaforo_gestion"].fillna(VERDE),
-        restricciones_abiertas=frame["restricciones_abiertas"].fillna(0).astype(int),
-        restricciones_escalar=frame["restricciones_escalar"].fillna(0).astype(int),
-        escalar=frame["escalar"].fillna(False).astype(bool),
-    )
+    arrays = management_arrays(bottlenecks, at, positions, len(found))
+    result = found.assign(**arrays).astype({"semaforo_gestion": "str"})
+    return result[[*keys, *MANAGEMENT_COLUMNS]]

@@ -25,10 +25,15 @@ SUMMARY_COLUMNS = [
 
 def commitment_status(commitments: pd.DataFrame, at: date) -> pd.DataFrame:
     """Each commitment with `atrasado` and `dias_atraso` (NaN unless atrasado) on day `at`."""
-    day = pd.Timestamp(at)
-    due = pd.to_datetime(commitments["fecha_compromiso"])
-    late = (commitments["estado"] != "cumplido") & (due < day)
-    return commitments.assign(atrasado=late, dias_atraso=(day - due).dt.days.where(late))
+    day = np.datetime64(pd.Timestamp(at))
+    due = pd.to_datetime(commitments["fecha_compromiso"]).to_numpy()
+    late = (commitments["estado"].to_numpy(dtype=object) != "cumplido") & (due < day)
+    days = np.full(len(late), np.nan)
+    days[late] = (day - due[late]) // np.timedelta64(1, "D")
+    # Whole days stay integers when every commitment is late (no NaN to hold), as pandas does.
+    return commitments.assign(
+        atrasado=late, dias_atraso=days.astype(np.int64) if late.all() else days
+    )
 
 
 def commitments_by_region(commitments: pd.DataFrame, at: date) -> pd.DataFrame:

@@ -21,17 +21,18 @@ Other choices:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from indicators import bottlenecks as bn
 from indicators import progress as pg
-from indicators.frames import by_key, date_or_none, points_by_key
-from indicators.goals import Goal, interpolated_plan
-from indicators.lights import overall
-from indicators.months import month_end, month_start
-from indicators.scorecard import score
+from indicators.goals import GoalArrays, interpolated_plans
+from indicators.months import month_end, month_index, month_start
+from indicators.projection import Points
+from indicators.scorecard import column, frame, score, sorted_goals
 
 REGION_COLUMNS = [
     "codigo_meta", "region", "escala", "linea_base_regional", "meta_regional", "valor_actual",
@@ -39,28 +40,6 @@ REGION_COLUMNS = [
     "cumplimiento", "semaforo_trayectoria", "semaforo_gestion", "estado", "proyeccion",
     "en_riesgo", "pendiente", "restricciones_abiertas", "restricciones_escalar", "escalar",
 ]  # fmt: skip
-
-
-def plan_ratios(national: pd.DataFrame, regional: pd.DataFrame) -> pd.DataFrame:
-    """Per (codigo_meta, region): escala k = P / P_r in the latest month where both plans are
-    given and non-zero. `national` are headline rows, `regional` regional rows, both ≤ m."""
-    plans = national.loc[
-        national["valor_programado"].notna(),
-        ["codigo_meta", "mes", "valor_programado", "_priority"],
-    ]
-    plans = plans.sort_values(["codigo_meta", "mes", "_priority"]).drop_duplicates(
-        ["codigo_meta", "mes"]
-    )
-    own = regional.loc[
-        regional["valor_programado"].notna() & (regional["valor_programado"] != 0),
-        ["codigo_meta", "region", "mes", "valor_programado"],
-    ]
-    both = own.merge(plans, on=["codigo_meta", "mes"], suffixes=("_r", ""))
-    both = both[both["valor_programado"] != 0].sort_values(["codigo_meta", "region", "mes"])
-    latest = both.groupby(["codigo_meta", "region"]).tail(1)
-    return latest.assign(escala=latest["valor_programado"] / latest["valor_programado_r"])[
-        ["codigo_meta", "region", "escala"]
-    ]
 
 
 def evaluate_goal_regions(
@@ -74,60 +53,108 @@ def evaluate_goal_regions(
 ) -> pd.DataFrame:
     """One row per (goal, region) with regional progress, sorted by goal and region."""
     as_of = month_start(as_of)
-    known = progress[progress["codigo_meta"].isin(goals["codigo_meta"])]
-    rows = pg.until(pg.regional_rows(known), as_of)
-    headline = pg.until(pg.headline_rows(known, goals), as_of)
-    done = pg.reported(rows, validated_only)
-    actual = by_key(pg.latest_actual(done, as_of, pg.REGION_KEY), pg.REGION_KEY)
-    planned = by_key(pg.planned_at(rows, as_of, pg.REGION_KEY), pg.REGION_KEY)
-    national = by_key(pg.planned_at(headline, as_of), "codigo_meta")
-    scales = by_key(plan_ratios(headline, rows), pg.REGION_KEY)
-    points = points_by_key(pg.recent_points(done, as_of, keys=pg.REGION_KEY), pg.REGION_KEY)
-    by_code = {g.codigo_meta: g for g in map(Goal.from_record, goals.itertuples(index=False))}
-    records = []
-    for code, region in (
-        rows[pg.REGION_KEY].drop_duplicates().sort_values(pg.REGION_KEY).itertuples(index=False)
-    ):
-        goal, key = by_code[code], (code, region)
-        k = float(scales.get(key, {}).get("escala", 1.0))
-        own_plan = planned.get(key, {}).get("valor_programado")
-        national_plan = national.get(code, {}).get("valor_programado")
-        if own_plan is not None:
-            plan = own_plan * k
-        elif national_plan is not None:
-            plan = national_plan
-        else:
-            plan = interpolated_plan(goal, as_of)
-        last = actual.get(key, {})
-        value = last.get("valor_actual")
-        months, values = points.get(key, ([], []))
-        figures = score(
-            goal,
-            as_of,
-            None if value is None else value * k,
-            date_or_none(last.get("mes_reportado")),
-            plan,
-            (months, [v * k for v in values]),
-        )
-        figures |= {
-            "valor_actual": figures["valor_actual"] / k,
-            "valor_programado": plan / k,
-            "plan_interpolado": own_plan is None and national_plan is None,
-        }
-        records.append(
-            {"codigo_meta": code, "region": region, "escala": k,
-             "linea_base_regional": goal.linea_base / k, "meta_regional": goal.valor_meta / k}
-            | figures
-        )  # fmt: skip
-    return _with_management(records, bottlenecks, bottlenecks_at or month_end(as_of))
+    order = sorted_goals(goals)
+    arrays = GoalArrays.from_frame(goals).take(order)
+    rows = pg.MonthlyRows.from_frame(progress)
+    headline = pg.headline_series(rows, arrays.codigo_meta, column(goals, "ambito", order))
+    pairs = RegionPairs.of(rows, arrays.codigo_meta, as_of)
+    series, size = pairs.series, len(pairs.goal)
+    done = rows.reported(validated_only)
+    actual, last = pg.latest_values(series, rows, done, as_of, size)
+    own_plan = pg.planned_values(series, rows, as_of, size)
+    national_plan = pg.planned_values(headline, rows, as_of, len(arrays))[pairs.goal]
+    k = plan_scales(rows, headline, pairs, as_of)
+    goals_of = arrays.take(pairs.goal)
+    plan = np.where(
+        ~np.isnan(own_plan),
+        own_plan * k,
+        np.where(~np.isnan(national_plan), national_plan, interpolated_plans(goals_of, as_of)),
+    )
+    points = pg.recent_values(series, rows, done, as_of)
+    scaled = Points(points.series, points.month, points.value * k[points.series])
+    figures = score(goals_of, as_of, actual * k, last, plan, scaled)
+    figures |= {
+        "valor_actual": figures["valor_actual"] / k,
+        "valor_programado": plan / k,
+        "plan_interpolado": np.isnan(own_plan) & np.isnan(national_plan),
+    }
+    at = bottlenecks_at or month_end(as_of)
+    management = bn.management_arrays(bottlenecks, at, pairs.positions(bottlenecks), size)
+    fields = {
+        "codigo_meta": goals_of.codigo_meta.tolist(),
+        "region": pairs.region.tolist(),
+        "escala": k,
+        "linea_base_regional": goals_of.linea_base / k,
+        "meta_regional": goals_of.valor_meta / k,
+    }
+    return frame(fields | figures | management, REGION_COLUMNS)
 
 
-def _with_management(records: list[dict], bottlenecks: pd.DataFrame, at: date) -> pd.DataFrame:
-    columns = [c for c in REGION_COLUMNS if c not in bn.MANAGEMENT_COLUMNS and c != "estado"]
-    frame = pd.DataFrame.from_records(records, columns=columns)
-    regional = bottlenecks[bottlenecks["region"].notna()]
-    managed = bn.management(regional, at, keys=pg.REGION_KEY)
-    frame = bn.fill_missing(frame.merge(managed, on=pg.REGION_KEY, how="left"))
-    lights = zip(frame["semaforo_trayectoria"], frame["semaforo_gestion"], strict=True)
-    frame["estado"] = [overall(t, m) for t, m in lights]
-    return frame[REGION_COLUMNS].reset_index(drop=True)
+@dataclass(frozen=True)
+class RegionPairs:
+    """The (goal, region) pairs with any regional row at or before the as-of month, sorted by
+    goal and region, and the regional series: each row's pair (−1: none)."""
+
+    codes: np.ndarray  # the goals' codes, sorted
+    regions: np.ndarray  # the regions named, sorted
+    code: np.ndarray  # per pair: goal position × len(regions) + region position
+    goal: np.ndarray  # per pair: goal position
+    region: np.ndarray  # per pair: region code
+    series: pg.SeriesRows
+
+    @classmethod
+    def of(cls, rows: pg.MonthlyRows, codes: np.ndarray, as_of: date) -> RegionPairs:
+        goal = rows.goal.positions(codes)
+        regional = ~rows.national & (goal >= 0) & (rows.month <= month_index(as_of))
+        # The regions named, in alphabetical order, and each region code's rank among them.
+        named = np.unique(rows.region.codes[regional])
+        order = np.argsort(rows.region.distinct[named], kind="stable")
+        regions = rows.region.distinct[named][order]
+        rank = np.full(len(rows.region.distinct) + 1, -1, dtype=np.int64)
+        rank[named[order]] = np.arange(len(named))
+        width = max(len(regions), 1)
+        code, pair = np.unique(goal[regional] * width + rank[rows.region.codes[regional]],
+                               return_inverse=True)  # fmt: skip
+        key = np.full(len(goal), -1, dtype=np.int64)
+        key[regional] = pair
+        series = pg.SeriesRows(key=key, priority=np.zeros(len(key), dtype=np.int64))
+        return cls(codes, regions, code, code // width, regions[code % width], series)
+
+    def positions(self, frame: pd.DataFrame) -> np.ndarray:
+        """The pair of each row of a frame with codigo_meta and region (−1: none)."""
+        goal = pg.Labels.of(frame["codigo_meta"]).positions(self.codes)
+        region = pg.Labels.of(frame["region"]).positions(self.regions)
+        found = pg.lookup(self.code, goal * max(len(self.regions), 1) + region)
+        return np.where((goal >= 0) & (region >= 0), found, -1)
+
+
+def plan_scales(
+    rows: pg.MonthlyRows, headline: pg.SeriesRows, pairs: RegionPairs, as_of: date
+) -> np.ndarray:
+    """Per pair: escala k = P / P_r in the latest month ≤ as_of where both plans are given and
+    non-zero (1 where there is none). P follows the headline rule."""
+    upto = rows.month <= month_index(as_of)
+    given = ~np.isnan(rows.planned)
+    national = np.flatnonzero((headline.key >= 0) & upto & given)
+    national = national[
+        np.lexsort((headline.priority[national], rows.month[national], headline.key[national]))
+    ]
+    national = national[pg.first_of_each(headline.key[national], rows.month[national])]
+    regional = pairs.series.key
+    own = np.flatnonzero((regional >= 0) & given & (rows.planned != 0))
+    known = _goal_month(headline.key[national], rows.month[national])  # sorted, unique
+    wanted = _goal_month(pairs.goal[regional[own]], rows.month[own])
+    match = pg.lookup(known, wanted)
+    own, match = own[match >= 0], national[match[match >= 0]]
+    both = rows.planned[match] != 0
+    own, match = own[both], match[both]
+    latest = np.lexsort((rows.month[own], regional[own]))
+    own, match = own[latest], match[latest]
+    last = pg.last_of_each(regional[own])
+    scales = np.ones(len(pairs.goal))
+    scales[regional[own[last]]] = rows.planned[match[last]] / rows.planned[own[last]]
+    return scales
+
+
+def _goal_month(goal: np.ndarray, month: np.ndarray) -> np.ndarray:
+    return goal.astype(np.int64) * 1_000_000 + month

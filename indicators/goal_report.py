@@ -7,6 +7,7 @@ the pure modules, so a screen, an export and the command line cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -66,16 +67,36 @@ def _goal_frames(
 
 def snapshot(con: duckdb.DuckDBPyConnection, review_date: date | datetime) -> Snapshot:
     """The goal data as known at the end of `review_date` (or at that instant if a datetime)."""
-    known_at = knowledge_instant(review_date)
-    day = review_date.date() if isinstance(review_date, datetime) else review_date
-    return Snapshot(
-        fecha=day,
-        goals=goal_queries.goals(con, known_at),
-        progress=goal_queries.progress(con, None, known_at),
-        bottlenecks=goal_queries.bottlenecks(con, known_at),
-        milestones=goal_queries.milestones(con, known_at),
-        commitments=commitment_queries.commitments(con, known_at),
-    )
+    return snapshots(con, [review_date])[0]
+
+
+def snapshots(
+    con: duckdb.DuckDBPyConnection, review_dates: Sequence[date | datetime]
+) -> list[Snapshot]:
+    """`snapshot` of each review date, reading each table once for all of them."""
+    instants = [knowledge_instant(d) for d in review_dates]
+    goals, progress, bottlenecks, milestones, commitments = (
+        goal_queries.known_at_each(con, table, instants)
+        for table in (
+            goal_queries.GOALS, goal_queries.PROGRESS, goal_queries.BOTTLENECKS,
+            goal_queries.MILESTONES, commitment_queries.COMMITMENTS,
+        )
+    )  # fmt: skip
+    return [
+        Snapshot(
+            fecha=_day(review_date),
+            goals=goals[i],
+            progress=progress[i],
+            bottlenecks=bottlenecks[i],
+            milestones=milestones[i],
+            commitments=commitments[i],
+        )
+        for i, review_date in enumerate(review_dates)
+    ]
+
+
+def _day(review_date: date | datetime) -> date:
+    return review_date.date() if isinstance(review_date, datetime) else review_date
 
 
 def review(
@@ -90,11 +111,6 @@ def review(
     """Changes between two review dates (default: today and 7 days before), each side with the
     data as it was known at the end of its date."""
     date_to = date_to or today or date.today()
-    end_day = date_to.date() if isinstance(date_to, datetime) else date_to
-    date_from = date_from or end_day - timedelta(days=REVIEW_INTERVAL_DAYS)
-    return review_changes(
-        snapshot(con, date_from),
-        snapshot(con, date_to),
-        validated_only=validated_only,
-        horizon_days=horizon_days,
-    )
+    date_from = date_from or _day(date_to) - timedelta(days=REVIEW_INTERVAL_DAYS)
+    before, after = snapshots(con, [date_from, date_to])
+    return review_changes(before, after, validated_only=validated_only, horizon_days=horizon_days)

@@ -1,23 +1,33 @@
-"""SIGOB goal formulas for one goal at one month: avance, esperado, cumplimiento, trajectory light.
+"""SIGOB goal formulas at one month: avance, esperado, cumplimiento, trajectory light.
 
 Notation (indicators.md): baseline b, target T, direction d (+1 ascendente, −1 descendente),
 actual A, planned P. The formulas hold for both directions as written, because numerator and
 denominator change sign together; only the "wrong direction" test needs d explicitly.
+
+Each formula is written once, on arrays (`GoalArrays`, one element per goal or per goal and
+region): the screens score every goal and region per request, and a Python call per goal cost
+more than the queries. The one-goal functions (`progress_share`, …) are the same formulas on
+arrays of one, so the hand-worked tests of the formulas test what the screens run.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from indicators.lights import AMARILLO, CUMPLIDA, NO_INICIADA, ROJO, SIN_INFORMACION, VERDE
-from indicators.months import as_date, month_end, month_index, month_start
+from indicators.months import as_date, month_end, month_index
 
 # A ratio that is exactly on a threshold in decimal (0.9 = 90/100) may land a hair below it in
 # binary floating point; comparisons allow this much so the boundary belongs to the better light.
 TOLERANCE = 1e-9
+# month_index of 1970-01, the month numpy's datetime64[M] counts from.
+_EPOCH_MONTH = 1970 * 12
 
 
 @dataclass(frozen=True)
@@ -53,48 +63,162 @@ class Goal:
         )
 
 
-def progress_share(value: float, goal: Goal) -> float:
+@dataclass(frozen=True)
+class GoalArrays:
+    """Several goals as arrays, one element per goal (or per goal and region)."""
+
+    codigo_meta: np.ndarray  # object
+    direction: np.ndarray  # +1 / −1
+    linea_base: np.ndarray
+    valor_meta: np.ndarray
+    fecha_inicio: np.ndarray  # datetime64[D]
+    fecha_meta: np.ndarray  # datetime64[D]
+    umbral_verde: np.ndarray
+    umbral_amarillo: np.ndarray
+
+    @classmethod
+    def from_frame(cls, goals: pd.DataFrame) -> GoalArrays:
+        """From `metas` rows, in the frame's order."""
+        return cls(
+            codigo_meta=goals["codigo_meta"].to_numpy(dtype=object),
+            direction=np.where(goals["sentido"].to_numpy(dtype=object) == "descendente", -1, 1),
+            linea_base=goals["linea_base"].to_numpy(dtype=float),
+            valor_meta=goals["valor_meta"].to_numpy(dtype=float),
+            fecha_inicio=days(goals["fecha_inicio"]),
+            fecha_meta=days(goals["fecha_meta"]),
+            umbral_verde=goals["umbral_verde"].to_numpy(dtype=float),
+            umbral_amarillo=goals["umbral_amarillo"].to_numpy(dtype=float),
+        )
+
+    @classmethod
+    def of(cls, goal: Goal) -> GoalArrays:
+        return cls(
+            codigo_meta=np.array([goal.codigo_meta], dtype=object),
+            direction=np.array([goal.direction]),
+            linea_base=np.array([goal.linea_base], dtype=float),
+            valor_meta=np.array([goal.valor_meta], dtype=float),
+            fecha_inicio=np.array([goal.fecha_inicio], dtype="datetime64[D]"),
+            fecha_meta=np.array([goal.fecha_meta], dtype="datetime64[D]"),
+            umbral_verde=np.array([goal.umbral_verde], dtype=float),
+            umbral_amarillo=np.array([goal.umbral_amarillo], dtype=float),
+        )
+
+    def __len__(self) -> int:
+        return len(self.codigo_meta)
+
+    def take(self, positions: np.ndarray) -> GoalArrays:
+        """The goals at `positions`, each as often as it is named (one per goal region)."""
+        return GoalArrays(**{f.name: getattr(self, f.name)[positions] for f in fields(self)})
+
+    @property
+    def start_month(self) -> np.ndarray:
+        return month_indices(self.fecha_inicio)
+
+    @property
+    def deadline_month(self) -> np.ndarray:
+        return month_indices(self.fecha_meta)
+
+
+def days(column: pd.Series) -> np.ndarray:
+    """A column of dates (datetime64, or anything pandas reads as dates) as datetime64[D]."""
+    values = column.to_numpy()
+    if not np.issubdtype(values.dtype, np.datetime64):
+        values = pd.to_datetime(column).to_numpy()
+    return values.astype("datetime64[D]")
+
+
+def month_indices(days: np.ndarray) -> np.ndarray:
+    """indicators.months.month_index of datetime64 values."""
+    return days.astype("datetime64[M]").astype(np.int64) + _EPOCH_MONTH
+
+
+def month_dates(indices: np.ndarray) -> list[date | None]:
+    """indicators.months.from_month_index of month indices; None where one is NaN."""
+    values = np.asarray(indices, dtype=float)
+    missing = np.isnan(values)
+    months = np.where(missing, _EPOCH_MONTH, values).astype(np.int64) - _EPOCH_MONTH
+    days = months.astype("datetime64[M]").astype("datetime64[D]").tolist()
+    return [None if gone else day for day, gone in zip(days, missing.tolist(), strict=True)]
+
+
+def progress_shares(values: np.ndarray, goals: GoalArrays) -> np.ndarray:
     """(value − b) / (T − b): avance for A, esperado for P. The true value, never clipped.
     NaN for a goal whose target equals its baseline (the contract rejects those)."""
-    span = goal.valor_meta - goal.linea_base
-    return (value - goal.linea_base) / span if span else math.nan
+    span = goals.valor_meta - goals.linea_base
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(span != 0, (values - goals.linea_base) / span, np.nan)
 
 
-def trajectory_compliance(actual: float, planned: float, goal: Goal) -> float:
+def trajectory_compliances(
+    actual: np.ndarray, planned: np.ndarray, goals: GoalArrays
+) -> np.ndarray:
     """Cumplimiento de trayectoria r = (A − b) / (P − b).
 
     When nothing is programmed yet (P = b exactly) r is 1, or 0 when the indicator moved in the
     wrong direction (d · (A − b) < 0). Exact equality is deliberate: an interpolated P a day
     after the start differs from b, and a large r then honestly means "ahead of plan".
     """
-    if planned == goal.linea_base:
-        return 0.0 if goal.direction * (actual - goal.linea_base) < 0 else 1.0
-    return (actual - goal.linea_base) / (planned - goal.linea_base)
+    base = goals.linea_base
+    wrong_way = goals.direction * (actual - base) < 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (actual - base) / (planned - base)
+    return np.where(planned == base, np.where(wrong_way, 0.0, 1.0), ratio)
 
 
-def interpolated_plan(goal: Goal, month: date) -> float:
+def interpolated_plans(goals: GoalArrays, month: date) -> np.ndarray:
     """P for a month without a programmed value: linear in *days* from (fecha_inicio, b) to
     (fecha_meta, T), evaluated at the month's last day, clipped to [b, T] outside the period.
 
     Days rather than months because the two dates can fall mid-month; the month's last day
     because programmed values are levels to reach by the end of the month.
     """
-    total = (goal.fecha_meta - goal.fecha_inicio).days
-    elapsed = (month_end(month) - goal.fecha_inicio).days
-    fraction = min(max(elapsed / total, 0.0), 1.0) if total > 0 else 1.0
-    return goal.linea_base + fraction * (goal.valor_meta - goal.linea_base)
+    total = (goals.fecha_meta - goals.fecha_inicio).astype(np.int64)
+    elapsed = (np.datetime64(month_end(month), "D") - goals.fecha_inicio).astype(np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fraction = np.where(total > 0, np.clip(elapsed / total, 0.0, 1.0), 1.0)
+    return goals.linea_base + fraction * (goals.valor_meta - goals.linea_base)
 
 
-def has_started(goal: Goal, month: date) -> bool:
-    """A goal counts as started in the month that contains fecha_inicio (evaluated at month end)."""
-    return month_start(month) >= month_start(goal.fecha_inicio)
+def trajectory_lights(
+    goals: GoalArrays,
+    month: date,
+    avance: np.ndarray,
+    compliance: np.ndarray,
+    last_reported: np.ndarray,
+) -> np.ndarray:
+    """Semáforo de trayectoria, checks in the order of indicators.md: no_iniciada, cumplida,
+    sin_informacion, then the goal's own thresholds (verde ≥ umbral_verde, amarillo ≥
+    umbral_amarillo, else rojo). NaN avance / compliance = unknown; `last_reported` holds the
+    month index of the latest figure (NaN: nothing reported).
+
+    A goal counts as started in the month that contains fecha_inicio (evaluated at month end).
+    Stale when there is no figure for m or m − 1 (nothing reported at all is stale too).
+    """
+    current = month_index(month)
+    checks = [
+        current < goals.start_month,
+        ~np.isnan(avance) & (avance >= 1.0 - TOLERANCE),
+        np.isnan(last_reported) | (last_reported < current - 1) | np.isnan(compliance),
+        compliance >= goals.umbral_verde - TOLERANCE,
+        compliance >= goals.umbral_amarillo - TOLERANCE,
+    ]
+    lights = [NO_INICIADA, CUMPLIDA, SIN_INFORMACION, VERDE, AMARILLO]
+    return np.select(checks, lights, ROJO).astype(object)
 
 
-def is_stale(last_reported: date | None, month: date) -> bool:
-    """Stale when there is no figure for m or m − 1 (nothing reported at all is stale too)."""
-    if last_reported is None:
-        return True
-    return month_index(last_reported) < month_index(month) - 1
+def progress_share(value: float, goal: Goal) -> float:
+    """progress_shares for one goal."""
+    return float(progress_shares(_one(value), GoalArrays.of(goal))[0])
+
+
+def trajectory_compliance(actual: float, planned: float, goal: Goal) -> float:
+    """trajectory_compliances for one goal."""
+    return float(trajectory_compliances(_one(actual), _one(planned), GoalArrays.of(goal))[0])
+
+
+def interpolated_plan(goal: Goal, month: date) -> float:
+    """interpolated_plans for one goal."""
+    return float(interpolated_plans(GoalArrays.of(goal), month)[0])
 
 
 def trajectory_light(
@@ -104,21 +228,13 @@ def trajectory_light(
     compliance: float | None,
     last_reported: date | None,
 ) -> str:
-    """Semáforo de trayectoria, checks in the order of indicators.md: no_iniciada, cumplida,
-    sin_informacion, then the goal's own thresholds (verde ≥ umbral_verde, amarillo ≥
-    umbral_amarillo, else rojo)."""
-    if not has_started(goal, month):
-        return NO_INICIADA
-    if _known(avance) and avance >= 1.0 - TOLERANCE:  # type: ignore[operator]
-        return CUMPLIDA
-    if is_stale(last_reported, month) or not _known(compliance):
-        return SIN_INFORMACION
-    if compliance >= goal.umbral_verde - TOLERANCE:  # type: ignore[operator]
-        return VERDE
-    if compliance >= goal.umbral_amarillo - TOLERANCE:  # type: ignore[operator]
-        return AMARILLO
-    return ROJO
+    """trajectory_lights for one goal (None: unknown / nothing reported)."""
+    last = None if last_reported is None else month_index(last_reported)
+    lights = trajectory_lights(
+        GoalArrays.of(goal), month, _one(avance), _one(compliance), _one(last)
+    )
+    return str(lights[0])
 
 
-def _known(value: float | None) -> bool:
-    return value is not None and not math.isnan(value)
+def _one(value: float | None) -> np.ndarray:
+    return np.array([math.nan if value is None else value], dtype=float)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
+
 VERDE = "verde"
 AMARILLO = "amarillo"
 ROJO = "rojo"
@@ -32,16 +34,22 @@ def worst(severities: Iterable[str]) -> str:
     return worst_light
 
 
-def overall(trajectory: str, management: str) -> str:
-    """The goal's overall light (estado), in the order indicators.md gives.
+def overall_lights(trajectory: np.ndarray, management: np.ndarray) -> np.ndarray:
+    """Each goal's overall light (estado), in the order indicators.md gives.
 
     rojo if either light is rojo; else amarillo if either is amarillo; else no_iniciada or
     sin_informacion when the trajectory light is one of them; else cumplida; else verde.
     """
-    if ROJO in (trajectory, management):
-        return ROJO
-    if AMARILLO in (trajectory, management):
-        return AMARILLO
-    if trajectory in (NO_INICIADA, SIN_INFORMACION, CUMPLIDA):
-        return trajectory
-    return VERDE
+    trajectory = np.asarray(trajectory, dtype=object)
+    management = np.asarray(management, dtype=object)
+    checks = [
+        (trajectory == ROJO) | (management == ROJO),
+        (trajectory == AMARILLO) | (management == AMARILLO),
+        np.isin(trajectory, [NO_INICIADA, SIN_INFORMACION, CUMPLIDA]),
+    ]
+    return np.select(checks, [ROJO, AMARILLO, trajectory], VERDE).astype(object)
+
+
+def overall(trajectory: str, management: str) -> str:
+    """overall_lights for one goal."""
+    return str(overall_lights(np.array([trajectory]), np.array([management]))[0])

@@ -22,9 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
-from indicators.bottlenecks import bottleneck_status
+from indicators.bottlenecks import bottleneck_status, moments
 from indicators.commitments import commitment_status
 from indicators.months import add_months, month_start
 from indicators.scorecard import evaluate_goals
@@ -103,43 +104,60 @@ def _lights(snapshot: Snapshot, validated_only: bool) -> pd.DataFrame:
 
 
 def changed_lights(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """Goals whose overall light differs between two scorecards (outer join on codigo_meta)."""
-    merged = old[["codigo_meta", "nombre", "estado"]].merge(
-        new[["codigo_meta", "nombre", "estado"]],
-        on="codigo_meta",
-        how="outer",
-        suffixes=("_anterior", "_actual"),
-    )
-    merged["nombre"] = merged["nombre_actual"].fillna(merged["nombre_anterior"])
-    before, after = merged["estado_anterior"], merged["estado_actual"]
-    changed = (before != after) & ~(before.isna() & after.isna())
-    result = merged.loc[changed, ["codigo_meta", "nombre", "estado_anterior", "estado_actual"]]
-    return (
-        result.astype(object)
-        .where(result.notna(), None)
-        .sort_values("codigo_meta", ignore_index=True)
-    )
+    """Goals whose overall light differs between two scorecards (outer join on codigo_meta),
+    with None for the side a goal is missing from."""
+    before, after = _lights_by_code(old), _lights_by_code(new)
+    rows = []
+    for code in sorted(before.keys() | after.keys()):
+        name_before, light_before = before.get(code, (None, None))
+        name_after, light_after = after.get(code, (None, None))
+        if light_before != light_after:
+            name = name_before if name_after is None else name_after
+            rows.append((code, name, light_before, light_after))
+    columns = ["codigo_meta", "nombre", "estado_anterior", "estado_actual"]
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def _lights_by_code(card: pd.DataFrame) -> dict[str, tuple[object, object]]:
+    """{codigo_meta: (nombre, estado)}, missing values as None."""
+    values = (card[c].to_numpy(dtype=object) for c in ("codigo_meta", "nombre", "estado"))
+    return {code: (_none(name), _none(light)) for code, name, light in zip(*values, strict=True)}
+
+
+def _none(value: object) -> object:
+    return None if pd.isna(value) else value
 
 
 def _only_in(side: pd.DataFrame, other: pd.DataFrame, flag: str, key: str) -> pd.DataFrame:
     """Rows of `side` flagged there and not flagged (or absent) in `other`, sorted by key."""
-    flagged_other = set(other.loc[other[flag], key])
-    rows = side[side[flag] & ~side[key].isin(flagged_other)]
-    return rows.sort_values(key, ignore_index=True)
+    flagged_other = other[key].to_numpy(dtype=object)[other[flag].to_numpy(dtype=bool)]
+    keys = side[key].to_numpy(dtype=object)
+    chosen = np.flatnonzero(side[flag].to_numpy(dtype=bool) & ~np.isin(keys, flagged_other))
+    return _rows(side, chosen[np.argsort(keys[chosen], kind="stable")])
 
 
-def _fulfilled_by(milestones: pd.DataFrame, day: date) -> pd.Series:
-    done = pd.to_datetime(milestones["fecha_cumplida"])
-    return done <= pd.Timestamp(day)
+def _rows(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """The rows at `positions`, numbered from 0."""
+    rows = frame.take(positions)
+    rows.index = pd.RangeIndex(len(rows))
+    return rows
+
+
+def _calendar_order(milestones: pd.DataFrame, chosen: np.ndarray) -> np.ndarray:
+    """`chosen` rows by fecha_programada, codigo_meta, codigo_hito."""
+    keys = [milestones[c].to_numpy()[chosen] for c in ("codigo_hito", "codigo_meta")]
+    return chosen[np.lexsort([*keys, moments(milestones["fecha_programada"])[chosen]])]
+
+
+def _fulfilled_by(milestones: pd.DataFrame, day: date) -> np.ndarray:
+    return moments(milestones["fecha_cumplida"]) <= np.datetime64(day)
 
 
 def due_milestones(milestones: pd.DataFrame, day: date, horizon_days: int = 30) -> pd.DataFrame:
-    due = pd.to_datetime(milestones["fecha_programada"])
-    start, end = pd.Timestamp(day), pd.Timestamp(day + timedelta(days=horizon_days))
+    due = moments(milestones["fecha_programada"])
+    start, end = np.datetime64(day), np.datetime64(day + timedelta(days=horizon_days))
     mask = (due >= start) & (due <= end) & ~_fulfilled_by(milestones, day)
-    return milestones[mask].sort_values(
-        ["fecha_programada", "codigo_meta", "codigo_hito"], ignore_index=True
-    )
+    return _rows(milestones, _calendar_order(milestones, np.flatnonzero(mask)))
 
 
 def overdue_milestones(
@@ -147,16 +165,21 @@ def overdue_milestones(
 ) -> pd.DataFrame:
     """Milestones past their date and not fulfilled on `day`; `nuevo` marks those that were not
     overdue at the previous review (with the data known then)."""
-    late = milestones[_overdue_mask(milestones, day)]
-    keys = ["codigo_meta", "codigo_hito"]
+    late = _rows(milestones, _calendar_order(milestones, _overdue(milestones, day)))
     if before is None:
-        return late.assign(nuevo=False).sort_values(["fecha_programada", *keys], ignore_index=True)
-    old = before.milestones[_overdue_mask(before.milestones, before.fecha)]
-    old_keys = set(zip(old["codigo_meta"], old["codigo_hito"], strict=True))
-    is_new = [k not in old_keys for k in zip(late["codigo_meta"], late["codigo_hito"], strict=True)]
-    return late.assign(nuevo=is_new).sort_values(["fecha_programada", *keys], ignore_index=True)
+        return late.assign(nuevo=False)
+    old_keys = set(_keys(before.milestones, _overdue(before.milestones, before.fecha)))
+    is_new = [key not in old_keys for key in _keys(late, np.arange(len(late)))]
+    return late.assign(nuevo=is_new)
 
 
-def _overdue_mask(milestones: pd.DataFrame, day: date) -> pd.Series:
-    due = pd.to_datetime(milestones["fecha_programada"])
-    return (due < pd.Timestamp(day)) & ~_fulfilled_by(milestones, day)
+def _keys(milestones: pd.DataFrame, positions: np.ndarray) -> list[tuple[object, object]]:
+    codes = [
+        milestones[c].to_numpy(dtype=object)[positions] for c in ("codigo_meta", "codigo_hito")
+    ]
+    return list(zip(*codes, strict=True))
+
+
+def _overdue(milestones: pd.DataFrame, day: date) -> np.ndarray:
+    due = moments(milestones["fecha_programada"])
+    return np.flatnonzero((due < np.datetime64(day)) & ~_fulfilled_by(milestones, day))

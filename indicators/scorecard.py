@@ -2,8 +2,10 @@
 and `python -m indicators goals`.
 
 Frames in (the `metas`, `avance_mensual` and `restricciones` rows as known at some instant),
-one frame out, one row per goal (or per goal and region). The per-goal logic runs in Python
-over goals (hundreds), the per-row selection over the progress rows is vectorised in pandas.
+one frame out, one row per goal (or per goal and region). The frames are turned into arrays
+once and every goal is scored at once (indicators.goals, indicators.projection): a request
+scores hundreds of goals and goal regions, and one Python call per goal cost more than the
+queries.
 """
 
 from __future__ import annotations
@@ -16,17 +18,17 @@ import pandas as pd
 
 from indicators import bottlenecks as bn
 from indicators import progress as pg
-from indicators.frames import by_key, date_or_none, points_by_key
 from indicators.goals import (
-    Goal,
-    interpolated_plan,
-    progress_share,
-    trajectory_compliance,
-    trajectory_light,
+    GoalArrays,
+    interpolated_plans,
+    month_dates,
+    progress_shares,
+    trajectory_compliances,
+    trajectory_lights,
 )
-from indicators.lights import CUMPLIDA, overall
-from indicators.months import as_date, month_end, month_start
-from indicators.projection import project
+from indicators.lights import CUMPLIDA, overall_lights
+from indicators.months import month_end, month_start
+from indicators.projection import Points, project_many
 
 GOAL_COLUMNS = [
     "codigo_meta", "nombre", "sentido", "unidad", "linea_base", "valor_meta", "fecha_meta",
@@ -38,32 +40,36 @@ GOAL_COLUMNS = [
 
 
 def score(
-    goal: Goal,
+    goals: GoalArrays,
     as_of: date,
-    actual: float | None,
-    last_reported: date | None,
-    planned: float | None,
-    points: tuple[list[date], list[float]] = ([], []),
+    actual: np.ndarray,
+    last_reported: np.ndarray,
+    planned: np.ndarray,
+    points: Points,
 ) -> dict[str, Any]:
-    """The trajectory figures of one goal (or one region of it) at month `as_of`.
+    """The trajectory figures of each goal (or goal region) at month `as_of`, one column each.
 
-    `planned` is the programmed value given for the month, or None to interpolate it.
+    `actual` and `last_reported` (a month index) are NaN where nothing was reported; `planned`
+    is the programmed value given for the month, NaN to interpolate it.
     """
-    interpolated = planned is None
-    plan = interpolated_plan(goal, as_of) if interpolated else float(planned)  # type: ignore[arg-type]
-    known = actual is not None
-    avance = progress_share(actual, goal) if known else np.nan  # type: ignore[arg-type]
-    compliance = trajectory_compliance(actual, plan, goal) if known else np.nan  # type: ignore[arg-type]
-    light = trajectory_light(goal, as_of, avance, compliance, last_reported)
-    projection = project(goal, *points)
-    at_risk = False if light == CUMPLIDA else projection.en_riesgo
+    interpolated = np.isnan(planned)
+    plan = np.where(interpolated, interpolated_plans(goals, as_of), planned)
+    known = ~np.isnan(actual)
+    avance = np.where(known, progress_shares(actual, goals), np.nan)
+    compliance = np.where(known, trajectory_compliances(actual, plan, goals), np.nan)
+    light = trajectory_lights(goals, as_of, avance, compliance, last_reported).tolist()
+    projection = project_many(goals, points)
+    at_risk = [
+        False if trajectory == CUMPLIDA else risk
+        for trajectory, risk in zip(light, projection.en_riesgo, strict=True)
+    ]
     return {
-        "valor_actual": actual if known else np.nan,
-        "mes_reportado": last_reported,
+        "valor_actual": actual,
+        "mes_reportado": month_dates(last_reported),
         "valor_programado": plan,
         "plan_interpolado": interpolated,
         "avance": avance,
-        "esperado": progress_share(plan, goal),
+        "esperado": progress_shares(plan, goals),
         "cumplimiento": compliance,
         "semaforo_trayectoria": light,
         "proyeccion": projection.mes,
@@ -86,45 +92,60 @@ def evaluate_goals(
     Bottlenecks are judged at the end of the as-of month unless `bottlenecks_at` says which day.
     """
     as_of = month_start(as_of)
-    rows = pg.headline_rows(progress, goals)
-    done = pg.reported(rows, validated_only)
-    actual = by_key(pg.latest_actual(done, as_of), "codigo_meta")
-    planned = by_key(pg.planned_at(rows, as_of), "codigo_meta")
-    points = points_by_key(pg.recent_points(done, as_of), "codigo_meta")
-    records = []
-    for record in goals.sort_values("codigo_meta").itertuples(index=False):
-        goal = Goal.from_record(record)
-        last = actual.get(goal.codigo_meta, {})
-        figures = score(
-            goal,
-            as_of,
-            last.get("valor_actual"),
-            date_or_none(last.get("mes_reportado")),
-            planned.get(goal.codigo_meta, {}).get("valor_programado"),
-            points.get(goal.codigo_meta, ([], [])),
-        )
-        records.append(_goal_fields(record) | figures)
-    frame = pd.DataFrame.from_records(
-        records, columns=[c for c in GOAL_COLUMNS if c not in bn.MANAGEMENT_COLUMNS]
+    order = sorted_goals(goals)
+    arrays = GoalArrays.from_frame(goals).take(order)
+    rows = pg.MonthlyRows.from_frame(progress)
+    series = pg.headline_series(rows, arrays.codigo_meta, column(goals, "ambito", order))
+    done = rows.reported(validated_only)
+    size = len(arrays)
+    actual, last = pg.latest_values(series, rows, done, as_of, size)
+    planned = pg.planned_values(series, rows, as_of, size)
+    figures = score(
+        arrays, as_of, actual, last, planned, pg.recent_values(series, rows, done, as_of)
     )
+    positions = pg.Labels.of(bottlenecks["codigo_meta"]).positions(arrays.codigo_meta)
     at = bottlenecks_at or month_end(as_of)
-    frame = bn.fill_missing(
-        frame.merge(bn.management(bottlenecks, at), on="codigo_meta", how="left")
-    )
-    frame["estado"] = [
-        overall(t, m)
-        for t, m in zip(frame["semaforo_trayectoria"], frame["semaforo_gestion"], strict=True)
-    ]
-    return frame[GOAL_COLUMNS].reset_index(drop=True)
-
-
-def _goal_fields(record: Any) -> dict[str, Any]:
-    return {
-        "codigo_meta": record.codigo_meta,
-        "nombre": getattr(record, "nombre", None),
-        "sentido": record.sentido,
-        "unidad": getattr(record, "unidad", None),
-        "linea_base": float(record.linea_base),
-        "valor_meta": float(record.valor_meta),
-        "fecha_meta": as_date(record.fecha_meta),
+    management = bn.management_arrays(bottlenecks, at, positions, size)
+    fields = {
+        "codigo_meta": arrays.codigo_meta.tolist(),
+        "nombre": column(goals, "nombre", order).tolist(),
+        "sentido": column(goals, "sentido", order).tolist(),
+        "unidad": column(goals, "unidad", order).tolist(),
+        "linea_base": arrays.linea_base,
+        "valor_meta": arrays.valor_meta,
+        "fecha_meta": arrays.fecha_meta.tolist(),
     }
+    return frame(fields | figures | management, GOAL_COLUMNS)
+
+
+def sorted_goals(goals: pd.DataFrame) -> np.ndarray:
+    """Row positions of the goals in codigo_meta order."""
+    return np.argsort(goals["codigo_meta"].to_numpy(dtype=object), kind="stable")
+
+
+def column(goals: pd.DataFrame, name: str, order: np.ndarray) -> np.ndarray:
+    """A goal attribute in `order` (all None when the frame lacks the column)."""
+    if name not in goals:
+        return np.full(len(order), None, dtype=object)
+    return goals[name].to_numpy(dtype=object)[order]
+
+
+def frame(columns: dict[str, Any], names: list[str]) -> pd.DataFrame:
+    """The result frame, with the overall light from the two others. Text columns arrive as
+    lists so pandas infers the same dtypes as for records."""
+    if not len(columns["codigo_meta"]):
+        return _empty(names)
+    columns["estado"] = overall_lights(
+        np.asarray(columns["semaforo_trayectoria"], dtype=object), columns["semaforo_gestion"]
+    ).tolist()
+    columns["semaforo_gestion"] = columns["semaforo_gestion"].tolist()
+    return pd.DataFrame({name: columns[name] for name in names})
+
+
+def _empty(names: list[str]) -> pd.DataFrame:
+    """No goals: the columns keep the dtypes an empty scorecard has always had."""
+    empty = pd.DataFrame({name: pd.Series(dtype=object) for name in names})
+    return empty.astype({
+        "semaforo_gestion": "str", "estado": float, "restricciones_abiertas": np.int64,
+        "restricciones_escalar": np.int64, "escalar": bool,
+    })  # fmt: skip

@@ -7,12 +7,19 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from warehouse.goals import Table, read
 from warehouse.versioned import as_known, fetch, where
 
-COMMITMENT_SQL = (
-    "SELECT codigo_compromiso, region, servicio, comision, descripcion, fecha_acuerdo,"
-    " fecha_compromiso, estado, fecha_cumplimiento, ultimo_seguimiento FROM compromisos"
+COMMITMENTS = Table(
+    "codigo_compromiso, region, servicio, comision, descripcion,"
+    " CAST(fecha_acuerdo AS TIMESTAMP) AS fecha_acuerdo,"
+    " CAST(fecha_compromiso AS TIMESTAMP) AS fecha_compromiso, estado,"
+    " CAST(fecha_cumplimiento AS TIMESTAMP) AS fecha_cumplimiento, ultimo_seguimiento",
+    "compromisos",
+    " ORDER BY codigo_compromiso",
+    arrow=True,
 )
+COMMITMENT_SQL = COMMITMENTS.sql
 STAGE_SQL = (
     "SELECT servicio, anio, etapa_comprometida, etapa_validada, fecha_validacion FROM etapas_pmg"
 )
@@ -33,7 +40,7 @@ def commitments(
         if value is not None:
             conditions.append(_equals[column])
             params[column] = value
-    return fetch(con, COMMITMENT_SQL + where(conditions) + " ORDER BY codigo_compromiso", params)
+    return read(con, COMMITMENTS, COMMITMENT_SQL + where(conditions) + COMMITMENTS.order, params)
 
 
 _equals = {
