@@ -17,7 +17,7 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from warehouse.db import WarehouseError, one
+from warehouse.db import WarehouseError, compose, one
 from warehouse.scope import MINISTERIO, REGION, ROLES, Scope
 
 _HASHER = PasswordHasher()
@@ -47,6 +47,7 @@ class Account:
 
 
 _COLUMNS = "id, usuario, nombre, rol, ministerios, region, activa, sesion_epoca, es_demo, creada_en"
+_SELECT = compose("SELECT {cols} FROM cuentas", cols=_COLUMNS)
 
 
 def _account(row: tuple) -> Account:
@@ -162,17 +163,17 @@ def add_account(
 
 
 def find_account(con: duckdb.DuckDBPyConnection, username: str) -> Account | None:
-    row = one(con, f"SELECT {_COLUMNS} FROM cuentas WHERE usuario = ?", [username.strip().lower()])
+    row = one(con, _SELECT + " WHERE usuario = ?", [username.strip().lower()])
     return _account(row) if row else None
 
 
 def account_by_id(con: duckdb.DuckDBPyConnection, account_id: int) -> Account | None:
-    row = one(con, f"SELECT {_COLUMNS} FROM cuentas WHERE id = ?", [account_id])
+    row = one(con, _SELECT + " WHERE id = ?", [account_id])
     return _account(row) if row else None
 
 
 def list_accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
-    rows = con.execute(f"SELECT {_COLUMNS} FROM cuentas ORDER BY usuario").fetchall()
+    rows = con.execute(_SELECT + " ORDER BY usuario").fetchall()
     return [_account(r) for r in rows]
 
 
@@ -180,7 +181,7 @@ def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str) -
     """The active account these credentials open, or None (same time either way)."""
     row = one(
         con,
-        f"SELECT {_COLUMNS}, hash_clave FROM cuentas WHERE usuario = ?",
+        compose("SELECT {cols}, hash_clave FROM cuentas WHERE usuario = ?", cols=_COLUMNS),
         [username.strip().lower()],
     )
     stored = row[-1] if row else _dummy_hash()
