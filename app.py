@@ -7,28 +7,8 @@ from __future__ import annotations
 
 import sys
 
+from dashboard.first_run import prepare
 from dashboard.settings import Settings, SettingsError
-
-
-def ensure_demo_database(settings: Settings) -> None:
-    """First run on a machine: no database yet, so build the demo one (invented figures)."""
-    if settings.db_path.exists():
-        return
-    print(
-        f"No existe la base de datos {settings.db_path}.\n"
-        "Construyendo la base de DEMOSTRACIÓN (datos ficticios, no oficiales); "
-        "esto tarda un momento…",
-        flush=True,
-    )
-    from loaders.demo import build_demo  # imported here: only needed on first run
-
-    summary = build_demo(settings.db_path)
-    rows = ", ".join(f"{kind} {n:,}".replace(",", ".") for kind, n in summary.rows_per_kind.items())
-    print(
-        f"Base de demostración lista: {len(summary.files)} archivos en {summary.out_dir}; "
-        f"filas cargadas: {rows}.",
-        flush=True,
-    )
 
 
 def main() -> int:
@@ -37,7 +17,7 @@ def main() -> int:
     except SettingsError as exc:
         print(f"Configuración inválida: {exc}", file=sys.stderr)
         return 2
-    ensure_demo_database(settings)
+    prepare(settings)
     from dashboard.app import create_app
 
     app = create_app(settings)

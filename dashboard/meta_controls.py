@@ -11,6 +11,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.defaults import format_month
 from dashboard.goal_format import month_label
+from dashboard.goal_header import not_found_notice
 from dashboard.meta_data import GoalPage
 
 VALIDATED_OPTIONS = [
@@ -63,22 +64,13 @@ def search_string(month: str | None, validated: str | None) -> str:
 
 
 def not_found(codigo: str) -> html.Div:
-    return html.Div(
-        dbc.Alert(
-            [
-                html.H1("Meta no encontrada", className="h4 alert-heading"),
-                html.P(f"No hay ninguna meta vigente con el código «{codigo}»."),
-                html.A(
-                    [html.I(className="bi bi-arrow-left me-1"), "Volver a la lista de metas"],
-                    href="/metas",
-                    className="alert-link",
-                ),
-            ],
-            color="warning",
-        ),
-        id=ids.META_NOT_FOUND,
-        className="mt-3",
+    back = html.A(
+        [html.I(className="bi bi-arrow-left me-1"), "Volver a la lista de metas"],
+        href="/metas",
+        className="alert-link",
     )
+    message = f"No hay ninguna meta vigente con el código «{codigo}»."
+    return not_found_notice(message, back, ids.META_NOT_FOUND)
 
 
 def validation_skeleton() -> html.Div:

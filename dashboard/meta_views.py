@@ -14,17 +14,13 @@ from dash import html
 from dashboard import ids
 from dashboard.components import light_badge, percent, thermometer
 from dashboard.goal_format import (
-    DIRECTION_WORDS,
     format_date,
     format_value,
     is_missing,
     month_label,
 )
+from dashboard.goal_header import definition_facts, fact, heading
 from dashboard.meta_data import GoalPage
-
-
-def _fact(label: str, value: object) -> html.Div:
-    return html.Div([html.Dt(label), html.Dd(value)], className="meta-fact")
 
 
 def header(page: GoalPage) -> html.Div:
@@ -37,29 +33,15 @@ def header(page: GoalPage) -> html.Div:
     scope = r["ambito"]
     ambito = "Nacional" if scope == "nacional" else "Región " + page.region_names.get(scope, scope)
     facts = [
-        _fact("Gerente de meta", r["gerente"]),
-        _fact("Unidad", r["unidad"]),
-        _fact("Sentido", DIRECTION_WORDS.get(r["sentido"], r["sentido"])),
-        _fact(
-            "Línea base → meta",
-            format_value(r["linea_base"], d) + " → " + format_value(r["valor_meta"], d),
-        ),
-        _fact(
-            "Inicio → plazo", format_date(r["fecha_inicio"]) + " → " + format_date(r["fecha_meta"])
-        ),
-        _fact(
+        fact("Gerente de meta", r["gerente"]),
+        *definition_facts(r, d),
+        fact(
             "Umbrales del semáforo",
             f"verde ≥ {percent(r['umbral_verde'])} · amarillo ≥ {percent(r['umbral_amarillo'])}",
         ),
-        _fact("Ámbito", ambito),
+        fact("Ámbito", ambito),
     ]
-    return html.Div(
-        [
-            html.H1(r["nombre"], id=ids.META_TITLE, className="h2 mt-2 mb-1"),
-            html.P(sub, className="lead mb-2"),
-            html.Dl(facts, className="meta-facts"),
-        ]
-    )
+    return heading(r["nombre"], ids.META_TITLE, sub, facts)
 
 
 def _trajectory_help(page: GoalPage) -> str:

@@ -33,13 +33,13 @@ from dashboard.formatting import NO_DATA, format_datetime, format_int
 from dashboard.goal_charts import MILESTONE_STATES, milestones_figure
 from dashboard.goal_figures import timeline_figure
 from dashboard.goal_format import (
-    DIRECTION_WORDS,
     format_date,
     format_value,
     is_missing,
     month_label,
     value_digits,
 )
+from dashboard.goal_header import definition_facts, fact, heading, not_found_notice
 from dashboard.goal_views import Column, number, small_table
 from dashboard.public_data import NATIONAL, PublicBoard, PublicGoal, Trajectory
 from loaders.contracts import AREA_LABELS
@@ -313,12 +313,12 @@ def grouped_tables(frame: pd.DataFrame, group: str, region: str | None) -> list[
     column = "area_tematica" if group == "area" else "ministerio"
     columns = result_columns(region)
     sections = []
-    for position, (key, heading) in enumerate(_group_keys(frame, group)):
+    for position, (key, title) in enumerate(_group_keys(frame, group)):
         rows = frame[frame[column] == key].sort_values("codigo_meta")
         n = len(rows)
         sections.append(
             section(
-                f"{heading} ({n} meta{'s' if n != 1 else ''})",
+                f"{title} ({n} meta{'s' if n != 1 else ''})",
                 small_table(rows, columns, id_=f"{GROUP_TABLE}{position}", empty="Sin metas."),
             )
         )
@@ -361,13 +361,9 @@ def board_results(board: PublicBoard, region: str | None, group: str) -> list[ob
 # --------------------------------------------------------------------------- /publico/meta
 
 
-def _fact(label: str, value: object) -> html.Div:
-    return html.Div([html.Dt(label), html.Dd(value)], className="meta-fact")
-
-
 def goal_header(page: PublicGoal) -> html.Div:
     """Name, code, ministry and the goal's definition (no manager, no internal links)."""
-    r, d = page.record, page.national.digits
+    r = page.record
     sub: list[object] = [
         html.Span(r["codigo_meta"], className="badge text-bg-secondary me-2"),
         r["ministerio"],
@@ -377,25 +373,11 @@ def goal_header(page: PublicGoal) -> html.Div:
     scope = r["ambito"]
     ambito = "Nacional" if scope == NATIONAL else "Región " + page.region_names.get(scope, scope)
     facts = [
-        _fact("Unidad", r["unidad"]),
-        _fact("Sentido", DIRECTION_WORDS.get(r["sentido"], r["sentido"])),
-        _fact(
-            "Línea base → meta",
-            format_value(r["linea_base"], d) + " → " + format_value(r["valor_meta"], d),
-        ),
-        _fact(
-            "Inicio → plazo", format_date(r["fecha_inicio"]) + " → " + format_date(r["fecha_meta"])
-        ),
-        _fact("Área temática", AREA_LABELS.get(r["area_tematica"], r["area_tematica"])),
-        _fact("Ámbito", ambito),
+        *definition_facts(r, page.national.digits),
+        fact("Área temática", AREA_LABELS.get(r["area_tematica"], r["area_tematica"])),
+        fact("Ámbito", ambito),
     ]
-    return html.Div(
-        [
-            html.H1(r["nombre"], id=GOAL_TITLE, className="h2 mt-2 mb-1"),
-            html.P(sub, className="lead mb-2"),
-            html.Dl(facts, className="meta-facts"),
-        ]
-    )
+    return heading(r["nombre"], GOAL_TITLE, sub, facts)
 
 
 def back_link(region: str | None) -> dcc.Link:
@@ -625,22 +607,13 @@ def goal_view(page: PublicGoal) -> html.Div:
 
 
 def goal_not_found(codigo: str) -> html.Div:
-    return html.Div(
-        dbc.Alert(
-            [
-                html.H1("Meta no encontrada", className="h4 alert-heading"),
-                html.P(f"No hay resultados publicados para una meta con el código «{codigo}»."),
-                dcc.Link(
-                    [html.I(className="bi bi-arrow-left me-1"), "Ver todas las metas"],
-                    href=PUBLIC_PATH,
-                    className="alert-link",
-                ),
-            ],
-            color="warning",
-        ),
-        id=GOAL_NOT_FOUND,
-        className="mt-3",
+    back = dcc.Link(
+        [html.I(className="bi bi-arrow-left me-1"), "Ver todas las metas"],
+        href=PUBLIC_PATH,
+        className="alert-link",
     )
+    message = f"No hay resultados publicados para una meta con el código «{codigo}»."
+    return not_found_notice(message, back, GOAL_NOT_FOUND)
 
 
 def hidden(children: Sequence[object]) -> html.Div:

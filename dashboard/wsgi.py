@@ -16,6 +16,7 @@ from typing import Any
 
 import flask
 
+from dashboard.first_run import prepare
 from dashboard.settings import Settings, SettingsError
 
 _SERVED = ("server", "application")  # `application` is the name mod_wsgi and uWSGI look for
@@ -35,25 +36,6 @@ def __getattr__(name: str) -> Any:
     built = build_server()
     globals().update(dict.fromkeys(_SERVED, built))
     return built
-
-
-def prepare(settings: Settings) -> None:
-    """Create, once and before any worker starts, what workers only read."""
-    from dashboard.app import ASSETS_DIR
-    from loaders.web_geometry import ensure_web_geometry
-    from warehouse import snapshots
-
-    if not settings.db_path.exists():
-        from loaders.demo import build_demo
-
-        print(
-            f"No existe la base de datos {settings.db_path}: construyendo la base de "
-            "DEMOSTRACIÓN (datos ficticios, no oficiales)…",
-            flush=True,
-        )
-        build_demo(settings.db_path)
-    snapshots.ensure_published(settings.db_path)
-    ensure_web_geometry(ASSETS_DIR / "geo")
 
 
 def main() -> int:

@@ -13,8 +13,7 @@ from pathlib import Path
 import dash
 import pytest
 
-import app as entry_point
-from dashboard import data, ids
+from dashboard import data, first_run, ids
 from dashboard.formatting import format_datetime, format_int
 from dashboard.settings import DEFAULT_DB_PATH, Settings, SettingsError
 from loaders.contracts import KINDS
@@ -290,11 +289,11 @@ def test_entry_point_builds_demo_only_when_database_is_missing(tmp_path, monkeyp
     fake.build_demo = lambda path, **_: calls.append(path) or summary  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "loaders.demo", fake)
     missing = Settings(db_path=tmp_path / "nueva.duckdb")
-    entry_point.ensure_demo_database(missing)
+    first_run.ensure_demo_database(missing)
     assert calls == [missing.db_path]
     out = capsys.readouterr().out
     assert "DEMOSTRACIÓN" in out and "entregas 4.321" in out
     existing = tmp_path / "existe.duckdb"
     existing.touch()
-    entry_point.ensure_demo_database(Settings(db_path=existing))
+    first_run.ensure_demo_database(Settings(db_path=existing))
     assert calls == [missing.db_path]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.db import ident
 from warehouse.scope import PUBLICO, RULES, UNRESTRICTED, Scope, apply_scope
 
 
@@ -43,7 +44,7 @@ def test_public_cursor_reads_nothing_restricted(make_warehouse) -> None:
         cur = con.cursor()
         apply_scope(cur, Scope.public())
         for table in ("restricciones", "entregas", "compromisos", "cuentas", "cuarentena"):
-            assert cur.execute(f"SELECT count(*) FROM {table}").fetchall() == [(0,)], table
+            assert cur.execute("SELECT count(*) FROM " + ident(table)).fetchall() == [(0,)], table
         unvalidated = cur.execute(
             "SELECT count(*) FROM avance_mensual WHERE estado <> 'validado' AND valor_real IS NOT NULL"
         ).fetchall()

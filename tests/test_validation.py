@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from loaders.ingest import ingest_file
-from warehouse.db import connect, scalar, transaction
+from warehouse.db import connect, ident, scalar, transaction
 from warehouse.goals import progress
 from warehouse.scope import Scope, apply_scope
 from warehouse.validation import (
@@ -85,7 +85,7 @@ def versions(con, figure: FigureKey) -> list[dict]:
 
 
 def count(con, table: str) -> int:
-    return int(scalar(con, f"SELECT count(*) FROM {table}"))
+    return int(scalar(con, "SELECT count(*) FROM " + ident(table)))
 
 
 def scoped(con, scope: Scope):

@@ -10,12 +10,15 @@ import duckdb
 from loaders.cli import main
 from tests.loaders.conftest import FILES, write
 from warehouse import snapshots
+from warehouse.db import ident
 
 
 def rows(path, table: str) -> int:
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return con.execute(f"SELECT count(*) FROM {table} WHERE valid_to IS NULL").fetchall()[0][0]
+        return con.execute(
+            "SELECT count(*) FROM " + ident(table) + " WHERE valid_to IS NULL"
+        ).fetchall()[0][0]
     finally:
         con.close()
 
