@@ -19,8 +19,8 @@ from indicators.territory_report import TerritoryQuery, territory_report
 from tests.test_queries_helpers import T0, load, open_copy
 from warehouse import places
 from warehouse import territory as q
-from warehouse.aggregates import refresh_aggregates
-from warehouse.db import connect
+from warehouse.aggregates import AGGREGATES, refresh_aggregates
+from warehouse.db import connect, ident
 from warehouse.territory import Selection
 
 JAN, FEB, MAR = date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)
@@ -146,6 +146,10 @@ def test_product_catalogue_reload_moves_deliveries_between_areas(con) -> None:
     }
 
 
+def every_row(con, table: str) -> list[tuple]:
+    return con.execute("SELECT * FROM " + ident(table) + " ORDER BY ALL").fetchall()
+
+
 def test_refresh_only_some_months(con) -> None:
     # A new version of January in 13101 (200 → 250) and a March delivery; refresh January only.
     con.execute("UPDATE entregas SET valid_to = TIMESTAMP '2025-02-01' WHERE territorio = '13101'"
@@ -163,9 +167,10 @@ def test_refresh_only_some_months(con) -> None:
     refresh_aggregates(con, "entregas", ingestion_id=99)
     assert by_code(q.region_deliveries(con, Selection(), MAR, MAR))["13"] == 7
     assert by_code(q.comuna_deliveries(con, Selection(), JAN, MAR, "13")) == {"13101": 257}
-    before = con.execute("SELECT * FROM agg_entregas_comuna_mes ORDER BY ALL").fetchall()
+    before = {table: every_row(con, table) for table in AGGREGATES}
     refresh_aggregates(con, "entregas")  # a full rebuild agrees with the partial ones
-    assert con.execute("SELECT * FROM agg_entregas_comuna_mes ORDER BY ALL").fetchall() == before
+    assert {table: every_row(con, table) for table in AGGREGATES} == before
+    assert before["agg_servicios_activos_anio"], "the yearly activity table was filled"
     refresh_aggregates(con, "entregas", ingestion_id=12345)  # wrote nothing: nothing to do
     refresh_aggregates(con, "poblacion")  # nothing to rebuild: a no-op, not an error
 

@@ -118,6 +118,12 @@ PERIODS = [
     (date(2025, 1, 1), date(2025, 12, 1), "social", "05"),
     (date(2024, 3, 1), date(2025, 2, 1), None, "13"),
     (date(2030, 1, 1), date(2030, 12, 1), None, None),  # nothing delivered
+    # Partial years and single months: the yearly activity masks must pick exactly the
+    # period's months (first and last year cut at their month, whole years between).
+    (date(2025, 3, 1), date(2025, 7, 1), None, None),
+    (date(2025, 6, 1), date(2025, 6, 1), None, "05"),
+    (date(2024, 11, 1), date(2026, 2, 1), None, None),
+    (date(2025, 12, 1), date(2026, 1, 1), "social", None),
 ]
 
 

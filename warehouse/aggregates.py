@@ -1,14 +1,16 @@
-"""Refreshing the pre-aggregated delivery tables after a load (migration 002).
+"""Refreshing the pre-aggregated delivery tables after a load (migrations 002 and 004).
 
 The loader calls `refresh_aggregates(con, kind)` inside each file's load transaction, so the
 aggregates are never out of step with `entregas`: a rolled-back load rolls back its refresh.
-The aggregation itself is defined once, as views in 002_aggregates.sql; this module only
-replaces table contents from those views.
+The aggregation itself is defined once, as views in the migrations; this module only replaces
+table contents from those views, the monthly tables month by month and the yearly one year by
+year.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -17,10 +19,28 @@ import pandas as pd
 from warehouse.db import ident
 from warehouse.versioned import execute, fetch
 
-# aggregate table -> (view that computes it, sort order on rebuild)
+
+@dataclass(frozen=True)
+class Aggregate:
+    view: str  # the view that computes it (migrations 002 and 004)
+    order: str  # sort order on rebuild: DuckDB's block statistics skip what filters exclude
+    grain: str = "mes"  # 'mes' (one row per month) or 'anio' (one row per year)
+
+
+# In refresh order: the tables of migration 004 are computed from those of migration 002.
 AGGREGATES = {
-    "agg_entregas_region_mes": ("v_agg_entregas_region_mes", "mes, servicio, codigo_region"),
-    "agg_entregas_comuna_mes": ("v_agg_entregas_comuna_mes", "mes, servicio, codigo_comuna"),
+    "agg_entregas_region_mes": Aggregate(
+        "v_agg_entregas_region_mes", "mes, servicio, codigo_region"
+    ),
+    "agg_entregas_comuna_mes": Aggregate(
+        "v_agg_entregas_comuna_mes", "mes, servicio, codigo_comuna"
+    ),
+    "agg_entregas_region_servicio_mes": Aggregate(
+        "v_agg_entregas_region_servicio_mes", "mes, servicio, codigo_region"
+    ),
+    "agg_servicios_activos_anio": Aggregate(
+        "v_agg_servicios_activos_anio", "anio, area_tematica, codigo_comuna, servicio", "anio"
+    ),
 }
 # Which aggregates a load of each kind invalidates. Deliveries change the sums; the product
 # catalogue changes the thematic area of deliveries. Population is resolved at query time
@@ -57,11 +77,13 @@ def refresh_aggregates(
     elif kind == "entregas" and months is not None:
         month_list = sorted(set(months))
     for table in tables:
-        view, order = AGGREGATES[table]
+        aggregate = AGGREGATES[table]
         if month_list is None:
-            _rebuild(con, table, view, order)
+            _rebuild(con, table, aggregate)
+        elif aggregate.grain == "anio":  # every year holding a loaded month
+            _rebuild_some(con, table, aggregate, sorted({m.year for m in month_list}))
         else:
-            _rebuild_months(con, table, view, month_list)
+            _rebuild_some(con, table, aggregate, list(month_list))
 
 
 def loaded_months(con: duckdb.DuckDBPyConnection, ingestion_id: int) -> list[date]:
@@ -74,24 +96,31 @@ def loaded_months(con: duckdb.DuckDBPyConnection, ingestion_id: int) -> list[dat
     return [value.date() for value in pd.to_datetime(frame["mes"])]
 
 
-def _rebuild(con: duckdb.DuckDBPyConnection, table: str, view: str, order: str) -> None:
+def _rebuild(con: duckdb.DuckDBPyConnection, table: str, aggregate: Aggregate) -> None:
     execute(con, "DELETE FROM " + ident(table))
     # `order` is a constant column list from AGGREGATES, never user input.
     execute(
-        con, "INSERT INTO " + ident(table) + " SELECT * FROM " + ident(view) + " ORDER BY " + order
-    )
+        con,
+        "INSERT INTO " + ident(table) + " SELECT * FROM " + ident(aggregate.view)
+        + " ORDER BY " + aggregate.order,
+    )  # fmt: skip
 
 
-def _rebuild_months(
-    con: duckdb.DuckDBPyConnection, table: str, view: str, months: list[date]
+def _rebuild_some(
+    con: duckdb.DuckDBPyConnection, table: str, aggregate: Aggregate, periods: list[object]
 ) -> None:
-    if not months:
+    """Only the rows of some months (or years, for a yearly table) are computed again."""
+    if not periods:
         return
-    params = {"months": months}
-    execute(con, "DELETE FROM " + ident(table) + " WHERE list_contains($months, mes)", params)
+    params = {"periods": periods}
+    column = ident(aggregate.grain)
+    execute(
+        con, "DELETE FROM " + ident(table) + " WHERE list_contains($periods, " + column + ")",
+        params,
+    )  # fmt: skip
     execute(
         con,
-        "INSERT INTO " + ident(table) + " SELECT * FROM " + ident(view)
-        + " WHERE list_contains($months, mes) ORDER BY mes, servicio",
+        "INSERT INTO " + ident(table) + " SELECT * FROM " + ident(aggregate.view)
+        + " WHERE list_contains($periods, " + column + ") ORDER BY " + aggregate.order,
         params,
     )  # fmt: skip

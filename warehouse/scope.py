@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 import duckdb
 
@@ -129,6 +130,8 @@ _TERRITORY_IN_REGION = {
     "entregas": "left(territorio, 2) = (SELECT region FROM alcance)",  # CUT: comuna 05101 → 05
     "agg_entregas_region_mes": _REGION_IS.format(column="codigo_region"),
     "agg_entregas_comuna_mes": _REGION_IS.format(column="codigo_region"),
+    "agg_entregas_region_servicio_mes": _REGION_IS.format(column="codigo_region"),
+    "agg_servicios_activos_anio": _REGION_IS.format(column="codigo_region"),
     "compromisos": _REGION_IS.format(column="region"),
 }
 _NO_TERRITORY = dict.fromkeys(_TERRITORY_IN_REGION, _NOTHING)
@@ -206,13 +209,16 @@ def apply_scope(cur: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     it gets the public rules."""
     rules = RULES.get(scope.role, RULES[PUBLICO])
     catalog = ident(str(scalar(cur, "SELECT current_database()")))
+    role = scope.role if scope.role in RULES else PUBLICO
+    ministries = sorted(scope.ministries)
     cur.execute(
         "CREATE TEMP TABLE alcance AS"
         " SELECT ?::VARCHAR AS rol, ?::VARCHAR[] AS ministerios, ?::VARCHAR AS region",
-        [scope.role if scope.role in RULES else PUBLICO, sorted(scope.ministries), scope.region],
+        [role, ministries, scope.region],
     )
     # One round trip for all the views: ~3× faster than one execute per view.
     cur.execute(";\n".join(_view(table, rule, catalog) for table, rule in rules.items()))
+    _SCOPE_KEYS[cur] = (role, tuple(ministries), scope.region)
 
 
 def _view(table: str, rule: Rule, catalog: str) -> str:
@@ -241,15 +247,26 @@ def _view(table: str, rule: Rule, catalog: str) -> str:
     )
 
 
+# The key of each cursor `apply_scope` limited, remembered without a query: every render asks
+# for it (cache keys), and reading it back from `alcance` cost two queries (~1.5 ms).
+_SCOPE_KEYS: WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple[object, ...]] = WeakKeyDictionary()
+
+
 def cursor_scope_key(cur: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
     """The scope a cursor was limited to, for cache keys of results read through it
     (the whole warehouse when `apply_scope` was never called: command-line tools, tests)."""
+    known = _SCOPE_KEYS.get(cur)
+    if known is not None:
+        return known
     found = one(
         cur,
         "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 'alcance'",
     )
     if not found or not found[0]:
-        return ("todo",)
-    row = one(cur, "SELECT rol, ministerios, region FROM temp.main.alcance")
-    assert row is not None
-    return (row[0], tuple(row[1]), row[2])
+        key: tuple[object, ...] = ("todo",)
+    else:
+        row = one(cur, "SELECT rol, ministerios, region FROM temp.main.alcance")
+        assert row is not None
+        key = (row[0], tuple(row[1]), row[2])
+    _SCOPE_KEYS[cur] = key  # apply_scope on this cursor later replaces it
+    return key

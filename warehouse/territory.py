@@ -85,9 +85,17 @@ def region_deliveries(
     sql = (
         "SELECT codigo_region AS codigo, " + SUMS + ","
         " CAST(sum(beneficiarios_sin_comuna) AS BIGINT) AS beneficiarios_sin_comuna"
-        " FROM agg_entregas_region_mes" + where(conditions) + " GROUP BY 1 ORDER BY 1"
-    )
+        " FROM " + _region_source(selection) + where(conditions) + " GROUP BY 1 ORDER BY 1"
+    )  # fmt: skip
     return fetch(con, sql, params)
+
+
+def _region_source(selection: Selection) -> str:
+    """The product-level aggregate only when one product is chosen: without the product
+    column the table is ~45 times smaller at 10 million deliveries (migration 004)."""
+    if selection.producto is not None:
+        return "agg_entregas_region_mes"
+    return "agg_entregas_region_servicio_mes"
 
 
 # Months with deliveries in each group: a distinct count costs ~40 % of a yearly query, so
@@ -109,7 +117,7 @@ def region_deliveries_by_year(
     sql = (
         "SELECT year(mes) AS anio, codigo_region AS codigo, " + SUMS + ","
         " CAST(sum(beneficiarios_sin_comuna) AS BIGINT) AS beneficiarios_sin_comuna"
-        + (_MONTHS if months else "") + " FROM agg_entregas_region_mes"
+        + (_MONTHS if months else "") + " FROM " + _region_source(selection)
         + where(conditions) + " GROUP BY 1, 2 ORDER BY 1, 2"
     )  # fmt: skip
     return fetch(con, sql, params)
@@ -197,20 +205,35 @@ def comuna_area_services(
 
 
 # (comuna, area, service) triples with beneficiaries > 0 in the period: who delivers where.
-# Constant fragments; the conditions come from `_active_services`.
-_ACTIVE = (
-    "SELECT codigo_comuna, codigo_region, area_tematica, servicio FROM agg_entregas_comuna_mes"
-    "{where} GROUP BY 1, 2, 3, 4 HAVING sum(beneficiarios) > 0"
+# Read from the yearly activity masks of migration 004: a year of the period counts when one
+# of its months inside the period (bits lo..hi, 1-based) has beneficiaries. Constant
+# fragments; the conditions come from `_active_services`.
+_YEARS_WITH_BOUNDS = (
+    "(SELECT *, CASE WHEN anio = $first_year THEN $first_month ELSE 1 END AS lo,"
+    " CASE WHEN anio = $last_year THEN $last_month ELSE 12 END AS hi"
+    " FROM agg_servicios_activos_anio WHERE anio BETWEEN $first_year AND $last_year)"
 )
+_ACTIVE = (
+    "SELECT {distinct} codigo_comuna, codigo_region, area_tematica, servicio FROM "
+    + _YEARS_WITH_BOUNDS
+    + "{where}"
+)
+_ACTIVE_IN_PERIOD = "(meses & (((1 << (hi - lo + 1)) - 1) << (lo - 1))) <> 0"
 
 
 def _active_services(
     first: date, last: date, area: str | None, region: str | None
 ) -> tuple[str, Params]:
-    conditions, params = _filters(Selection(area=area), first, last)
-    conditions, params = _in_region(conditions, params, region)
-    conditions.append("area_tematica IS NOT NULL")
-    return compose(_ACTIVE, where=where(conditions)), params
+    conditions, params = Selection(area=area).conditions()
+    conditions, params = _in_region([*conditions, _ACTIVE_IN_PERIOD], params, region)
+    params |= {
+        "first_year": first.year, "first_month": first.month,
+        "last_year": last.year, "last_month": last.month,
+    }  # fmt: skip
+    # Within one year each (comuna, area, service) has one row: no DISTINCT (it costs half
+    # of the map's service counts).
+    distinct = "" if first.year == last.year else "DISTINCT"
+    return compose(_ACTIVE, distinct=distinct, where=where(conditions)), params
 
 
 def comuna_service_counts(
@@ -226,8 +249,9 @@ def comuna_service_counts(
     (comuna, area, service) row to Python (~12,000 rows for the whole country)."""
     active, params = _active_services(first, last, area, region)
     sql = (
-        "SELECT codigo_comuna, codigo_region, area_tematica, count(*) AS servicios FROM ("
-        + active + ") GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        "SELECT codigo_comuna, any_value(codigo_region) AS codigo_region, area_tematica,"
+        " count(*) AS servicios FROM (" + active + ") GROUP BY codigo_comuna, area_tematica"
+        " ORDER BY 1, 3"
     )  # fmt: skip
     return fetch(con, sql, params)
 
@@ -269,7 +293,7 @@ def region_services(
     conditions, params = _in_region(conditions, params, region)
     sql = (
         "SELECT codigo_region, servicio, CAST(sum(beneficiarios) AS BIGINT) AS beneficiarios"
-        " FROM agg_entregas_region_mes" + where(conditions)
+        " FROM " + _region_source(selection) + where(conditions)
         + " GROUP BY 1, 2 HAVING sum(beneficiarios) > 0 ORDER BY 1, 2"
     )  # fmt: skip
     return fetch(con, sql, params)
@@ -288,8 +312,8 @@ def region_unplaced(
     sql = (
         "SELECT codigo_region AS codigo,"
         " CAST(sum(beneficiarios_sin_comuna) AS BIGINT) AS beneficiarios_sin_comuna"
-        " FROM agg_entregas_region_mes" + where(conditions) + " GROUP BY 1 ORDER BY 1"
-    )
+        " FROM " + _region_source(selection) + where(conditions) + " GROUP BY 1 ORDER BY 1"
+    )  # fmt: skip
     return fetch(con, sql, params)
 
 
@@ -305,13 +329,13 @@ def months_with_data(
     conditions, params = _filters(selection, date(first_year, 1, 1), date(last_year, 12, 1))
     conditions, params = _in_region(conditions, params, region)
     sql = (
-        "SELECT year(mes) AS anio, count(DISTINCT mes) AS meses FROM agg_entregas_region_mes"
-        + where(conditions) + " GROUP BY 1 ORDER BY 1"
+        "SELECT year(mes) AS anio, count(DISTINCT mes) AS meses FROM "
+        + _region_source(selection) + where(conditions) + " GROUP BY 1 ORDER BY 1"
     )  # fmt: skip
     return fetch(con, sql, params)
 
 
 def delivery_years(con: duckdb.DuckDBPyConnection) -> tuple[int | None, int | None]:
     """First and last year with deliveries (None, None on an empty warehouse)."""
-    row = one(con, "SELECT year(min(mes)), year(max(mes)) FROM agg_entregas_region_mes")
+    row = one(con, "SELECT year(min(mes)), year(max(mes)) FROM agg_entregas_region_servicio_mes")
     return (row[0], row[1]) if row else (None, None)

@@ -8,6 +8,7 @@ figures come from the pre-aggregated tables of migration 002; the catalogue tabl
 from __future__ import annotations
 
 from datetime import date
+from weakref import WeakKeyDictionary
 
 import duckdb
 import pandas as pd
@@ -39,21 +40,36 @@ def products(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def delivery_months(con: duckdb.DuckDBPyConnection) -> list[date]:
     """Every month with at least one delivery, oldest first (the period choices)."""
-    frame = fetch(con, "SELECT DISTINCT mes FROM agg_entregas_region_mes ORDER BY mes")
+    frame = fetch(con, "SELECT DISTINCT mes FROM agg_entregas_region_servicio_mes ORDER BY mes")
     return [pd.Timestamp(m).date() for m in frame["mes"]]
+
+
+# Versions of read-only connections and cursors, kept: nothing can change what they read
+# (DuckDB lets no writer open a file that a read-only connection holds), and every render
+# asks for the version before reading any figure.
+_READ_ONLY_VERSIONS: WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple[object, ...]] = (
+    WeakKeyDictionary()
+)
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
     """(database file, last ingestion id, its load time, viewer's scope): changes whenever data
     are loaded or validated (each publishes a new snapshot file) and differs between viewers,
     so screens can cache figures computed from one version of the data for one scope."""
+    kept = _READ_ONLY_VERSIONS.get(con)
+    if kept is not None:
+        return kept
     row = one(
         con,
-        "SELECT (SELECT path FROM duckdb_databases() WHERE database_name = current_database()),"
-        " max(id), max(cargado_en) FROM ingestas",
-    )  # one round trip: every render asks for it
-    path, last_id, loaded_at = row if row else (None, None, None)
-    return (str(path) if path else "", int(last_id or 0), loaded_at, cursor_scope_key(con))
+        "SELECT path, readonly, (SELECT max(id) FROM ingestas),"
+        " (SELECT max(cargado_en) FROM ingestas)"
+        " FROM duckdb_databases() WHERE database_name = current_database()",
+    )  # one round trip
+    path, read_only, last_id, loaded_at = row if row else (None, False, None, None)
+    version = (str(path) if path else "", int(last_id or 0), loaded_at, cursor_scope_key(con))
+    if read_only:
+        _READ_ONLY_VERSIONS[con] = version
+    return version
 
 
 def region_products(
