@@ -9,7 +9,11 @@ The territorial report (the convergence page) is compared on its heavy statistic
 the σ series (coverage per year and its population-weighted CV), service convergence per comuna
 and area with the regional synergy index, and the most frequent service pairs. β, Theil and
 Gini are a few numpy operations on those coverages either way, and the commitments and PMG
-stages a few hundred rows: left out of both sides' difference, not out of the report's time."""
+stages a few hundred rows: left out of both sides' difference, not out of the report's time.
+
+The explorer is compared on its rows: the same groups, sums and order as its SQL, the grid's
+first page and the total, and for the export the same rows written by `DataFrame.to_csv` in
+the explorer's CSV dialect (dashboard.exports)."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import pandas as pd
 
 from indicators.inequality import coefficient_of_variation
 from warehouse import bench_queries, places, territory_catalog
+from warehouse.explore import LABELS
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class Frames:
     comunas: pd.DataFrame  # codigo, codigo_region
     region_of: pd.Series  # territory code (comuna or region) -> region code
     population: pd.DataFrame  # territorio, anio, poblacion
+    names: pd.Series  # territory code (comuna or region) -> short name
 
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection) -> Frames:
@@ -38,12 +44,22 @@ class Frames:
         areas = territory_catalog.products(con).set_index(["servicio", "producto"])
         keys = pd.MultiIndex.from_arrays([deliveries["servicio"], deliveries["producto"]])
         deliveries["area_tematica"] = areas["area_tematica"].reindex(keys).to_numpy()
-        comunas = places.territories(con, "comuna")[["codigo", "codigo_region"]]
-        regions = places.territories(con, "region")["codigo"]
+        comunas = places.territories(con, "comuna")
+        regions = places.territories(con, "region")
         region_of = pd.concat(
-            [comunas.set_index("codigo")["codigo_region"], pd.Series(regions.values, regions)]
+            [
+                comunas.set_index("codigo")["codigo_region"],
+                pd.Series(regions["codigo"].values, regions["codigo"]),
+            ]
         )
-        return cls(deliveries, comunas, region_of, places.population(con))
+        names = pd.concat([t.set_index("codigo")["nombre_corto"] for t in (comunas, regions)])
+        return cls(
+            deliveries,
+            comunas[["codigo", "codigo_region"]],
+            region_of,
+            places.population(con),
+            names,
+        )
 
 
 def _in_period(frames: Frames, first: date, last: date) -> pd.DataFrame:
@@ -86,12 +102,50 @@ def comuna_coverage(frames: Frames, first: date, last: date, region: str) -> pd.
     return coverage
 
 
-def comuna_service_beneficiaries(frames: Frames, first: date, last: date, region: str) -> pd.Series:
-    """Beneficiaries per (comuna, service) of `region` (the explorer's comuna view)."""
+# --------------------------------------------------------------------------- the explorer
+
+EXPLORER_ORDER = ["codigo_comuna", "area_tematica", "servicio"]  # after the region's `orden`
+
+
+def explorer_rows(frames: Frames, first: date, last: date, region: str) -> pd.DataFrame:
+    """Every row of the explorer's deliveries at comuna level for `region`, summed over the
+    period: one per (comuna, thematic area, service), with the area's Spanish word, in the
+    explorer's order (warehouse.explore: region, comuna, area word, service; a product
+    missing from the catalogue has no area and sorts last, as NULL does in DuckDB)."""
     codes = frames.comunas.loc[frames.comunas["codigo_region"] == region, "codigo"]
     rows = _in_period(frames, first, last)
     rows = rows[rows["territorio"].isin(codes)]
-    return rows.groupby(["territorio", "servicio"])["beneficiarios"].sum()
+    groups = rows.groupby(["territorio", "area_tematica", "servicio"], dropna=False, sort=False)
+    sums = groups[["beneficiarios", "gasto_corriente", "gasto_inversion"]].sum(min_count=1)
+    out = sums.assign(meses=groups["mes"].nunique()).reset_index()
+    out = out.rename(columns={"territorio": "codigo_comuna"})
+    out["area_tematica"] = out["area_tematica"].map(LABELS).fillna(out["area_tematica"])
+    out = out.sort_values(EXPLORER_ORDER, na_position="last", ignore_index=True)
+    return out.assign(
+        comuna=out["codigo_comuna"].map(frames.names),
+        region=frames.names.get(region),
+        beneficiarios=out["beneficiarios"].astype("int64"),
+    )
+
+
+def explorer_page(
+    frames: Frames, first: date, last: date, region: str, limit: int
+) -> tuple[pd.DataFrame, int]:
+    """The grid's first `limit` rows and how many rows there are in all."""
+    rows = explorer_rows(frames, first, last, region)
+    return rows.head(limit), len(rows)
+
+
+def explorer_csv(
+    frames: Frames, first: date, last: date, region: str, labels: dict[str, str]
+) -> bytes:
+    """All the rows as the explorer's CSV (';', decimal comma, UTF-8 with BOM), written by
+    pandas; `labels` maps each exported column to its header, in order."""
+    rows = explorer_rows(frames, first, last, region)[list(labels)]
+    text = rows.set_axis(list(labels.values()), axis=1).to_csv(
+        index=False, sep=";", decimal=",", lineterminator="\r\n"
+    )
+    return text.encode("utf-8-sig")
 
 
 # --------------------------------------------------------------------------- the report

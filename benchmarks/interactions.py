@@ -1,8 +1,12 @@
 """Server-side interactions through the real query/indicator functions, timed against the
-same answers computed with pandas (benchmarks.baselines), with the answers checked equal."""
+same answers computed with pandas (benchmarks.baselines), with the answers checked equal.
+
+The goal screens (scorecard, goal page, weekly review) have no pandas baseline: they read the
+goal tables, a few thousand rows whatever the number of deliveries."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +17,7 @@ import pandas as pd
 
 from benchmarks import baselines
 from benchmarks.timing import median, p95, samples
-from dashboard import defaults
+from dashboard import defaults, explore_views, exports, meta_data
 from dashboard import territory_data as td
 from indicators import goal_report
 from indicators.synergy import ALL_AREAS
@@ -23,7 +27,7 @@ from indicators.territory_report import (
     report_years,
     territory_report,
 )
-from warehouse import explore
+from warehouse import goals as goal_queries
 from warehouse import territory as territory_queries
 from warehouse.territory import Selection
 
@@ -122,11 +126,12 @@ def run(con: duckdb.DuckDBPyConnection, n: int, today: date) -> list[Interaction
         _same_report(got, want),
     ))  # fmt: skip
     results += _map_values(con, frames, n)
-    results.append(_explorer(con, frames, first, last, n))
+    results += _explorer(con, frames, first, last, n)
     results.append(Interaction(
         "tablero_metas", "Tablero de metas (goal_scorecard)", 100,
         _ms(lambda: goal_report.goal_scorecard(con, base.as_of), n), None, None,
     ))  # fmt: skip
+    results.append(_goal_page(con, n))
     results.append(Interaction(
         "revision_semanal", "Revisión semanal (review)", 100,
         _ms(lambda: goal_report.review(con, base.review_from, base.review_to, today=today), n),
@@ -177,23 +182,123 @@ def _map_values(con, frames: baselines.Frames, n: int) -> list[Interaction]:
     ]  # fmt: skip
 
 
-def _explorer(con, frames: baselines.Frames, first: date, last: date, n: int) -> Interaction:
-    """The explorer's deliveries of one region's comunas over the period."""
+def explorer_request(first: date, last: date) -> explore_views.ExploreRequest:
+    """The explorer as its URL asks for it: deliveries at comuna level of REGION, summed over
+    the period (the page's default breakdown), read by `explore_views.parse_request`."""
     args = {
-        "nivel": "comuna", "region": REGION,
+        explore_views.DATASET_PARAM: "entregas", "nivel": "comuna", "region": REGION,
         "desde": f"{first:%Y-%m}", "hasta": f"{last:%Y-%m}",
     }  # fmt: skip
+    request = explore_views.parse_request(args)
+    dropped = set(args) - {explore_views.DATASET_PARAM, *request.args}
+    if request.dataset != "entregas" or dropped:  # the page renamed a control
+        raise ValueError(f"el explorador ya no lee {sorted(dropped)} en {request}")
+    return request
 
-    def query() -> pd.DataFrame:
-        return explore.fetch_rows(con, explore.build_query("entregas", args))
 
-    rows = query()
-    got = rows.groupby(["codigo_comuna", "servicio"])["beneficiarios"].sum()
-    want = baselines.comuna_service_beneficiaries(frames, first, last, REGION)
-    got.index.names = want.index.names
+# The columns that identify a row of the grid (the region is fixed) and the exact numbers.
+_GRID_KEYS = ["codigo_comuna", "comuna", "area_tematica", "servicio"]
+_GRID_COUNTS = ["beneficiarios", "meses"]
+
+
+def _cells(frame: pd.DataFrame, columns: list[str]) -> list[list[object]]:
+    return frame[columns].astype(object).where(frame[columns].notna(), None).to_numpy().tolist()
+
+
+def same_grid(view: explore_views.ExploreView, want: pd.DataFrame, total: int) -> bool:
+    """The same total, and the grid's page holds pandas' rows in pandas' order: the same
+    (comuna, area, service) keys and the same beneficiaries and months, exactly."""
+    got = view.rows
+    return (
+        view.total == total
+        and len(got) == len(want)
+        and _cells(got, _GRID_KEYS) == _cells(want, _GRID_KEYS)
+        and _cells(got, _GRID_COUNTS) == _cells(want, _GRID_COUNTS)
+    )
+
+
+def read_csv(content: bytes) -> pd.DataFrame:
+    """An exported CSV read back as text, in the dialect dashboard.exports writes."""
+    return pd.read_csv(
+        io.BytesIO(content), sep=exports.CSV_SEPARATOR, decimal=exports.CSV_DECIMAL,
+        encoding=exports.CSV_ENCODING, dtype=str, keep_default_na=False,
+    )  # fmt: skip
+
+
+def same_csv(got: bytes, want: bytes, beneficiaries: str) -> bool:
+    """The same headers, data rows and first column (the comuna codes, in order), and the
+    same beneficiary total parsed back from each file (header `beneficiaries`)."""
+    a, b = read_csv(got), read_csv(want)
+
+    def total(frame: pd.DataFrame) -> int:
+        return int(frame[beneficiaries].astype("int64").sum())
+
+    return (
+        list(a.columns) == list(b.columns)
+        and len(a) == len(b)
+        and a.iloc[:, 0].tolist() == b.iloc[:, 0].tolist()
+        and total(a) == total(b)
+    )
+
+
+def _explorer(con, frames: baselines.Frames, first: date, last: date, n: int) -> list[Interaction]:
+    """The explorer page's two calls for one region's comunas over the period: the grid (its
+    first GRID_LIMIT rows and the total) and the CSV export of every row."""
+    request = explorer_request(first, last)
+    limit = explore_views.GRID_LIMIT
+
+    def grid() -> explore_views.ExploreView:
+        return explore_views.load_view(con, request)
+
+    def pandas_grid() -> tuple[pd.DataFrame, int]:
+        return baselines.explorer_page(frames, first, last, REGION, limit)
+
+    view = grid()
+    labels = {c.name: c.label for c in view.query.columns}
+
+    def export() -> bytes:
+        return explore_views.export_file(con, request, "csv")[0]
+
+    def pandas_export() -> bytes:
+        return baselines.explorer_csv(frames, first, last, REGION, labels)
+
+    return [
+        Interaction(
+            "explorador_filtrar",
+            f"Explorador: filtrar entregas por comuna de la región {REGION} (load_view)", 100,
+            _ms(grid, n), _ms(pandas_grid, n), same_grid(view, *pandas_grid()),
+        ),
+        Interaction(
+            "explorador_exportar",
+            f"Explorador: exportar CSV de esas entregas (export_file, {view.total:,} filas)", 100,
+            _ms(export, n), _ms(pandas_export, n),
+            same_csv(export(), pandas_export(), labels["beneficiarios"]),
+        ),
+    ]  # fmt: skip
+
+
+def goal_with_regions(con: duckdb.DuckDBPyConnection) -> str:
+    """The first current goal (by code) with progress reported for a region other than its
+    own scope: its page then also computes the regional breakdown."""
+    goals = goal_queries.goals(con)
+    progress = goal_queries.progress(con)
+    scope = progress["codigo_meta"].map(goals.set_index("codigo_meta")["ambito"])
+    regional = progress[progress["region"].notna() & (progress["region"] != scope)]
+    codes = sorted(set(regional["codigo_meta"]) & set(goals["codigo_meta"]))
+    if not codes:
+        raise ValueError("ninguna meta vigente tiene avance por región")
+    return codes[0]
+
+
+def _goal_page(con: duckdb.DuckDBPyConnection, n: int) -> Interaction:
+    """The goal page's data (dashboard.meta_data.load_goal_page) for a goal with a regional
+    breakdown, at the default month."""
+    codigo = goal_with_regions(con)
+    page = meta_data.load_goal_page(con, codigo)
+    if page is None or page.regions.empty:
+        raise RuntimeError(f"la página de la meta {codigo} no muestra desglose por región")
     return Interaction(
-        "explorador", f"Explorador: entregas por comuna de la región {REGION}", 100,
-        _ms(query, n),
-        _ms(lambda: baselines.comuna_service_beneficiaries(frames, first, last, REGION), n),
-        _same(got, want),
+        "detalle_meta",
+        f"Detalle de una meta (load_goal_page), {codigo} con desglose por región", 100,
+        _ms(lambda: meta_data.load_goal_page(con, codigo), n), None, None,
     )  # fmt: skip

@@ -1,6 +1,9 @@
 """`python -m benchmarks.run --rows N [--repeat R] [--threads T] [--out benchmarks/RESULTS.md]
 [--load-users 50,200 --load-seconds 60]`.
 
+After the interactions, the peak memory of a serving process is measured in a process of its
+own (benchmarks.serving_memory): this process's peak holds the pandas frames.
+
 With --load-users, the load test (benchmarks.load: locust against gunicorn, with and without
 think time) runs on the same warehouse after the server-side measures."""
 
@@ -11,7 +14,7 @@ import resource
 import sys
 from pathlib import Path
 
-from benchmarks import dataset, interactions, load, loading, map_bytes, report
+from benchmarks import dataset, interactions, load, loading, map_bytes, report, serving_memory
 from warehouse.db import connect
 
 HERE = Path(__file__).resolve().parent
@@ -63,13 +66,19 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         con.close()
     rss = peak_rss_bytes()
+    print("Midiendo la memoria de un proceso que sirve…", flush=True)
+    try:
+        serving = serving_memory.serving_peak(data.warehouse)
+    except serving_memory.ServingError as exc:
+        print(f"No se pudo medir la memoria al servir: {exc}", file=sys.stderr, flush=True)
+        serving = None
     runs = None
     if args.load_users:
         print(f"Prueba de carga: {args.load_users} usuarios, {args.load_seconds} s…", flush=True)
         runs = load.measure(
             data.warehouse, args.load_users, args.load_seconds, work=args.work / "carga"
         )
-    table = report.rows(load_result, steps, payload, rss) + report.load_rows(runs)
+    table = report.rows(load_result, steps, payload, rss, serving) + report.load_rows(runs)
     settings = (
         f"escala {data.scale}, repeticiones {args.repeat}, muestras {args.samples},"
         f" hilos {args.threads}"
@@ -84,12 +93,14 @@ def main(argv: list[str] | None = None) -> int:
         f", {r.label}: p95 {r.p95_ms:,.0f} ms y {r.failures} errores" for r in runs or ()
         if r.is_target
     )  # fmt: skip
+    memory = f"{serving.peak_bytes / report.GB:.2f} GB" if serving else "no medida"
     print(
         f"{data.rows:,} filas: carga CSV {load_result.csv_rate:,.0f} filas/s"
         f" ({load_result.csv_over_floor:.1f}× el piso), metas cumplidas {met}/{judged},"
-        f" respuestas {'iguales' if equal else 'DISTINTAS'}{served}; resultados en {args.out}"
+        f" respuestas {'iguales' if equal else 'DISTINTAS'}, memoria al servir {memory}"
+        f"{served}; resultados en {args.out}"
     )
-    return 0 if equal else 1
+    return 0 if equal and serving is not None else 1
 
 
 if __name__ == "__main__":

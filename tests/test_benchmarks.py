@@ -2,7 +2,24 @@
 
 No timing is asserted here (architecture.md: performance is measured by the benchmark script)."""
 
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
 from benchmarks import run
+
+REPO = Path(__file__).resolve().parents[1]
+MIB = 1024**2
+
+
+def _table(text: str) -> dict[str, tuple[str, str, str]]:
+    """RESULTS.md's measures: measure -> (value, target, verdict)."""
+    rows = re.findall(r"^\| (.+?) \| (.+?) \| (.+?) \| (.+?) \|$", text, re.MULTILINE)
+    return {measure: (value, target, verdict) for measure, value, target, verdict in rows}
 
 
 def test_benchmark_writes_results_with_equal_answers(tmp_path, capsys):
@@ -22,13 +39,140 @@ def test_benchmark_writes_results_with_equal_answers(tmp_path, capsys):
         "Explorador",
         "Aceleración media geométrica sobre pandas",
         "Bytes del mapa / incrustado",
-        "Memoria máxima del proceso",
+        "Memoria máxima del proceso del benchmark",
+        "Explorador: filtrar",
+        "Explorador: exportar CSV",
+        "Detalle de una meta (load_goal_page)",
+        "Memoria máxima de un proceso que sirve",
     ):
         assert measure in text
     assert "| N (filas de entregas cargadas) | 20,000 |" in text
     assert "respuestas iguales" in text
     assert "RESPUESTAS DISTINTAS" not in text
-    assert "respuestas iguales" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "respuestas iguales" in printed
+    assert re.search(r"memoria al servir \d+\.\d\d GB", printed)
+
+    table = _table(text)
+    measures = list(table)
+    # The explorer's two calls, each with its pandas baseline and equal answers.
+    for name in ("Explorador: filtrar", "Explorador: exportar CSV"):
+        timed = [m for m in measures if m.startswith(name) and m.endswith(": p95 (ms)")]
+        against = [m for m in measures if m.startswith(name) and "aceleración sobre pandas" in m]
+        assert len(timed) == 1 and len(against) == 1, measures
+        assert "(respuestas iguales)" in against[0]
+        assert table[timed[0]][1] == "≤ 100 ms"
+    # The goal page is timed, with no baseline (nor are the scorecard and the review).
+    for name in ("Detalle de una meta (load_goal_page)", "Tablero de metas", "Revisión semanal"):
+        assert [m for m in measures if m.startswith(name)] == [
+            m for m in measures if m.startswith(name) and m.endswith(": p95 (ms)")
+        ]
+        assert any(m.startswith(name) for m in measures), name
+    assert "cubre solo las interacciones con línea base" in text
+    # The benchmark's own memory is informative; a serving process's carries the target.
+    value, target, verdict = table[
+        "Memoria máxima del proceso del benchmark (GB; incluye los DataFrames de pandas)"
+    ]
+    assert (target, verdict) == ("—", "—") and float(value) > 0
+    [serving] = [m for m in measures if m.startswith("Memoria máxima de un proceso que sirve")]
+    value, target, verdict = table[serving]
+    assert target == "≤ 1,5 GB" and verdict != "—"
+    assert re.match(
+        r"\d+\.\d\d \(DuckDB \d+ hilos?, límite \d+MiB; \d+ hilos de solicitudes", value
+    )
+    assert (tmp_path / "work" / "interacciones.snapshots" / "CURRENT").exists()
+
+
+# --------------------------------------------------------------------------- answers checked
+
+
+def test_the_explorer_answers_agree_with_pandas_and_a_difference_is_caught(demo_db):
+    """The grid and the CSV of the real explorer functions against pandas' rows: equal as they
+    are, and not equal once pandas' answer is changed in one number, its order or its size."""
+    from benchmarks import baselines, interactions
+    from dashboard import defaults, explore_views
+    from warehouse.db import connect
+
+    con = connect(demo_db, read_only=True)
+    try:
+        frames = baselines.Frames.read(con)
+        base = defaults.read_defaults(con)
+        first, last = date(base.as_of.year, 1, 1), base.as_of
+        request = interactions.explorer_request(first, last)
+        view = explore_views.load_view(con, request)
+        content = explore_views.export_file(con, request, "csv")[0]
+    finally:
+        con.close()
+    region = interactions.REGION
+    want, total = baselines.explorer_page(frames, first, last, region, explore_views.GRID_LIMIT)
+    assert request.args["region"] == region and request.args["nivel"] == "comuna"
+    assert total > 1 and set(view.rows["region"]) == {"Valparaíso"}
+    assert interactions.same_grid(view, want, total)
+    assert not interactions.same_grid(view, want, total + 1)
+    assert not interactions.same_grid(view, want.iloc[::-1].reset_index(drop=True), total)
+    one_more = want.assign(beneficiarios=want["beneficiarios"] + (want.index == 0))
+    assert not interactions.same_grid(view, one_more, total)
+
+    labels = {c.name: c.label for c in view.query.columns}
+    expected = baselines.explorer_csv(frames, first, last, region, labels)
+    assert content.startswith(b"\xef\xbb\xbfC\xc3\xb3digo comuna;")  # BOM, ';', labels
+    assert len(interactions.read_csv(content)) == total
+    assert interactions.same_csv(content, expected, "Beneficiarios")
+    last_row_dropped = expected[: expected.rstrip(b"\r\n").rfind(b"\r\n") + 2]
+    assert not interactions.same_csv(content, last_row_dropped, "Beneficiarios")
+    bigger = interactions.read_csv(expected)
+    bigger.loc[0, "Beneficiarios"] = str(int(bigger.loc[0, "Beneficiarios"]) + 1)
+    changed = bigger.to_csv(index=False, sep=";", lineterminator="\r\n").encode("utf-8-sig")
+    assert not interactions.same_csv(content, changed, "Beneficiarios")
+
+
+def test_the_goal_page_measured_has_a_regional_breakdown(demo_db):
+    from benchmarks import interactions
+    from dashboard.meta_data import load_goal_page
+    from warehouse.db import connect
+
+    con = connect(demo_db, read_only=True)
+    try:
+        codigo = interactions.goal_with_regions(con)
+        page = load_goal_page(con, codigo)
+    finally:
+        con.close()
+    assert page is not None and page.goal.codigo_meta == codigo
+    assert len(page.regions) > 1
+
+
+# --------------------------------------------------------------------------- serving memory
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="VmHWM is Linux's")
+def test_a_child_reports_its_own_peak_not_the_one_of_the_process_that_launched_it():
+    """ru_maxrss of an exec'd child starts at its parent's resident size: the serving process
+    must not report the benchmark's pandas frames as its own."""
+    ballast = bytearray(600 * MIB)
+    ballast[::4096] = b"\x01" * len(range(0, len(ballast), 4096))  # resident, not just mapped
+    code = (
+        "import resource; from benchmarks.serving_memory import own_peak_bytes;"
+        " print(own_peak_bytes(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    own, inherited = map(int, done.stdout.split())
+    del ballast
+    assert inherited > 600 * MIB  # why VmHWM: ru_maxrss carries the parent's peak
+    assert 0 < own < 300 * MIB
+
+
+def test_the_serving_memory_row_carries_the_target_and_says_when_it_was_not_measured():
+    from benchmarks import report
+    from benchmarks.serving_memory import ServingPeak
+
+    peak = ServingPeak(int(1.6 * report.GB), 1, "1024MiB", 4, "t.1.duckdb", 36)
+    row = report.serving_row(peak)
+    assert row.value.startswith("1.60 (DuckDB 1 hilo, límite 1024MiB; 4 hilos de solicitudes")
+    assert (row.target, row.verdict) == ("≤ 1,5 GB", "missed by 1.07×")
+    missing = report.serving_row(None)
+    assert missing.value.startswith("no medida") and missing.verdict == "no medida"
 
 
 # --------------------------------------------------------------------------- the load test
