@@ -19,14 +19,11 @@ from benchmarks import baselines
 from benchmarks.timing import median, p95, samples
 from dashboard import defaults, explore_views, exports, meta_data
 from dashboard import territory_data as td
+from dashboard.convergence_figures import ConvergenceState, convergence_view
+from dashboard.territory_filters import TerritoryFilters
 from indicators import goal_report
 from indicators.synergy import ALL_AREAS
-from indicators.territory_report import (
-    TerritoryQuery,
-    TerritoryReport,
-    report_years,
-    territory_report,
-)
+from indicators.territory_report import TerritoryQuery, TerritoryReport, report_years
 from warehouse import goals as goal_queries
 from warehouse import territory as territory_queries
 from warehouse.territory import Selection
@@ -92,17 +89,20 @@ def run(con: duckdb.DuckDBPyConnection, n: int, today: date) -> list[Interaction
     first, last = date(base.as_of.year, 1, 1), base.as_of
     results = []
 
-    def territory(level: str, region: str | None):
-        query = TerritoryQuery(first_month=first, last_month=last, level=level, region=region)
-        return lambda: territory_report(con, query, today=today)
+    def convergence(level: str, region: str | None) -> Callable[[], TerritoryReport]:
+        """The convergence page's report, as its callback computes it (convergence_view)."""
+        filters = TerritoryFilters(first_month=first, last_month=last)
+        state = ConvergenceState(filters=filters, level=level, region=region)
+        return lambda: convergence_view(con, state).report
 
     query = TerritoryQuery(first_month=first, last_month=last)
     years = report_years(con, query)
-    got = territory("region", None)()
+    got = convergence("region", None)()
     want = baselines.region_report(frames, first, last, years)
     results.append(Interaction(
-        "territorio_regiones", "Informe territorial, nivel región", 100,
-        _ms(territory("region", None), n),
+        "territorio_regiones",
+        "Página de convergencia, nivel región (convergence_view, sin caché de valores)", 100,
+        _ms(convergence("region", None), n, td.CACHE.clear),
         _ms(lambda: baselines.region_report(frames, first, last, years), n),
         _same_report(got, want),
     ))  # fmt: skip
@@ -117,14 +117,17 @@ def run(con: duckdb.DuckDBPyConnection, n: int, today: date) -> list[Interaction
         _same(region_sums().set_index("codigo")["beneficiarios"],
               baselines.region_beneficiaries(frames, first, last)),
     ))  # fmt: skip
-    got = territory("comuna", REGION)()
+    got = convergence("comuna", REGION)()
     want = baselines.comuna_report(frames, first, last, years, REGION)
     results.append(Interaction(
-        "territorio_comunas", f"Informe territorial, comunas de la región {REGION}", 100,
-        _ms(territory("comuna", REGION), n),
+        "territorio_comunas",
+        f"Página de convergencia, comunas de la región {REGION} (convergence_view, sin caché"
+        " de valores)", 100,
+        _ms(convergence("comuna", REGION), n, td.CACHE.clear),
         _ms(lambda: baselines.comuna_report(frames, first, last, years, REGION), n),
         _same_report(got, want),
     ))  # fmt: skip
+    results.append(_region_page(con, frames, first, last, n))
     results += _map_values(con, frames, n)
     results += _explorer(con, frames, first, last, n)
     results.append(Interaction(
@@ -138,6 +141,28 @@ def run(con: duckdb.DuckDBPyConnection, n: int, today: date) -> list[Interaction
         None, None,
     ))  # fmt: skip
     return results
+
+
+def _region_page(
+    con: duckdb.DuckDBPyConnection, frames: baselines.Frames, first: date, last: date, n: int
+) -> Interaction:
+    """The drill-down to one region: the region page's data (region_view: the region against
+    Chile, its comunas, services and PMG stages, products, commitments, goals), against pandas'
+    coverage of the region's comunas (which is all pandas computes)."""
+    filters = TerritoryFilters(first_month=first, last_month=last)
+
+    def page() -> td.RegionView:
+        view = td.region_view(con, REGION, filters)
+        assert view is not None, f"la región {REGION} no existe en los datos"
+        return view
+
+    want = baselines.comuna_coverage(frames, first, last, REGION)
+    return Interaction(
+        "pagina_region", f"Página de la región {REGION} (region_view, sin caché de valores)", 100,
+        _ms(page, n, td.CACHE.clear),
+        _ms(lambda: baselines.comuna_coverage(frames, first, last, REGION), n),
+        _same(_coverage(page().comunas), want),
+    )  # fmt: skip
 
 
 def _map_values(con, frames: baselines.Frames, n: int) -> list[Interaction]:

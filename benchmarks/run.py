@@ -10,11 +10,13 @@ think time) runs on the same warehouse after the server-side measures."""
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 from pathlib import Path
 
 from benchmarks import dataset, interactions, load, loading, map_bytes, report, serving_memory
+from dashboard.gunicorn_conf import ServingPlan, machine_memory, plan
 from warehouse.db import connect
 
 HERE = Path(__file__).resolve().parent
@@ -25,7 +27,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=1_000_000, help="filas de entregas (aprox.)")
     parser.add_argument("--repeat", type=int, default=3, help="repeticiones de cada carga")
     parser.add_argument("--samples", type=int, default=20, help="llamadas por interacción")
-    parser.add_argument("--threads", type=int, default=2, help="hilos de DuckDB")
+    parser.add_argument("--threads", type=int, default=2, help="hilos de DuckDB de las cargas")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--work", type=Path, default=HERE / "work", help="carpeta de trabajo")
     parser.add_argument(
@@ -52,6 +54,11 @@ def peak_rss_bytes() -> int:
     return peak if sys.platform == "darwin" else peak * 1024
 
 
+def serving_plan() -> ServingPlan:
+    """What dashboard/gunicorn_conf.py gives each worker on this machine (TABLERO_* honoured)."""
+    return plan(os.environ, os.cpu_count() or 1, machine_memory())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     print(f"Generando la demo para unas {args.rows:,} filas de entregas…", flush=True)
@@ -59,7 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Midiendo la carga de {data.rows:,} filas ({args.repeat} repeticiones)…", flush=True)
     load_result = loading.measure(data, args.repeat, args.threads)
     print("Midiendo las interacciones…", flush=True)
-    con = connect(data.warehouse, read_only=True, threads=args.threads)
+    # Interactions run as a serving worker runs them: its DuckDB threads and memory limit.
+    worker = serving_plan()
+    con = connect(
+        data.warehouse, read_only=True, threads=worker.duckdb_threads,
+        memory_limit=worker.duckdb_memory_limit,
+    )  # fmt: skip
     try:
         steps = interactions.run(con, args.samples, dataset.TODAY)
         payload = map_bytes.measure(con, interactions.REGION)
@@ -81,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     table = report.rows(load_result, steps, payload, rss, serving) + report.load_rows(runs)
     settings = (
         f"escala {data.scale}, repeticiones {args.repeat}, muestras {args.samples},"
-        f" hilos {args.threads}"
+        f" hilos de DuckDB al cargar {args.threads} y por proceso que sirve"
+        f" {worker.duckdb_threads} ({worker.workers} procesos)"
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     text = report.markdown(table, data.rows, data.demo_rows, settings, report.load_notes(runs))

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from indicators import goal_report
@@ -40,6 +42,12 @@ class GoalBoard:
     regional: pd.DataFrame  # goal_regions.REGION_COLUMNS, one row per (goal, region)
     regions: pd.DataFrame  # codigo, nombre_corto, in north-to-south order
     ministries: pd.DataFrame  # ministerio, slug, metas, servicios
+
+    @cached_property
+    def region_rows(self) -> pd.DataFrame:
+        """region_goal_rows(self), computed once per board: a cached board serves many
+        renders (the map's red share, each region page)."""
+        return region_goal_rows(self)
 
     @property
     def region_names(self) -> dict[str, str]:
@@ -98,16 +106,34 @@ def region_goal_rows(board: GoalBoard) -> pd.DataFrame:
     )
 
 
-def goals_in_region(board: GoalBoard, region: str) -> pd.DataFrame:
-    """The goals of one region with the figures that count there (one row per goal)."""
-    rows = region_goal_rows(board)
+def goals_in_region(
+    board: GoalBoard, region: str, area: str | None = None, servicio: str | None = None
+) -> pd.DataFrame:
+    """The goals of one region with the figures that count there (one row per goal), of one
+    thematic area and service when given."""
+    rows = _chosen(board.region_rows, area, servicio)
     return rows[rows["region"] == region].sort_values("codigo_meta", ignore_index=True)
 
 
-def region_red_share(board: GoalBoard) -> pd.DataFrame:
-    """Per region (all 16, north to south): goals of the region, how many are rojo, and the
-    share in rojo as a percentage (NaN for a region without goals: "sin datos", not 0 %)."""
-    rows = region_goal_rows(board)
+def _chosen(rows: pd.DataFrame, area: str | None, servicio: str | None) -> pd.DataFrame:
+    """The rows of goals of one area and service (the territorial filters; goals have no
+    product), filtered on the rows rather than on a copy of the board so that the board and
+    its region rows stay cached once for every filter combination."""
+    keep = np.ones(len(rows), dtype=bool)
+    if area:
+        keep &= (rows["area_tematica"] == area).to_numpy(dtype=bool)
+    if servicio:
+        keep &= (rows["servicio"] == servicio).to_numpy(dtype=bool)
+    return rows if keep.all() else rows[keep]
+
+
+def region_red_share(
+    board: GoalBoard, area: str | None = None, servicio: str | None = None
+) -> pd.DataFrame:
+    """Per region (all 16, north to south): goals of the region (of one area and service when
+    given), how many are rojo, and the share in rojo as a percentage (NaN for a region without
+    goals: "sin datos", not 0 %)."""
+    rows = _chosen(board.region_rows, area, servicio)
     counts = (
         rows.assign(rojo=rows["estado"] == "rojo")
         .groupby("region")

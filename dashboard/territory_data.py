@@ -12,8 +12,8 @@ in a small per-process LRU keyed by `territory_catalog.data_version` (database f
 ingestion, scope) and the query: a new load changes the key, so a cached figure can never
 outlive the data it was computed from. The version is read once per render and passed down
 (each read is a query). What depends on the data version alone (filter catalogue, defaults,
-region names, the territories' population for a year) is cached apart (`META`), so a new
-filter combination only computes its values.
+region names, the territories' population for a year, the goal board of a month) is cached
+apart (`META`), so a new filter combination only computes its values.
 """
 
 from __future__ import annotations
@@ -109,8 +109,8 @@ SCHEMES = {"cuantiles": "Cuantiles", "cortes_naturales": "Cortes naturales"}
 # --------------------------------------------------------------------------- cache
 
 
-CACHE = LRU(48)  # values: reports, boards
-META = LRU(64)  # per data version: filter catalogue, defaults, regions, population
+CACHE = LRU(48)  # values: reports, coverage, map tables
+META = LRU(64)  # per data version: filter catalogue, defaults, regions, population, boards
 Version = tuple[object, ...]
 
 
@@ -172,8 +172,10 @@ def cached_defaults(con: duckdb.DuckDBPyConnection, version: Version | None = No
 def cached_board(
     con: duckdb.DuckDBPyConnection, as_of: date, version: Version | None = None
 ) -> GoalBoard:
+    """Every goal at one month: the same for every territorial filter (the pages pick the
+    goals of an area or service from its rows), so kept with the per-version data."""
     key = ("board", version or data_version(con), as_of)
-    return CACHE.get(key, lambda: load_board(con, as_of))
+    return META.get(key, lambda: load_board(con, as_of))
 
 
 def clear_caches() -> None:
@@ -227,16 +229,6 @@ def regions(con: duckdb.DuckDBPyConnection, version: Version | None = None) -> p
 def goals_month(filters: TerritoryFilters, latest: date) -> date:
     """Goal lights are read at the latest month with data, or at the end of an earlier period."""
     return min(latest, filters.period()[1])
-
-
-def filtered_board(board: GoalBoard, filters: TerritoryFilters) -> GoalBoard:
-    """The goals of the chosen area and service (goals have no product)."""
-    goals = board.goals
-    if filters.area:
-        goals = goals[goals["area_tematica"] == filters.area]
-    if filters.servicio:
-        goals = goals[goals["servicio"] == filters.servicio]
-    return replace(board, goals=goals)
 
 
 def synergy_values(
@@ -373,7 +365,8 @@ def map_view(con: duckdb.DuckDBPyConnection, state: MapState) -> MapView:
     month = None
     if state.indicator == "metas_rojo" and level == "region":
         month = goals_month(filters, base.as_of)
-        red = region_red_share(filtered_board(cached_board(con, month, version), filters))
+        board = cached_board(con, month, version)
+        red = region_red_share(board, filters.area, filters.servicio)
         red = red[["codigo", "metas", "rojas", "valor"]].rename(columns={"valor": "metas_rojo"})
         table = table.merge(red, on="codigo", how="left")
     else:
@@ -438,7 +431,7 @@ def region_view(
     filters = filters.valid_for(catalog).with_period(catalog)
     first, last = filters.period()
     month = goals_month(filters, base.as_of)
-    board = filtered_board(cached_board(con, month, version), filters)
+    board = cached_board(con, month, version)
     rows = commitment_queries.commitments(
         con, region=region, area=filters.area, servicio=filters.servicio
     )
@@ -451,7 +444,8 @@ def region_view(
         stages=stages(con, comunas),
         products=territory_catalog.region_products(con, region, filters.selection(), first, last),
         commitments=commitment_status(rows, base.review_to),
-        goals=goals_in_region(board, region), goals_month=month, today=base.review_to,
+        goals=goals_in_region(board, region, filters.area, filters.servicio),
+        goals_month=month, today=base.review_to,
         last_load=base.last_load,
     )  # fmt: skip
 

@@ -38,6 +38,9 @@ AGGREGATES = {
     "agg_entregas_region_servicio_mes": Aggregate(
         "v_agg_entregas_region_servicio_mes", "mes, servicio, codigo_region"
     ),
+    "agg_entregas_comuna_area_mes": Aggregate(
+        "v_agg_entregas_comuna_area_mes", "mes, codigo_region, codigo_comuna"
+    ),
     "agg_servicios_activos_anio": Aggregate(
         "v_agg_servicios_activos_anio", "anio, area_tematica, codigo_comuna, servicio", "anio"
     ),

@@ -131,6 +131,7 @@ _TERRITORY_IN_REGION = {
     "agg_entregas_region_mes": _REGION_IS.format(column="codigo_region"),
     "agg_entregas_comuna_mes": _REGION_IS.format(column="codigo_region"),
     "agg_entregas_region_servicio_mes": _REGION_IS.format(column="codigo_region"),
+    "agg_entregas_comuna_area_mes": _REGION_IS.format(column="codigo_region"),
     "agg_servicios_activos_anio": _REGION_IS.format(column="codigo_region"),
     "compromisos": _REGION_IS.format(column="region"),
 }

@@ -2,9 +2,10 @@
 
 Filters are data (datasette habit): a `Selection` yields its WHERE fragments, their bound
 parameters and a Spanish description, so every table and export can say what produced it.
-Deliveries are read from the pre-aggregated tables of migration 002; only a single-product
-view at comuna level reads `entregas` itself (the comuna aggregate has no product column —
-with it, it would be as large as `entregas`).
+Deliveries are read from the pre-aggregated tables (migrations 002 and 004), each query from
+the smallest that holds its selection (a map render reads thousands of rows, not hundreds of
+thousands); only a single-product view at comuna level reads `entregas` itself (the comuna
+aggregates have no product column — with it, they would be as large as `entregas`).
 
 Choice: comuna views count rows reported at comuna level only; rows reported for a whole region
 cannot be placed in a comuna and are returned apart (`region_unplaced`) so screens can say so.
@@ -172,7 +173,13 @@ _PRODUCT_COMUNA = (
 
 
 def _comuna_source(selection: Selection) -> str:
-    return _PRODUCT_COMUNA if selection.producto is not None else "agg_entregas_comuna_mes"
+    """The smallest table that holds the selection: one product reads `entregas`, one service
+    the comuna × service aggregate, anything else the comuna × area one (migration 004)."""
+    if selection.producto is not None:
+        return _PRODUCT_COMUNA
+    if selection.servicio is not None:
+        return "agg_entregas_comuna_mes"
+    return "agg_entregas_comuna_area_mes"
 
 
 def _product_param(selection: Selection) -> Params:
