@@ -17,7 +17,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import data
+from dashboard import data, responses
 from dashboard.lru import LRU
 from warehouse import snapshots
 from warehouse.scope import ADMIN, MINISTERIO, PRESIDENCIA, PUBLICO, REGION, ROLES, Scope
@@ -74,19 +74,21 @@ LAYOUTS = LRU(256)
 NOT_CACHED = frozenset({"dashboard.pages.validacion"})
 
 
-def _layout_key(module: str, kwargs: dict[str, Any], scope: Scope) -> tuple[object, ...] | None:
+def page_version() -> tuple[object, ...] | None:
+    """(database, published snapshot, day): what, besides the address and the viewer, a
+    rendered page depends on. None when nothing is published (nothing may be kept then)."""
     database = data.current_database()
     stamp = snapshots.pointer_stamp(database.path)
-    if module in NOT_CACHED or stamp is None:
+    if stamp is None:
         return None
-    return (
-        module,
-        tuple(sorted(kwargs.items())),
-        str(database.path),
-        stamp,
-        scope.key,
-        date.today(),
-    )
+    return (str(database.path), stamp, date.today())
+
+
+def _layout_key(module: str, kwargs: dict[str, Any], scope: Scope) -> tuple[object, ...] | None:
+    version = page_version()
+    if module in NOT_CACHED or version is None:
+        return None
+    return (module, tuple(sorted(kwargs.items())), scope.key, *version)
 
 
 def _guarded(module: str, layout: Callable[..., Any] | Any) -> Callable[..., Any]:
@@ -99,6 +101,7 @@ def _guarded(module: str, layout: Callable[..., Any] | Any) -> Callable[..., Any
         key = _layout_key(module, kwargs, scope)
         if key is None:
             return layout(**kwargs)
+        responses.may_keep()  # the whole answer carrying this page may be kept too
         return LAYOUTS.get(key, lambda: layout(**kwargs))
 
     guarded_layout._guarded = True  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dash
 
-from dashboard import access, auth, data, shell, theme, vendor
+from dashboard import access, auth, data, responses, shell, theme, vendor
 from dashboard.settings import REPO_ROOT, Settings
 from loaders.web_geometry import ensure_web_geometry
 
@@ -70,5 +70,6 @@ def create_app(settings: Settings, *, assets_folder: Path = ASSETS_DIR) -> dash.
     ensure_web_geometry(Path(assets_folder) / "geo")
     app.layout = shell.layout
     access.guard_pages()
+    responses.install(app.server, access.page_version)
     auth.install(app, settings)
     return app

@@ -30,6 +30,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
 from dashboard import access, data, login_page
+from dashboard.lru import LRU
 from dashboard.settings import Settings
 from warehouse import accounts
 from warehouse.db import WarehouseError
@@ -102,7 +103,7 @@ def _identify_viewer() -> None:
     account_id = flask.session.get(_SESSION_ACCOUNT)
     if account_id is None:
         return
-    account = data.current_database().run(Scope.system(), accounts.account_by_id, account_id)
+    account = _account(account_id)
     if (
         account is None
         or not account.active
@@ -112,6 +113,23 @@ def _identify_viewer() -> None:
         return
     flask.g.account = account
     data.set_viewer(account.scope)
+
+
+# Accounts as each published snapshot holds them: every request checks its session against
+# the account (~1 ms a query); a disabled account or a new password publishes a new snapshot,
+# which changes the key, so the check is as current as before.
+_ACCOUNTS = LRU(512)
+
+
+def _account(account_id: int) -> accounts.Account | None:
+    database = data.current_database()
+    version = access.page_version()
+    if version is None:
+        return database.run(Scope.system(), accounts.account_by_id, account_id)
+    return _ACCOUNTS.get(
+        (account_id, *version[:2]),
+        lambda: database.run(Scope.system(), accounts.account_by_id, account_id),
+    )
 
 
 def current_account() -> accounts.Account | None:

@@ -11,9 +11,10 @@ and filters; column filters are a quick look, and a link with them would be long
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import TypeVar
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
@@ -24,11 +25,12 @@ from dash import dcc, html
 from dashboard import defaults, exports, ids
 from dashboard.components import caption
 from dashboard.formatting import format_int
-from dashboard.territory_data import CACHE
+from dashboard.territory_data import CACHE, META, cached_defaults
 from indicators.goal_report import goal_scorecard
 from warehouse import explore, territory_catalog
 from warehouse.explore import Column, ExploreQuery, SourceInfo
 
+T = TypeVar("T")
 GRID_LIMIT = 5000
 DATASET_PARAM = "conjunto"
 DEFAULT_DATASET = "estado_metas"
@@ -99,6 +101,10 @@ def _scorecard(con: duckdb.DuckDBPyConnection, as_of: str) -> pd.DataFrame:
     return CACHE.get(key, lambda: goal_scorecard(con, month))
 
 
+def _source(con: duckdb.DuckDBPyConnection) -> SourceInfo:
+    return _per_version(con, "explore-source", lambda: explore.source_info(con))
+
+
 @dataclass(frozen=True)
 class Controls:
     """What the controls offer and hold: the request with its defaults, option lists, months."""
@@ -108,11 +114,18 @@ class Controls:
     months: tuple[str, ...]  # as-of months with national progress ('AAAA-MM', newest first)
 
 
+def _per_version(con: duckdb.DuckDBPyConnection, name: str, compute: Callable[[], T]) -> T:
+    """Kept with the data version: option lists, defaults and the source's description are
+    the same for every request until the next load (seven queries that every grid request
+    and export would otherwise repeat)."""
+    return META.get((name, territory_catalog.data_version(con)), compute)
+
+
 def read_controls(con: duckdb.DuckDBPyConnection, request: ExploreRequest) -> Controls:
     """The request with its defaults (as-of month = latest month with progress) and the
     choices of every control. Column filters of columns the dataset lacks are dropped: they
     belong to the grid of another dataset."""
-    base = defaults.read_defaults(con)
+    base = cached_defaults(con)
     months = tuple(defaults.format_month(m) for m in base.months)
     args = dict(request.args)
     if request.dataset == "estado_metas" and explore.parse_month(args.get("mes")) is None:
@@ -120,7 +133,8 @@ def read_controls(con: duckdb.DuckDBPyConnection, request: ExploreRequest) -> Co
     shown = {c.name for c in explore.dataset_for(request.dataset, args).columns}
     model = {k: v for k, v in request.filter_model.items() if k in shown}
     request = replace(request, args=args, filter_model=model)
-    return Controls(request, explore.filter_options(con), months)
+    options = _per_version(con, "explore-options", lambda: explore.filter_options(con))
+    return Controls(request, options, months)
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, request: ExploreRequest):
@@ -141,7 +155,7 @@ def load_view(
     controls, query, scorecard = _prepare(con, request)
     rows = explore.fetch_rows(con, query, limit, scorecard)
     total = len(rows) if len(rows) < limit else explore.count_rows(con, query, scorecard)
-    return ExploreView(controls.request, query, rows, total, explore.source_info(con))
+    return ExploreView(controls.request, query, rows, total, _source(con))
 
 
 def export_file(
@@ -156,7 +170,7 @@ def export_file(
         return exports.csv_bytes(rows, query.columns), name
     info = exports.ExportInfo(
         dataset=query.dataset.label, settings=query.settings, filters=query.descriptions(),
-        source=explore.source_info(con), generated_at=now, rows=len(rows),
+        source=_source(con), generated_at=now, rows=len(rows),
     )  # fmt: skip
     return exports.xlsx_bytes(rows, query.columns, info), name
 

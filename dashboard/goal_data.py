@@ -1,9 +1,10 @@
 """The goal data behind the review, goals and ministry pages, read in one call per render.
 
-`load_board(cursor, as_of)` is what a page passes to `dashboard.data.run`: the scorecard of
-every goal (indicators.goal_report) joined to the goal's attributes (ministry, manager, area,
-scope), the per-region scorecard, the regions in north-to-south order and the ministries with
-their URL slugs. The other functions are pure pandas over that board.
+`cached_board(cursor, as_of)` (`load_board`, kept) is what pages read inside
+`dashboard.data.run`: the scorecard of every goal (indicators.goal_report) joined to the
+goal's attributes (ministry, manager, area, scope), the per-region scorecard, the regions in
+north-to-south order and the ministries with their URL slugs. The other functions are pure
+pandas over that board.
 
 A goal "of region R" (the region filter and the regional map) is either a goal whose `ambito`
 is R, judged by its own figures, or a national goal with a regional breakdown for R, judged
@@ -21,8 +22,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from dashboard.lru import LRU
 from indicators import goal_report
-from warehouse import catalog, places
+from warehouse import catalog, places, territory_catalog
 from warehouse import goals as goal_queries
 
 ATTRIBUTES = ["codigo_meta", "ministerio", "servicio", "area_tematica", "gerente", "ambito"]
@@ -82,6 +84,25 @@ def load_board(
         regional=regional,
         regions=regions,
         ministries=catalog.ministries(con),
+    )
+
+
+# Boards per data version and viewer's scope (territory_catalog.data_version), month, knowledge
+# instant and bottleneck day: the review, goals, ministry, map and region pages all start from
+# one (~70 ms to compute), and their filters only pick rows of it. Never changed by readers.
+BOARDS = LRU(32)
+
+
+def cached_board(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    *,
+    known_at: datetime | None = None,
+    bottlenecks_at: date | None = None,
+) -> GoalBoard:
+    key = (territory_catalog.data_version(con), as_of, known_at, bottlenecks_at)
+    return BOARDS.get(
+        key, lambda: load_board(con, as_of, known_at=known_at, bottlenecks_at=bottlenecks_at)
     )
 
 

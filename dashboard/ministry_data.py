@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.defaults import Defaults, bottleneck_day
-from dashboard.goal_data import GoalBoard, load_board
+from dashboard.goal_data import GoalBoard, cached_board
 from dashboard.review_data import with_goal_names
 from indicators.bottlenecks import bottleneck_status
 from indicators.commitments import services_with_stage
@@ -36,14 +36,14 @@ class MinistryPage:
 
 
 def load_list(con: duckdb.DuckDBPyConnection, defaults: Defaults, as_of: date) -> GoalBoard:
-    return load_board(con, as_of, bottlenecks_at=bottleneck_day(as_of, defaults.review_to))
+    return cached_board(con, as_of, bottlenecks_at=bottleneck_day(as_of, defaults.review_to))
 
 
 def load_ministry(
     con: duckdb.DuckDBPyConnection, defaults: Defaults, as_of: date, slug: str
 ) -> MinistryPage:
     at = bottleneck_day(as_of, defaults.review_to)
-    board = load_board(con, as_of, bottlenecks_at=at)
+    board = cached_board(con, as_of, bottlenecks_at=at)
     name = board.ministry_by_slug.get(slug)
     goals = board.goals[board.goals["ministerio"] == name].reset_index(drop=True)
     day = at or month_end(as_of)

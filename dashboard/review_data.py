@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.defaults import bottleneck_day
-from dashboard.goal_data import GoalBoard, load_board, region_red_share
+from dashboard.goal_data import GoalBoard, cached_board, region_red_share
 from indicators import goal_report
 from indicators.bottlenecks import bottleneck_status
 from indicators.months import knowledge_instant
@@ -46,7 +46,8 @@ def load_review(
     con: duckdb.DuckDBPyConnection, as_of: date, date_from: date, date_to: date
 ) -> ReviewPage:
     known_at = knowledge_instant(date_to)
-    board = load_board(con, as_of, known_at=known_at, bottlenecks_at=bottleneck_day(as_of, date_to))
+    at = bottleneck_day(as_of, date_to)
+    board = cached_board(con, as_of, known_at=known_at, bottlenecks_at=at)
     changes = goal_report.review(con, date_from, date_to)
     status = bottleneck_status(goal_queries.bottlenecks(con, known_at), date_to)
     escalate = status[status["escalar"]].sort_values(

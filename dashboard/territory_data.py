@@ -12,8 +12,8 @@ in a small per-process LRU keyed by `territory_catalog.data_version` (database f
 ingestion, scope) and the query: a new load changes the key, so a cached figure can never
 outlive the data it was computed from. The version is read once per render and passed down
 (each read is a query). What depends on the data version alone (filter catalogue, defaults,
-region names, the territories' population for a year, the goal board of a month) is cached
-apart (`META`), so a new filter combination only computes its values.
+region names, the territories' population for a year) is cached apart (`META`; goal boards
+in goal_data.BOARDS), so a new filter combination only computes its values.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dashboard import defaults
+from dashboard import defaults, goal_data
 from dashboard.defaults import Defaults
-from dashboard.goal_data import GoalBoard, goals_in_region, load_board, region_red_share
+from dashboard.goal_data import GoalBoard, goals_in_region, region_red_share
 from dashboard.lru import LRU
 from dashboard.territory_filters import FilterCatalog, TerritoryFilters, load_catalog, parse
 from indicators.commitments import commitment_status
@@ -110,7 +110,7 @@ SCHEMES = {"cuantiles": "Cuantiles", "cortes_naturales": "Cortes naturales"}
 
 
 CACHE = LRU(48)  # values: reports, coverage, map tables
-META = LRU(64)  # per data version: filter catalogue, defaults, regions, population, boards
+META = LRU(64)  # per data version: filter catalogue, defaults, regions, population
 Version = tuple[object, ...]
 
 
@@ -173,14 +173,15 @@ def cached_board(
     con: duckdb.DuckDBPyConnection, as_of: date, version: Version | None = None
 ) -> GoalBoard:
     """Every goal at one month: the same for every territorial filter (the pages pick the
-    goals of an area or service from its rows), so kept with the per-version data."""
-    key = ("board", version or data_version(con), as_of)
-    return META.get(key, lambda: load_board(con, as_of))
+    goals of an area or service from its rows), kept per data version (goal_data.BOARDS)."""
+    del version  # goal_data keys its boards by the same data version
+    return goal_data.cached_board(con, as_of)
 
 
 def clear_caches() -> None:
     CACHE.clear()
     META.clear()
+    goal_data.BOARDS.clear()
 
 
 # --------------------------------------------------------------------------- map state

@@ -24,7 +24,7 @@ from dashboard.defaults import (
     parse_month,
     read_defaults,
 )
-from dashboard.goal_data import GoalBoard, load_board
+from dashboard.goal_data import GoalBoard, cached_board
 from dashboard.goal_filters import LABELS, GoalFilters, apply, options
 from dashboard.goal_grid import goals_grid, grid_rows
 from dashboard.shell import APP_TITLE
@@ -45,7 +45,7 @@ def read_view(
     """Everything the page needs from the warehouse for one URL (one cursor, one call)."""
     defaults = read_defaults(con)
     as_of = parse_month(args.get(MONTH_PARAM), defaults.as_of)
-    board = load_board(con, as_of, bottlenecks_at=bottleneck_day(as_of, defaults.review_to))
+    board = cached_board(con, as_of, bottlenecks_at=bottleneck_day(as_of, defaults.review_to))
     return defaults, board, GoalFilters.from_query(args, board)
 
 

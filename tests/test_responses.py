@@ -1,0 +1,93 @@
+"""Whole page answers are kept per request, viewer, published snapshot and day; nothing else is.
+
+Through real HTTP requests to the app factory's server (Flask test client), on a small
+warehouse with a published snapshot."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import dash_requests as dr
+from dashboard import responses
+from dashboard.responses import Answer, Kept
+from tests.conftest import signed_in
+from warehouse import snapshots
+
+
+@pytest.fixture
+def kept(monkeypatch) -> Kept:
+    fresh = Kept(responses.MAX_BYTES)
+    monkeypatch.setattr(responses, "ANSWERS", fresh)
+    return fresh
+
+
+@pytest.fixture
+def published(make_warehouse):
+    path = make_warehouse()
+    snapshots.ensure_published(path)
+    return path
+
+
+def page(client, path: str, search: str = ""):
+    return client.http.post(
+        dr.UPDATE_PATH,
+        json=dr.page_request(path, search),
+        headers={"X-CSRFToken": client.csrf_token or ""},
+    )
+
+
+def test_a_page_answer_is_kept_and_sent_again_as_it_was(app_for, published, kept) -> None:
+    client = signed_in(app_for(published))
+    first = page(client, "/metas")
+    assert first.status_code == 200 and len(kept._items) == 1
+    again = page(client, "/metas")
+    assert again.status_code == 200 and again.get_data() == first.get_data()
+    assert again.mimetype == "application/json" and len(kept._items) == 1
+    page(client, "/metas", "?semaforo=rojo")  # another address: another answer
+    assert len(kept._items) == 2
+
+
+def test_each_scope_gets_its_own_answer(app_for, published, kept) -> None:
+    app = app_for(published)
+    page(signed_in(app, "presidencia"), "/metas")
+    page(signed_in(app, "region"), "/metas")
+    assert len(kept._items) == 2
+
+
+def test_a_new_snapshot_is_never_answered_from_the_old_one(app_for, published, kept) -> None:
+    client = signed_in(app_for(published))
+    before = page(client, "/metas").get_data(as_text=True)
+    with snapshots.writer(published) as con:
+        con.execute("UPDATE metas SET nombre = 'Meta renombrada' WHERE valid_to IS NULL")
+    after = page(client, "/metas").get_data(as_text=True)
+    assert "Meta renombrada" not in before and "Meta renombrada" in after
+
+
+def test_other_callbacks_and_refusals_are_not_kept(app_for, published, kept) -> None:
+    app = app_for(published)
+    client = signed_in(app, "analista")
+    assert page(client, "/datos").status_code == 200  # refused to this role: not kept
+    assert len(kept._items) == 0
+    answer = client.callback("metas-grid.rowData", {"metas-filtro-semaforo.value": "rojo"}, {})
+    assert answer.status_code in (200, 204) and len(kept._items) == 0
+
+
+def test_the_frame_is_kept_per_account(app_for, published, kept) -> None:
+    app = app_for(published)
+    one, other = signed_in(app, "presidencia"), signed_in(app, "analista")
+    frame = one.get("/_dash-layout").get_data()
+    assert one.get("/_dash-layout").get_data() == frame
+    assert other.get("/_dash-layout").get_data() != frame  # names another person and role
+    assert len(kept._items) == 2
+
+
+def test_kept_answers_are_bounded_by_their_size() -> None:
+    store = Kept(400)
+    for key in "abcd":
+        store.put(key, Answer(b"x" * 100, "application/json"))
+    assert store.get("a") is not None  # used again: the least recently used is now b
+    store.put("e", Answer(b"x" * 100, "application/json"))
+    assert store.get("b") is None
+    assert all(store.get(key) is not None for key in "acde")
+    store.put("huge", Answer(b"x" * 101, "application/json"))  # over a quarter: not kept
+    assert store.get("huge") is None and store.get("c") is not None
