@@ -20,11 +20,13 @@ import pandas as pd
 
 from dashboard.defaults import bottleneck_day
 from dashboard.goal_data import GoalBoard, cached_board, region_red_share
+from dashboard.lru import LRU
 from indicators import goal_report
 from indicators.bottlenecks import bottleneck_status
 from indicators.months import knowledge_instant
 from indicators.review import ReviewChanges
 from warehouse import goals as goal_queries
+from warehouse import territory_catalog
 
 
 @dataclass(frozen=True)
@@ -42,13 +44,23 @@ class ReviewPage:
     overdue: pd.DataFrame  # changes.hitos_atrasados, newly overdue first
 
 
+# What changed between the two review dates: the same for every as-of month the page is opened
+# at (~95 ms), so kept per data version and scope with the two dates. Never changed by readers.
+CHANGES = LRU(16)
+
+
+def cached_changes(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date) -> ReviewChanges:
+    key = (territory_catalog.data_version(con), date_from, date_to)
+    return CHANGES.get(key, lambda: goal_report.review(con, date_from, date_to))
+
+
 def load_review(
     con: duckdb.DuckDBPyConnection, as_of: date, date_from: date, date_to: date
 ) -> ReviewPage:
     known_at = knowledge_instant(date_to)
     at = bottleneck_day(as_of, date_to)
     board = cached_board(con, as_of, known_at=known_at, bottlenecks_at=at)
-    changes = goal_report.review(con, date_from, date_to)
+    changes = cached_changes(con, date_from, date_to)
     status = bottleneck_status(goal_queries.bottlenecks(con, known_at), date_to)
     escalate = status[status["escalar"]].sort_values(
         ["dias_abierta", "codigo_restriccion"], ascending=[False, True], ignore_index=True
