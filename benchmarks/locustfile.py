@@ -47,6 +47,7 @@ from urllib.parse import urlencode
 import gevent
 from locust import FastHttpUser, between, constant, events, task
 from locust.env import Environment
+from locust.exception import StopUser
 from locust.stats import CSV_STATS_INTERVAL_SEC
 
 from benchmarks import dash_requests as dr
@@ -76,7 +77,9 @@ def load_catalog() -> dict[str, list[str]]:
 
 
 def think_time():
-    """2–5 s between actions by default (a person reads the page); "0" for a stress run."""
+    """2–5 s by default (a person reads the page); "0" for a stress run. Used before every
+    action — each page opened, each click — not only between tasks: a person reads a page
+    before changing its filter, as between two pages."""
     spec = os.environ.get("TABLERO_LOAD_THINK", "2-5").strip()
     if spec in ("", "0"):
         return constant(0)
@@ -111,9 +114,20 @@ def arrived(environment: Environment) -> None:
         gevent.spawn_later(seconds, _finish, environment)
 
 
+_finishing = False
+DRAIN_SECONDS = 30  # the longest the actions under way may take to end
+
+
 def _finish(environment: Environment) -> None:
-    """Stop every user, let the CSV writer record the final numbers, then quit."""
+    """Let every person end the action under way (a request cut by the stop would count as a
+    failure of the server), stop them, let the CSV writer record the numbers, then quit."""
+    global _finishing
     assert environment.runner is not None
+    _finishing = True
+    waited = 0.0
+    while environment.runner.user_count > 0 and waited < DRAIN_SECONDS:
+        gevent.sleep(0.5)
+        waited += 0.5
     environment.runner.stop()
     gevent.sleep(CSV_STATS_INTERVAL_SEC + 1)
     environment.runner.quit()
@@ -129,7 +143,8 @@ class Visitor(FastHttpUser):
 
     abstract = True
     accounts: tuple[str, ...] = ()  # demo accounts (password demo-<name>); () = citizen
-    wait_time = think_time()
+    wait_time = constant(0)  # the pause comes before each action instead (`think`)
+    pause = staticmethod(think_time())
 
     def on_start(self) -> None:
         self.props: dr.Props = {}
@@ -226,6 +241,7 @@ class Visitor(FastHttpUser):
 
     def open(self, path: str, search: str = "", label: str | None = None) -> None:
         """Type an address: the HTML, Dash's layout and callbacks, then the page content."""
+        self.think()
         label = label or path
         if self.get(path + search, f"GET {label}") is None:
             return
@@ -239,6 +255,7 @@ class Visitor(FastHttpUser):
 
     def navigate(self, path: str, search: str, label: str) -> None:
         """A link or a control that rewrites the address: only the page content is asked."""
+        self.think()
         self.post_callback(dr.page_request(path, search), f"página {label}")
 
     def change(
@@ -246,8 +263,18 @@ class Visitor(FastHttpUser):
     ) -> dict[str, Any]:
         """The person changes controls ({"id.prop": value}); the callback writing `target`
         ("id.prop") answers with every other input and state as the page shows them."""
+        self.think()
         callback = dr.find(self.callbacks, target)
         return self.post_callback(dr.request(callback, self.props, changes), label, check)
+
+    def think(self) -> None:
+        """The person reads what is on the screen before the next action; once the measure
+        is over, they leave instead of starting another."""
+        if _finishing:
+            raise StopUser
+        pause = self.pause(self)
+        if pause > 0:
+            gevent.sleep(pause)
 
 
 def pick(kind: str) -> str:

@@ -137,7 +137,11 @@ raw_env = [
 ]
 timeout = _count(os.environ, "TABLERO_TIMEOUT", 120)  # an Excel export of 100.000 rows: seconds
 graceful_timeout = 30
-keepalive = 5
+# Idle keep-alive connections wait in the gthread worker's poller, not in a thread, so they
+# may outlive a person's pause between two clicks: with 5 s, a browser (or the load test)
+# reading a page for longer found its connection closed under it and the next POST failed.
+# 75 s, as nginx's default, behind which this usually runs.
+keepalive = _count(os.environ, "TABLERO_KEEPALIVE", 75)
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("TABLERO_LOG_LEVEL", "info")
