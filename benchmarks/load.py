@@ -45,6 +45,25 @@ MONTHS_IN_CATALOG = 6
 
 
 @dataclass(frozen=True)
+class Cost:
+    """One kind of request in a run: how many, and how long each took (ms)."""
+
+    name: str
+    count: int
+    p50_ms: float
+    average_ms: float
+
+    @property
+    def total_ms(self) -> float:
+        return self.count * self.average_ms
+
+
+PEOPLE = ("WeeklyReview", "Intendente", "Analyst", "Citizen")  # the mix (benchmarks/locustfile.py)
+TOUR = ("Tour",)  # the baseline: one person doing all of it
+COSTLIEST = 6
+
+
+@dataclass(frozen=True)
 class LoadRun:
     """One locust run: who, how long, and what the server did under it."""
 
@@ -58,6 +77,7 @@ class LoadRun:
     p95_ms: float
     failure_examples: tuple[str, ...] = ()
     worker_peak_bytes: int = 0  # largest peak RSS of a worker, from its start to this run's end
+    costliest: tuple[Cost, ...] = ()  # the requests that took most of the server's time
 
     @property
     def label(self) -> str:
@@ -234,6 +254,7 @@ def run_locust(
         sys.executable, "-m", "benchmarks.locust_launch", "-f", str(LOCUSTFILE), "--headless",
         "--host", url, "-u", str(users), "-r", str(max(1.0, users / ramp)), "-t", f"{limit}s",
         "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+        *(TOUR if users == 1 and think == NO_THINK else PEOPLE),
     ]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith("TABLERO_")}
     env |= {"TABLERO_LOAD_THINK": think, "TABLERO_LOAD_SECONDS": str(seconds)}
@@ -255,14 +276,23 @@ def run_locust(
 
 
 def parse_stats(stats: Path, failures: Path, users: int, think: str, seconds: int) -> LoadRun:
-    """The 'Aggregated' row of locust's *_stats.csv, and the commonest failures."""
+    """The 'Aggregated' row of locust's *_stats.csv, the requests that took most of the time,
+    and the commonest failures."""
     with stats.open(encoding="utf-8") as handle:
-        total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
+        rows = list(csv.DictReader(handle))
+    total = next(row for row in rows if row["Name"] == "Aggregated")
+    costs = [
+        Cost(row["Name"], int(row["Request Count"]), _number(row["50%"]),
+             _number(row["Average Response Time"]))
+        for row in rows
+        if row["Name"] != "Aggregated" and int(row["Request Count"] or 0) > 0
+    ]  # fmt: skip
+    costs.sort(key=lambda cost: -cost.total_ms)
     examples: list[str] = []
     if failures.exists():
         with failures.open(encoding="utf-8") as handle:
-            rows = sorted(csv.DictReader(handle), key=lambda r: -int(r["Occurrences"]))
-        examples = [f"{r['Name']}: {r['Error']} (×{r['Occurrences']})" for r in rows[:5]]
+            failed = sorted(csv.DictReader(handle), key=lambda r: -int(r["Occurrences"]))
+        examples = [f"{r['Name']}: {r['Error']} (×{r['Occurrences']})" for r in failed[:5]]
     return LoadRun(
         users=users,
         think=think,
@@ -273,6 +303,7 @@ def parse_stats(stats: Path, failures: Path, users: int, think: str, seconds: in
         p50_ms=_number(total["50%"]),
         p95_ms=_number(total["95%"]),
         failure_examples=tuple(examples),
+        costliest=tuple(costs[:COSTLIEST]),
     )
 
 

@@ -27,7 +27,8 @@ The measure starts when the last person has signed in (argon2 makes a sign-in co
 fraction of a CPU second on purpose: 200 at once are a morning's login storm, not the steady
 state of a working day) and, with TABLERO_LOAD_SECONDS, stops that many seconds later.
 
-Settings (environment): TABLERO_LOAD_THINK "2-5" (seconds between actions; "0" = none),
+`Tour` (one person doing all of it) is the baseline run's user: what each action costs with no
+queue. Settings (environment): TABLERO_LOAD_THINK "2-5" (seconds between actions; "0" = none),
 TABLERO_LOAD_SECONDS (seconds measured once everyone is in), TABLERO_LOAD_CATALOG (JSON with
 goal codes, regions, products…; benchmarks.load writes it).
 """
@@ -41,7 +42,7 @@ import random
 import re
 from collections.abc import Callable
 from http.cookiejar import CookieJar
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 import gevent
@@ -378,3 +379,18 @@ class Citizen(Visitor):
     @task(1)
     def public_goal(self) -> None:
         self.open(f"/publico/meta/{pick('goals')}", label="/publico/meta/<codigo>")
+
+
+class Tour(Visitor):
+    """One person doing, in turn, what each of the others does (signed in as presidencia, who
+    may open every page): the load test's baseline run, which shows what each action costs
+    with no queue at all. Run only when named (`locust … Tour`); benchmarks.load names the
+    four people above for every other run."""
+
+    accounts = ("presidencia",)
+    tasks: ClassVar[list[Callable[..., None]]] = [
+        *(WeeklyReview.review, WeeklyReview.goals_in_red, WeeklyReview.one_goal),
+        *(Intendente.map_of_the_region, Intendente.drill_down, Intendente.region_page),
+        *(Analyst.deliveries_by_comuna, Analyst.goal_status),
+        *(Citizen.public_results, Citizen.public_goal),
+    ]

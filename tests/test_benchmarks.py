@@ -180,8 +180,9 @@ def test_the_serving_memory_row_carries_the_target_and_says_when_it_was_not_meas
 
 
 def test_load_test_runs_locust_against_gunicorn_and_reads_its_statistics(demo_db, tmp_path):
-    """A few seconds with 10 users (locust then starts one of each kind of person: 3 + 2 + 1
-    + 4) and no think time: locust and gunicorn as subprocesses; no request may fail."""
+    """A few seconds of the baseline (one person doing everything) and of 10 users (locust then
+    starts one of each kind of person: 3 + 2 + 1 + 4), no think time: locust and gunicorn as
+    subprocesses; no request may fail."""
     import shutil
 
     from benchmarks import load, report
@@ -189,15 +190,19 @@ def test_load_test_runs_locust_against_gunicorn_and_reads_its_statistics(demo_db
     db = tmp_path / "tablero.duckdb"
     shutil.copyfile(demo_db, db)
     env = {"TABLERO_WORKERS": "2", "TABLERO_THREADS_PER_WORKER": "2"}
-    [run] = load.measure(db, users=[10], seconds=4, work=tmp_path / "carga", thinks=["0"], env=env,
-                         baseline=False)  # fmt: skip
+    [tour, run] = load.measure(db, users=[10], seconds=4, work=tmp_path / "carga", thinks=["0"],
+                               env=env)  # fmt: skip
+    # The baseline: one person doing what all of them do, each request with no queue.
+    assert (tour.users, tour.think) == (1, "0") and tour.failures == 0, tour.failure_examples
+    assert tour.costliest and all(cost.count > 0 for cost in tour.costliest)
+    assert tour.costliest == tuple(sorted(tour.costliest, key=lambda c: -c.total_ms))
     assert (run.users, run.think, run.seconds) == (10, "0", 4)
     assert run.requests > 0
     assert run.failures == 0, run.failure_examples
     assert run.rps > 0
     assert 0 < run.p50_ms <= run.p95_ms
     assert run.worker_peak_bytes > 0
-    [row, memory] = report.load_rows([run])
+    [_, row, memory] = report.load_rows([tour, run])
     assert row.measure == "Carga, 10 usuarios, sin pausa (4 s)"
     assert "sol/s" in row.value and "0 errores de" in row.value
     assert row.verdict == "—"  # only 200 users with think time carries the target
@@ -206,7 +211,7 @@ def test_load_test_runs_locust_against_gunicorn_and_reads_its_statistics(demo_db
 
 def test_the_load_target_is_judged_on_200_users_with_think_time():
     from benchmarks import report
-    from benchmarks.load import LoadRun
+    from benchmarks.load import Cost, LoadRun
 
     def run(p95: float, failures: int = 0) -> LoadRun:
         return LoadRun(200, "2-5", 60, 6000, failures, 100.0, 20.0, p95)
@@ -215,9 +220,11 @@ def test_the_load_target_is_judged_on_200_users_with_think_time():
     assert report.load_rows([run(300.0)])[0].verdict == "missed by 2.0× en p95"
     assert report.load_rows([run(100.0, failures=3)])[0].verdict == "missed by 3 errores"
     assert report.load_rows(None)[0].value.startswith("no medida")
-    baseline = LoadRun(1, "0", 60, 600, 0, 10.0, 40.0, 300.0)
+    costly = (Cost("página / (otro mes)", 12, 300.0, 320.0), Cost("GET /publico", 80, 3.0, 3.5))
+    baseline = LoadRun(1, "0", 60, 600, 0, 10.0, 40.0, 300.0, costliest=costly)
     why = "\n".join(report.load_notes([baseline, run(900.0)]))
-    assert "una sola persona, sin cola: p50 40 ms, p95 300 ms" in why
+    assert "una sola persona que hace lo de todas (sin cola): p50 40 ms, p95 300 ms" in why
+    assert "  - página / (otro mes): 12 solicitudes, media 320 ms, p50 300 ms" in why
     assert "el máximo servido fue 100.0 sol/s (200 usuarios, pausa 2–5 s)" in why
     assert "Por qué" not in "\n".join(report.load_notes([baseline, run(120.0)]))
 
