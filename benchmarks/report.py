@@ -27,6 +27,10 @@ class Row:
     verdict: str  # "met" | "missed by …" | "—"
 
 
+CSV_TARGET_ROWS_PER_S = 2e6
+FLOOR_TARGET = 2.0  # the CSV loader's time over the bare read_csv's
+
+
 def _verdict(ok: bool, missed: str) -> str:
     return "met" if ok else "missed by " + missed
 
@@ -54,11 +58,11 @@ def rows(
     the peak of a process that serves (None: it could not be measured)."""
     out = [
         Row("Carga CSV (filas/s)", f"{load.csv_rate:,.0f}", "≥ 2.000.000",
-            _at_least(load.csv_rate, 2e6)),
+            _at_least(load.csv_rate, CSV_TARGET_ROWS_PER_S)),
         Row("Carga Parquet (filas/s)", f"{load.parquet_rate:,.0f}", "—", "—"),
         Row("Piso DuckDB read_csv (filas/s)", f"{load.floor_rate:,.0f}", "—", "—"),
         Row("Carga CSV / piso (veces más lenta)", f"{load.csv_over_floor:.2f}×", "≤ 2×",
-            _at_most(load.csv_over_floor, 2)),
+            _at_most(load.csv_over_floor, FLOOR_TARGET)),
     ]  # fmt: skip
     for step in steps:
         target = step.p95_target_ms
@@ -101,6 +105,28 @@ def serving_row(serving: ServingPeak | None) -> Row:
         f" {serving.request_threads} hilos de solicitudes, {serving.calls} llamadas)"
     )
     return Row(SERVING, value, "≤ 1,5 GB", _at_most(serving.peak_bytes / GB, 1.5))
+
+
+def loading_notes(load: LoadResult) -> list[str]:
+    """Why a loading target was missed, from the run itself (nothing when both are met)."""
+    lines: list[str] = []
+    if load.csv_rate < CSV_TARGET_ROWS_PER_S:
+        lines.append(
+            f"- {CSV_TARGET_ROWS_PER_S:,.0f} filas/s: el piso, DuckDB leyendo el mismo CSV sin"
+            " validar nada (`CREATE TABLE AS SELECT * FROM read_csv`), llegó a"
+            f" {load.floor_rate:,.0f} filas/s en esta máquina; ningún cargador que lea el"
+            " archivo puede superarlo, así que la meta absoluta queda fuera de su alcance aquí y"
+            " la que cuenta es la razón al piso."
+        )
+    if load.csv_over_floor > FLOOR_TARGET:
+        lines.append(
+            f"- {load.csv_over_floor:.2f}× el piso (en tiempo de CPU"
+            f" {load.csv_cpu_over_floor:.2f}×): además de leer, el cargador tipa y valida cada"
+            " celda y deja en cuarentena las filas malas con su motivo, busca claves repetidas"
+            " en el archivo, compara con lo ya cargado para versionar (valid_from/valid_to) y"
+            " rehace los agregados de los meses cargados, todo en la misma transacción."
+        )
+    return ["", "Por qué no se cumplen las metas de carga:", *lines] if lines else []
 
 
 def load_rows(runs: list[LoadRun] | None) -> list[Row]:

@@ -209,6 +209,19 @@ def test_load_test_runs_locust_against_gunicorn_and_reads_its_statistics(demo_db
     assert memory.target == "≤ 1,5 GB"
 
 
+def test_missed_loading_targets_say_why_from_the_run():
+    from benchmarks import report
+    from benchmarks.loading import LoadResult
+
+    slow = LoadResult(1_000_000, 2.0, 1.8, 0.8, pair_ratios=(2.5,), csv_cpu_seconds=3.0,
+                      floor_cpu_seconds=1.2)  # fmt: skip
+    why = "\n".join(report.loading_notes(slow))
+    assert "llegó a 1,250,000 filas/s" in why and "2.50× el piso" in why
+    assert "en tiempo de CPU 2.50×" in why
+    fast = LoadResult(4_000_000, 1.5, 1.5, 1.0, pair_ratios=(1.5,))
+    assert report.loading_notes(fast) == []
+
+
 def test_the_load_target_is_judged_on_200_users_with_think_time():
     from benchmarks import report
     from benchmarks.load import Cost, LoadRun
