@@ -127,7 +127,7 @@ def _account(account_id: int) -> accounts.Account | None:
     if version is None:
         return database.run(Scope.system(), accounts.account_by_id, account_id)
     return _ACCOUNTS.get(
-        (account_id, *version[:2]),
+        (account_id, *version),
         lambda: database.run(Scope.system(), accounts.account_by_id, account_id),
     )
 

@@ -11,9 +11,10 @@ Why a cache: results depend only on the data, the viewer's scope and the query, 
 in a small per-process LRU keyed by `territory_catalog.data_version` (database file, last
 ingestion, scope) and the query: a new load changes the key, so a cached figure can never
 outlive the data it was computed from. The version is read once per render and passed down
-(each read is a query). What depends on the data version alone (filter catalogue, defaults,
-region names, the territories' population for a year) is cached apart (`META`; goal boards
-in goal_data.BOARDS), so a new filter combination only computes its values.
+(a query on a writable connection; once per read-only cursor). What depends on the data
+version alone (filter catalogue, defaults, region names, the territories' population for a
+year) is cached apart (`META`; goal boards in goal_data.BOARDS), so a new filter
+combination only computes its values.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import pandas as pd
 
 from dashboard import defaults, goal_data
 from dashboard.defaults import Defaults
-from dashboard.goal_data import GoalBoard, goals_in_region, region_red_share
+from dashboard.goal_data import goals_in_region, region_red_share
 from dashboard.lru import LRU
 from dashboard.territory_filters import FilterCatalog, TerritoryFilters, load_catalog, parse
 from indicators.commitments import commitment_status
@@ -167,15 +168,6 @@ def cached_defaults(con: duckdb.DuckDBPyConnection, version: Version | None = No
     back to the wall clock, hence the day in the key."""
     key = ("defaults", version or data_version(con), date.today())
     return META.get(key, lambda: defaults.read_defaults(con))
-
-
-def cached_board(
-    con: duckdb.DuckDBPyConnection, as_of: date, version: Version | None = None
-) -> GoalBoard:
-    """Every goal at one month: the same for every territorial filter (the pages pick the
-    goals of an area or service from its rows), kept per data version (goal_data.BOARDS)."""
-    del version  # goal_data keys its boards by the same data version
-    return goal_data.cached_board(con, as_of)
 
 
 def clear_caches() -> None:
@@ -366,7 +358,7 @@ def map_view(con: duckdb.DuckDBPyConnection, state: MapState) -> MapView:
     month = None
     if state.indicator == "metas_rojo" and level == "region":
         month = goals_month(filters, base.as_of)
-        board = cached_board(con, month, version)
+        board = goal_data.cached_board(con, month)
         red = region_red_share(board, filters.area, filters.servicio)
         red = red[["codigo", "metas", "rojas", "valor"]].rename(columns={"valor": "metas_rojo"})
         table = table.merge(red, on="codigo", how="left")
@@ -432,7 +424,7 @@ def region_view(
     filters = filters.valid_for(catalog).with_period(catalog)
     first, last = filters.period()
     month = goals_month(filters, base.as_of)
-    board = cached_board(con, month, version)
+    board = goal_data.cached_board(con, month)
     rows = commitment_queries.commitments(
         con, region=region, area=filters.area, servicio=filters.servicio
     )
