@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.lights import ROJO, SEVERITIES, VERDE
+from indicators.months import moments
 
 ESCALATION_DAYS = 30
 MANAGEMENT_COLUMNS = [
@@ -42,14 +43,6 @@ def open_status(bottlenecks: pd.DataFrame, at: date) -> tuple[np.ndarray, np.nda
         & (days_open > ESCALATION_DAYS)
     )
     return is_open, days_open, escalate
-
-
-def moments(column: pd.Series) -> np.ndarray:
-    """A date column as datetime64 (NaT where missing), read by pandas when not one already."""
-    values = column.to_numpy()
-    return (
-        values if np.issubdtype(values.dtype, np.datetime64) else pd.to_datetime(column).to_numpy()
-    )
 
 
 def _equals(column: pd.Series, value: str) -> np.ndarray:

@@ -17,6 +17,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from indicators.months import moments
+
 SUMMARY_COLUMNS = [
     "region", "compromisos", "cumplidos", "atrasados", "proporcion_cumplido",
     "proporcion_atrasado", "mediana_dias_atraso",
@@ -26,7 +28,7 @@ SUMMARY_COLUMNS = [
 def commitment_status(commitments: pd.DataFrame, at: date) -> pd.DataFrame:
     """Each commitment with `atrasado` and `dias_atraso` (NaN unless atrasado) on day `at`."""
     day = np.datetime64(pd.Timestamp(at))
-    due = pd.to_datetime(commitments["fecha_compromiso"]).to_numpy()
+    due = moments(commitments["fecha_compromiso"])
     late = (commitments["estado"].to_numpy(dtype=object) != "cumplido") & (due < day)
     days = np.full(len(late), np.nan)
     days[late] = (day - due[late]) // np.timedelta64(1, "D")

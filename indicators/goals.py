@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.lights import AMARILLO, CUMPLIDA, NO_INICIADA, ROJO, SIN_INFORMACION, VERDE
-from indicators.months import as_date, month_end, month_index
+from indicators.months import as_date, moments, month_end, month_index
 
 # A ratio that is exactly on a threshold in decimal (0.9 = 90/100) may land a hair below it in
 # binary floating point; comparisons allow this much so the boundary belongs to the better light.
@@ -121,10 +121,7 @@ class GoalArrays:
 
 def days(column: pd.Series) -> np.ndarray:
     """A column of dates (datetime64, or anything pandas reads as dates) as datetime64[D]."""
-    values = column.to_numpy()
-    if not np.issubdtype(values.dtype, np.datetime64):
-        values = pd.to_datetime(column).to_numpy()
-    return values.astype("datetime64[D]")
+    return moments(column).astype("datetime64[D]")
 
 
 def month_indices(days: np.ndarray) -> np.ndarray:

@@ -10,9 +10,18 @@ import calendar
 import re
 from datetime import date, datetime, time, timedelta
 
+import numpy as np
 import pandas as pd
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def moments(column: pd.Series) -> np.ndarray:
+    """A date column as datetime64 (NaT where missing), read by pandas when not one already."""
+    values = column.to_numpy()
+    return (
+        values if np.issubdtype(values.dtype, np.datetime64) else pd.to_datetime(column).to_numpy()
+    )
 
 
 def as_date(value: object) -> date:

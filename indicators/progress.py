@@ -27,7 +27,6 @@ from indicators.months import month_index, month_start
 from indicators.projection import Points
 
 KEY = "codigo_meta"
-REGION_KEY = ["codigo_meta", "region"]
 
 
 # The rules run on arrays: the rows are turned into arrays once and every goal (or goal region)
@@ -194,14 +193,9 @@ def recent_values(
 def recent_points(
     rows: pd.DataFrame, as_of: date, count: int = 6, keys: list[str] | str = KEY
 ) -> pd.DataFrame:
-    """Per key, the last `count` reported (mes, valor_real) points at or before as_of, one per
-    month (the headline rule decides between a national and a regional row of the same month,
-    when `rows` carry its `_priority`)."""
+    """Per key, the last `count` reported (mes, valor_real) points at or before as_of."""
     keys = [keys] if isinstance(keys, str) else keys
-    upto = until(rows, as_of)
-    if "_priority" in upto:
-        upto = upto.sort_values([*keys, "mes", "_priority"]).drop_duplicates([*keys, "mes"])
-    upto = upto.sort_values([*keys, "mes"])
+    upto = until(rows, as_of).sort_values([*keys, "mes"])
     return upto.groupby(keys, sort=True).tail(count)[[*keys, "mes", "valor_real"]]
 
 

@@ -25,9 +25,10 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from indicators.bottlenecks import bottleneck_status, moments
+from indicators.bottlenecks import bottleneck_status
 from indicators.commitments import commitment_status
-from indicators.months import add_months, month_start
+from indicators.frames import none_if_nan
+from indicators.months import add_months, moments, month_start
 from indicators.scorecard import evaluate_goals
 
 
@@ -121,11 +122,10 @@ def changed_lights(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
 def _lights_by_code(card: pd.DataFrame) -> dict[str, tuple[object, object]]:
     """{codigo_meta: (nombre, estado)}, missing values as None."""
     values = (card[c].to_numpy(dtype=object) for c in ("codigo_meta", "nombre", "estado"))
-    return {code: (_none(name), _none(light)) for code, name, light in zip(*values, strict=True)}
-
-
-def _none(value: object) -> object:
-    return None if pd.isna(value) else value
+    return {
+        code: (none_if_nan(name), none_if_nan(light))
+        for code, name, light in zip(*values, strict=True)
+    }
 
 
 def _only_in(side: pd.DataFrame, other: pd.DataFrame, flag: str, key: str) -> pd.DataFrame:

@@ -233,9 +233,10 @@ def stage_typed(
     only, which spares writing a column per contract column that is empty on almost every row.
     `source` is SOURCE or SORTED (the rows keep the order they are read in)."""
     _register_defaults(con, plans)
-    checked = _checked_rows(con, source, plans, decimal_comma, row_rules, order_by)
+    ranked = _ranked(con, source, plans, order_by)
+    checked = _checked_rows(source, plans, decimal_comma, row_rules, ranked)
     kept = [ident(LINE), *(ident(p.name) for p in plans)]
-    kept += [ident(order_column(c)) for c in _ranked(con, source, plans, order_by)] + ["bad"]
+    kept += [ident(order_column(c)) for c in ranked] + ["bad"]
     con.execute(
         compose(
             "CREATE OR REPLACE TEMP TABLE {typed} AS SELECT {kept} FROM ({checked})",
@@ -247,20 +248,20 @@ def stage_typed(
 
 
 def _checked_rows(
-    con: duckdb.DuckDBPyConnection,
     source: str,
     plans: Sequence[ColumnPlan],
     decimal_comma: bool,
     row_rules: Sequence[tuple[str, str, str]],
-    order_by: Sequence[str],
+    ranked: Sequence[str],
 ) -> str:
-    """SELECT over `source`: line, typed values, sort keys, e_<column> and rule_<i> reasons,
-    and `bad`. Nothing may filter these layers from outside: a filter pushed into them would
-    inline (and repeat) every parse expression; filter the source instead."""
+    """SELECT over `source`: line, typed values, the ranks of `ranked` (`_ranked`),
+    e_<column> and rule_<i> reasons, and `bad`. Nothing may filter these layers from outside:
+    a filter pushed into them would inline (and repeat) every parse expression; filter the
+    source instead."""
     out = _Select([ident(LINE)], [ident(LINE)], [ident(LINE)], [])
     for plan in plans:
         _column_sql(plan, NUMBER_CHILE if decimal_comma else NUMBER_PLAIN, decimal_comma, out)
-    _order_sql(_ranked(con, source, plans, order_by), out)
+    _order_sql(ranked, out)
     rules = [
         compose(
             "CASE WHEN {e} IS NULL AND ({cond}) THEN {why} END AS {r}",
@@ -292,6 +293,8 @@ def _ranked(
 ) -> list[str]:
     """The `order_by` columns whose rank the source carries (mapped columns, see
     loaders.validate); the others are sorted by their typed value (`stage_final`)."""
+    if not order_by:
+        return []
     columns = {r[0] for r in con.execute("DESCRIBE " + source).fetchall()}
     mapped = {p.name for p in plans if p.mapped_type}
     return [c for c in order_by if c in mapped and order_column(c) in columns]
@@ -332,7 +335,7 @@ def collect_errors(
             typed=TYPED,
         )
     )
-    checked = _checked_rows(con, "stg_bad_rows", plans, decimal_comma, row_rules, ())
+    checked = _checked_rows("stg_bad_rows", plans, decimal_comma, row_rules, ())
     con.execute(
         compose(
             "CREATE OR REPLACE TEMP TABLE stg_bad AS SELECT t.*, {raws} FROM ({checked}) t"
