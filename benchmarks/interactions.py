@@ -317,7 +317,8 @@ def goal_with_regions(con: duckdb.DuckDBPyConnection) -> str:
 
 def _goal_page(con: duckdb.DuckDBPyConnection, n: int) -> Interaction:
     """The goal page's data (dashboard.meta_data.load_goal_page) for a goal with a regional
-    breakdown, at the default month."""
+    breakdown, at the default month, opened for the first time in this data version (the
+    goal's reads and the defaults emptied before each sample)."""
     codigo = goal_with_regions(con)
     page = meta_data.load_goal_page(con, codigo)
     if page is None or page.regions.empty:
@@ -325,5 +326,10 @@ def _goal_page(con: duckdb.DuckDBPyConnection, n: int) -> Interaction:
     return Interaction(
         "detalle_meta",
         f"Detalle de una meta (load_goal_page), {codigo} con desglose por región", 100,
-        _ms(lambda: meta_data.load_goal_page(con, codigo), n), None, None,
+        _ms(lambda: meta_data.load_goal_page(con, codigo), n, _forget_goal_reads), None, None,
     )  # fmt: skip
+
+
+def _forget_goal_reads() -> None:
+    meta_data.READS.clear()
+    defaults.DEFAULTS.clear()

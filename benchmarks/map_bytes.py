@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+from dash._utils import to_json
 
 from dashboard import maps
 from dashboard import territory_data as td
@@ -25,8 +26,9 @@ class MapBytes:
         return self.url_bytes / self.embedded_bytes
 
 
-def _size(figure: go.Figure) -> int:
-    return len(figure.to_json().encode("utf-8"))
+def _size(figure: dict[str, object] | go.Figure) -> int:
+    """Bytes of the figure as Dash serialises it into an answer."""
+    return len(to_json(figure).encode("utf-8"))
 
 
 def measure(con, region: str) -> MapBytes:

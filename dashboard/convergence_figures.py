@@ -6,6 +6,8 @@ functions of an `indicators.territory_report.TerritoryReport` (no database): eve
 comes from the report; the figures only place it. The β scatter draws each territory's
 (ln c_t0, g) from the report's yearly panel, the same inputs the report's β was fitted on.
 Definitions (indicators.md) are repeated in HELP, shown as tooltips next to each title.
+Figures are plain dicts in plotly's own shape, built with dashboard.figure_dict: graph objects
+cost far more CPU to build than the dict Dash sends anyway (see figure_dict.py).
 """
 
 from __future__ import annotations
@@ -14,14 +16,16 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 from dash import html
 
 from dashboard import territory_data as td
+from dashboard.defaults import read_defaults
+from dashboard.figure_dict import FigureDict, trace
 from dashboard.formatting import NO_DATA
 from dashboard.maps import number
 from dashboard.territory_filters import FilterCatalog, TerritoryFilters, parse
@@ -117,7 +121,7 @@ def convergence_view(con: duckdb.DuckDBPyConnection, state: ConvergenceState) ->
     from_year = from_year if from_year is None or from_year <= last_year else None
     state = replace(state, filters=filters, region=region, from_year=from_year)
     query = replace(filters.query(state.level, region), from_year=from_year)
-    base = td.cached_defaults(con, version)
+    base = read_defaults(con)
     report = td.cached_report(con, query, base.review_to, version)
     names = dict(zip(report.territorios["codigo"], report.territorios["nombre"], strict=True))
     return ConvergenceView(
@@ -134,24 +138,28 @@ def decimal(value: float | None, digits: int = 3) -> str:
     return number(value, digits)
 
 
-def _layout(fig: go.Figure, height: int = 340, **kwargs: object) -> go.Figure:
+Figure = dict[str, Any]
+
+
+def _layout(fig: FigureDict, height: int = 340, **kwargs: Any) -> Figure:
+    """The margins, height and hidden legend every figure of the page shares, then the dict."""
     layout = {"margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "showlegend": False} | kwargs
-    fig.update_layout(height=height, **layout)
-    return fig
+    return fig.update_layout(height=height, **layout).to_dict()
 
 
-def empty_figure(text: str) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
+def empty_figure(text: str) -> Figure:
+    """A blank plot that says why there is nothing to draw, instead of empty axes."""
+    fig = FigureDict().add_annotation(
+        text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
+    )
+    fig.update_xaxes(visible=False).update_yaxes(visible=False)
     return _layout(fig, height=220)
 
 
 # --------------------------------------------------------------------------- σ
 
 
-def sigma_figure(report: TerritoryReport) -> go.Figure:
+def sigma_figure(report: TerritoryReport) -> Figure:
     """CV per year with the OLS trend; a year with fewer than 12 months of data says so."""
     series = report.sigma
     if series.empty:
@@ -161,26 +169,26 @@ def sigma_figure(report: TerritoryReport) -> go.Figure:
         decimal(v) + ("" if m >= 12 else f" ({m} meses)")
         for v, m in zip(cv, series["meses"], strict=True)
     ]
-    fig = go.Figure(
-        go.Scatter(
-            x=years, y=cv, mode="lines+markers+text", text=labels, textposition="top center",
-            line={"color": BLUE, "width": 3}, marker={"size": 10}, name="CV",
-            hovertemplate="%{x}: CV %{y:.3f}<extra></extra>",
+    fig = FigureDict([
+        trace(
+            "scatter", x=years, y=cv, mode="lines+markers+text", text=labels,
+            textposition="top center", line={"color": BLUE, "width": 3}, marker={"size": 10},
+            name="CV", hovertemplate="%{x}: CV %{y:.3f}<extra></extra>",
         )
-    )  # fmt: skip
+    ])  # fmt: skip
     slope = report.sigma_pendiente
     if math.isfinite(slope):  # the OLS line passes through the means
         trend = cv.mean() + slope * (years - years.mean())
         line = {"color": ORANGE, "dash": "dash"}
-        fig.add_trace(go.Scatter(x=years, y=trend, mode="lines", line=line, hoverinfo="skip"))
+        fig.add_trace(trace("scatter", x=years, y=trend, mode="lines", line=line, hoverinfo="skip"))
     fig.update_xaxes(
-        title="Año",
+        title={"text": "Año"},
         tickmode="array",
         tickvals=years,
         tickformat="d",
-        range=[years.min() - 0.5, years.max() + 0.5],
+        range=[float(years.min()) - 0.5, float(years.max()) + 0.5],
     )  # room for the labels
-    fig.update_yaxes(title="Coeficiente de variación", rangemode="tozero")
+    fig.update_yaxes(title={"text": "Coeficiente de variación"}, rangemode="tozero")
     return _layout(fig, margin={"l": 10, "r": 10, "t": 30, "b": 10})  # room for the labels
 
 
@@ -217,24 +225,26 @@ def beta_points(report: TerritoryReport, names: Mapping[str, str]) -> pd.DataFra
     return frame
 
 
-def beta_figure(report: TerritoryReport, names: Mapping[str, str]) -> go.Figure:
+def beta_figure(report: TerritoryReport, names: Mapping[str, str]) -> Figure:
+    """Each territory's (ln c_t0, g) and the fitted line; its slope is the report's β."""
     beta = report.beta
     if beta is None:
         return empty_figure("β requiere dos años distintos y al menos 3 territorios con cobertura")
     points = beta_points(report, names)
-    fig = go.Figure(
-        go.Scatter(
-            x=points["x"], y=points["g"], mode="markers", text=points["nombre"],
-            marker={"size": 9, "color": BLUE, "opacity": 0.8},
+    x = points["x"].to_numpy(float)  # arrays, not pandas: the figure is plain data
+    fig = FigureDict([
+        trace(
+            "scatter", x=x, y=points["g"].to_numpy(float), mode="markers",
+            text=points["nombre"].tolist(), marker={"size": 9, "color": BLUE, "opacity": 0.8},
             hovertemplate="%{text}<br>ln cobertura inicial %{x:.2f}<br>"
             "crecimiento anual %{y:.3f}<extra></extra>",
         )
-    )  # fmt: skip
-    xs = np.linspace(points["x"].min(), points["x"].max(), 2)
-    fig.add_trace(go.Scatter(x=xs, y=beta.alfa + beta.beta * xs, mode="lines",
-                             line={"color": ORANGE, "width": 3}, hoverinfo="skip"))  # fmt: skip
-    fig.update_xaxes(title=f"ln cobertura {beta.anio_inicial} (por 1.000 hab.)")
-    fig.update_yaxes(title=f"Crecimiento anual {beta.anio_inicial}–{beta.anio_final}")
+    ])  # fmt: skip
+    xs = np.linspace(x.min(), x.max(), 2)
+    fig.add_trace(trace("scatter", x=xs, y=beta.alfa + beta.beta * xs, mode="lines",
+                        line={"color": ORANGE, "width": 3}, hoverinfo="skip"))  # fmt: skip
+    fig.update_xaxes(title={"text": f"ln cobertura {beta.anio_inicial} (por 1.000 hab.)"})
+    fig.update_yaxes(title={"text": f"Crecimiento anual {beta.anio_inicial}–{beta.anio_final}"})
     return _layout(fig)
 
 
@@ -265,7 +275,7 @@ def beta_sentence(report: TerritoryReport, level: str) -> str:
 # --------------------------------------------------------------------------- Theil and Gini
 
 
-def theil_figure(report: TerritoryReport) -> go.Figure:
+def theil_figure(report: TerritoryReport) -> Figure:
     """T between + T within = T, as a stacked bar next to the total."""
     theil = report.theil
     if not math.isfinite(theil.total):
@@ -275,15 +285,17 @@ def theil_figure(report: TerritoryReport) -> go.Figure:
     else:
         between, within = GROUP_WORDS.get(report.theil_grupos, ("entre grupos", "dentro"))
         bars = [(f"T {between}", theil.between, GREEN), (f"T {within}", theil.within, ORANGE)]
-    fig = go.Figure()
-    for name, value, color in bars:
-        fig.add_trace(go.Bar(y=["Theil"], x=[value], name=name, orientation="h",
-                             marker_color=color, text=[f"{name}: {decimal(value, 4)}"],
-                             textposition="inside", insidetextanchor="middle",
-                             hovertemplate=name + ": %{x:.4f}<extra></extra>"))  # fmt: skip
-    fig.add_annotation(x=theil.total, y="Theil", text=f"T = {decimal(theil.total, 4)}",
+    fig = FigureDict([
+        trace("bar", y=["Theil"], x=[float(value)], name=name, orientation="h",
+              marker={"color": color}, text=[f"{name}: {decimal(value, 4)}"],
+              textposition="inside", insidetextanchor="middle",
+              hovertemplate=name + ": %{x:.4f}<extra></extra>")
+        for name, value, color in bars
+    ])  # fmt: skip
+    total = float(theil.total)
+    fig.add_annotation(x=total, y="Theil", text=f"T = {decimal(total, 4)}",
                        showarrow=False, xanchor="left", xshift=6)  # fmt: skip
-    fig.update_xaxes(title="Índice de Theil", range=[0, theil.total * 1.35])
+    fig.update_xaxes(title={"text": "Índice de Theil"}, range=[0, total * 1.35])
     fig.update_yaxes(visible=False)
     return _layout(fig, height=170, barmode="stack")
 
@@ -340,19 +352,21 @@ def synergy_sentence(report: TerritoryReport, regions: pd.DataFrame, area: str |
     return f"Por región, de norte a sur; área: {chosen}."
 
 
-def synergy_figure(report: TerritoryReport, regions: pd.DataFrame, area: str | None) -> go.Figure:
+def synergy_figure(report: TerritoryReport, regions: pd.DataFrame, area: str | None) -> Figure:
+    """One bar per region (north at the top) or per area; the height grows with the rows."""
     rows = synergy_rows(report, regions, area)
     if rows.empty:
         return empty_figure("Sin entregas por comuna en el periodo")
-    fig = go.Figure(
-        go.Bar(
-            x=rows["indice"], y=rows["nombre"], orientation="h", marker_color=GREEN,
-            text=[decimal(v, 0) + " %" for v in rows["indice"]], textposition="outside",
+    index = rows["indice"].to_numpy(float)
+    fig = FigureDict([
+        trace(
+            "bar", x=index, y=rows["nombre"].tolist(), orientation="h", marker={"color": GREEN},
+            text=[decimal(v, 0) + " %" for v in index], textposition="outside",
             hovertemplate="%{y}: %{x:.1f} % de la población<extra></extra>",
         )
-    )  # fmt: skip
-    fig.update_xaxes(title="Población en comunas que convergen (%)", range=[0, 112])
-    fig.update_yaxes(autorange="reversed", title=None)  # north at the top
+    ])  # fmt: skip
+    fig.update_xaxes(title={"text": "Población en comunas que convergen (%)"}, range=[0, 112])
+    fig.update_yaxes(autorange="reversed")  # north at the top; no title (the names say it)
     return _layout(fig, height=max(220, 32 * len(rows) + 60))
 
 

@@ -14,7 +14,8 @@ warehouse stores load times in UTC, so the load date is taken in UTC as well: a 
 23:30 in Santiago (02:30 UTC the next day) is then inside the window, never just after it.
 
 URL parameters are parsed here too, with a safe fallback: a mistyped link opens the default
-view instead of an error page.
+view instead of an error page. Every page asks for the defaults (two queries), so they are kept
+per data version and scope, and per calendar day (the fallback of an empty warehouse).
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 
+from dashboard.lru import LRU
 from indicators.months import add_months, month_start
 from indicators.review import review_month
 from warehouse import catalog, status
+from warehouse.territory_catalog import data_version
 
 REVIEW_DAYS = 7
 MONTH_PARAM = "mes"
@@ -52,9 +55,16 @@ class Defaults:
     months: tuple[date, ...] = ()  # months with national progress, newest first
 
 
+DEFAULTS = LRU(64)
+
+
 def read_defaults(con: duckdb.DuckDBPyConnection, today: date | None = None) -> Defaults:
     """Defaults from the warehouse; `today` (the wall clock) only when it holds no data yet."""
     today = today or date.today()
+    return DEFAULTS.get((data_version(con), today), lambda: _read(con, today))
+
+
+def _read(con: duckdb.DuckDBPyConnection, today: date) -> Defaults:
     months = tuple(catalog.progress_months(con))
     loaded = status.last_load(con)
     to = loaded.date() if loaded else today

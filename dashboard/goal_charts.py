@@ -1,7 +1,7 @@
 """Milestone calendar (Gantt) and regional bars of the goal page: pure functions of frames.
 
 Every state is a symbol and a word ("⚠ Atrasado"), and the delay bars carry a hatch pattern,
-so nothing depends on telling colours apart.
+so nothing depends on telling colours apart. Figures are plain dicts (dashboard.figure_dict).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
+from dashboard.figure_dict import Figure, FigureDict, trace
 from dashboard.goal_figures import (
     BLACK,
     BLUE,
@@ -55,7 +55,7 @@ def milestone_status(milestones: pd.DataFrame, cut: date) -> pd.DataFrame:
     return milestones.assign(estado_hito=state, dias_atraso=delay.astype(int))
 
 
-def milestones_figure(milestones: pd.DataFrame, cut: date) -> go.Figure:
+def milestones_figure(milestones: pd.DataFrame, cut: date) -> Figure:
     """Calendar (Gantt) of milestones, one row each: a hollow diamond on fecha_programada, a
     filled one on fecha_cumplida, and a bar over the days of delay (up to `cut` when still
     open). `milestones` carries estado_hito and dias_atraso (see milestone_status)."""
@@ -68,14 +68,15 @@ def milestones_figure(milestones: pd.DataFrame, cut: date) -> go.Figure:
     ]
     planned = [as_date(d) for d in rows["fecha_programada"]]
     done = [None if pd.isna(d) else as_date(d) for d in rows["fecha_cumplida"]]
-    figure = go.Figure()
+    figure = FigureDict()
     for state, (word, color) in MILESTONE_STATES.items():
         mask = (rows["estado_hito"] == state) & (rows["dias_atraso"] > 0)
         if not mask.any():
             continue
         picked = rows.index[mask]
         figure.add_trace(
-            go.Bar(
+            trace(
+                "bar",
                 orientation="h",
                 y=[labels[i] for i in picked],
                 base=[planned[i] for i in picked],
@@ -88,7 +89,8 @@ def milestones_figure(milestones: pd.DataFrame, cut: date) -> go.Figure:
             )
         )
     figure.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=planned,
             y=labels,
             mode="markers",
@@ -100,7 +102,8 @@ def milestones_figure(milestones: pd.DataFrame, cut: date) -> go.Figure:
     )
     reached = [i for i, d in enumerate(done) if d is not None and d <= cut]
     figure.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=[done[i] for i in reached],
             y=[labels[i] for i in reached],
             mode="markers",
@@ -119,7 +122,7 @@ def milestones_figure(milestones: pd.DataFrame, cut: date) -> go.Figure:
     )
 
 
-def region_bars(regions: pd.DataFrame, light_words: Mapping[str, str]) -> go.Figure:
+def region_bars(regions: pd.DataFrame, light_words: Mapping[str, str]) -> Figure:
     """Avance by region (true value, drawn as is) with the light written on each bar and a
     black tick on where the region should be today (esperado)."""
     names = list(regions["nombre_region"])
@@ -130,21 +133,25 @@ def region_bars(regions: pd.DataFrame, light_words: Mapping[str, str]) -> go.Fig
         + light_words.get(s, s)
         for a, s in zip(regions["avance"], regions["estado"], strict=True)
     ]
-    figure = go.Figure(
-        go.Bar(
-            orientation="h",
-            y=names,
-            x=[0 if is_missing(a) else a * 100 for a in regions["avance"]],
-            marker={"color": colors},
-            text=text,
-            textposition="outside",
-            name="Avance",
-            hovertemplate="%{y}: %{text}<extra></extra>",
-            cliponaxis=False,
-        )
+    figure = FigureDict(
+        [
+            trace(
+                "bar",
+                orientation="h",
+                y=names,
+                x=[0 if is_missing(a) else a * 100 for a in regions["avance"]],
+                marker={"color": colors},
+                text=text,
+                textposition="outside",
+                name="Avance",
+                hovertemplate="%{y}: %{text}<extra></extra>",
+                cliponaxis=False,
+            )
+        ]
     )
     figure.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             y=names,
             x=[None if is_missing(e) else e * 100 for e in regions["esperado"]],
             mode="markers",
@@ -154,11 +161,11 @@ def region_bars(regions: pd.DataFrame, light_words: Mapping[str, str]) -> go.Fig
         )
     )
     figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(title_text="Avance hacia la meta (%)", ticksuffix=" %")
+    figure.update_xaxes(title={"text": "Avance hacia la meta (%)"}, ticksuffix=" %")
     figure.update_layout(
         height=120 + 28 * len(names),
         margin={"l": 10, "r": 90, "t": 30, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         bargap=0.25,
     )
-    return figure
+    return figure.to_dict()

@@ -6,7 +6,9 @@ this goal's rows (warehouse.goal_detail) and runs the same pure functions as the
 always agree with the goals list and the weekly review.
 
 Choices: bottlenecks and milestones are judged at the end of the as-of month, as the management
-light is; the projection and the line use the same points as indicators.projection.
+light is; the projection and the line use the same points as indicators.projection. What the
+page reads is the same for every month and toggle, so it is kept per data version and scope
+(`READS`): a meeting stepping through months reads the warehouse once per goal.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pandas as pd
 from dashboard.defaults import format_month, parse_month, read_defaults
 from dashboard.goal_charts import milestone_status
 from dashboard.goal_format import value_digits
+from dashboard.lru import LRU
 from indicators import progress as pg
 from indicators.bottlenecks import bottleneck_status
 from indicators.goal_regions import evaluate_goal_regions
@@ -30,6 +33,7 @@ from indicators.months import month_end
 from indicators.scorecard import evaluate_goals
 from warehouse import catalog
 from warehouse import goal_detail as q
+from warehouse.territory_catalog import data_version
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,41 @@ def _headline(progress: pd.DataFrame, rows: pg.MonthlyRows, series: pg.SeriesRow
     return progress.iloc[chosen].reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class GoalReads:
+    """This goal's rows in the warehouse, whatever the month: never changed by the page."""
+
+    goals: pd.DataFrame  # the current metas row
+    progress: pd.DataFrame  # every month, with lineage
+    bottlenecks: pd.DataFrame
+    milestones: pd.DataFrame
+    names: pd.DataFrame  # the regions' codes, short names and order
+    ministry_slug: str
+
+
+# Per (data version and scope, goal code); a new snapshot is a new version.
+READS = LRU(128)
+
+
+def goal_reads(con: duckdb.DuckDBPyConnection, codigo: str) -> GoalReads | None:
+    """The goal's reads, kept per data version; None when no current goal has this code."""
+    return READS.get((data_version(con), codigo), lambda: _read_goal(con, codigo))
+
+
+def _read_goal(con: duckdb.DuckDBPyConnection, codigo: str) -> GoalReads | None:
+    goals = q.goal(con, codigo)
+    if goals.empty:
+        return None
+    return GoalReads(
+        goals=goals,
+        progress=q.progress_with_lineage(con, codigo),
+        bottlenecks=q.goal_bottlenecks(con, codigo),
+        milestones=q.goal_milestones(con, codigo),
+        names=q.region_names(con),
+        ministry_slug=_slug(con, goals["ministerio"].iloc[0]),
+    )
+
+
 def load_goal_page(
     con: duckdb.DuckDBPyConnection,
     codigo: str,
@@ -85,13 +124,14 @@ def load_goal_page(
 ) -> GoalPage | None:
     """The page's data at the month the URL names ('2025-05'; the data-driven default of
     dashboard.defaults when missing or invalid), or None when no current goal has this code."""
-    goals = q.goal(con, codigo)
-    if goals.empty:
+    reads = goal_reads(con, codigo)
+    if reads is None:
         return None
+    goals, progress, raw_bottlenecks, names = (
+        reads.goals, reads.progress, reads.bottlenecks, reads.names
+    )  # fmt: skip
     defaults = read_defaults(con)
     month = parse_month(month_text, defaults.as_of)
-    progress = q.progress_with_lineage(con, codigo)
-    raw_bottlenecks = q.goal_bottlenecks(con, codigo)
     record = goals.iloc[0].to_dict()
     goal = Goal.from_record(record)
     rows = pg.MonthlyRows.from_frame(progress)
@@ -100,7 +140,6 @@ def load_goal_page(
     score = evaluate_goals(goals, progress, raw_bottlenecks, month, validated_only=validated_only)
     points = pg.recent_values(headline, rows, rows.reported(validated_only), month)
     cut = month_end(month)
-    names = q.region_names(con)
     return GoalPage(
         record=record,
         goal=goal,
@@ -109,13 +148,13 @@ def load_goal_page(
         score=score.iloc[0].to_dict(),
         series=series,
         fit=(month_dates(points.month), points.value.tolist()),
-        milestones=milestone_status(q.goal_milestones(con, codigo), cut),
+        milestones=milestone_status(reads.milestones, cut),
         bottlenecks=_raised_by(raw_bottlenecks, cut),
         regions=_regions(goals, progress, raw_bottlenecks, month, validated_only, names),
         region_names=dict(zip(names["codigo"], names["nombre_corto"], strict=True)),
         months=list(defaults.months),
         month_invalid=bool(month_text) and format_month(month) != str(month_text).strip(),
-        ministry_slug=_slug(con, record["ministerio"]),
+        ministry_slug=reads.ministry_slug,
         digits=value_digits(
             [goal.linea_base, goal.valor_meta, *series["valor_real"], *series["valor_programado"]]
         ),

@@ -16,7 +16,6 @@ from urllib.parse import quote, urlencode
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.components import (
@@ -29,6 +28,7 @@ from dashboard.components import (
     section,
     thermometer,
 )
+from dashboard.figure_dict import Figure
 from dashboard.formatting import NO_DATA, format_datetime, format_int
 from dashboard.goal_charts import MILESTONE_STATES, milestones_figure
 from dashboard.goal_figures import timeline_figure
@@ -442,7 +442,7 @@ def result_summary(trajectory: Trajectory, unit: object, id_: str) -> dbc.Row:
     )
 
 
-def trajectory_figure(trajectory: Trajectory, as_of: date) -> go.Figure:
+def trajectory_figure(trajectory: Trajectory, as_of: date) -> Figure:
     """Programmed vs validated actual (goal_figures), without the legend entry for figures
     that are not validated: none are given, and citizens need not read about them."""
     figure = timeline_figure(
@@ -454,7 +454,9 @@ def trajectory_figure(trajectory: Trajectory, as_of: date) -> go.Figure:
         projected=trajectory.score["proyeccion"],
         digits=trajectory.digits,
     )
-    figure.data = tuple(t for t in figure.data if not (t.name or "").startswith("Real reportado"))
+    figure["data"] = [
+        t for t in figure["data"] if not str(t.get("name", "")).startswith("Real reportado")
+    ]
     return figure
 
 

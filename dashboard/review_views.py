@@ -7,9 +7,10 @@ not as a page that failed to load.
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
@@ -166,9 +167,10 @@ def sub_block(
     return html.Div([html.H3(heading, className="h6 mt-3 mb-2"), table], className="sub-block")
 
 
-def red_share_figure(share: pd.DataFrame, geojson_url: str) -> go.Figure:
-    """Regions coloured by their share of goals in rojo. Natural breaks: shares take few
-    distinct values (2 of 5, 1 of 6…), which quantile classes would tie."""
+def red_share_figure(share: pd.DataFrame, geojson_url: str) -> dict[str, Any]:
+    """Regions coloured by their share of goals in rojo, as the dict Dash sends (dashboard.maps).
+    Natural breaks: shares take few distinct values (2 of 5, 1 of 6…), which quantile classes
+    would tie."""
     data = MapData("region", share[["codigo", "nombre", "valor"]], "% de metas en rojo")
     return choropleth(data, geojson_url, scheme="cortes_naturales", k=4, height=560)
 

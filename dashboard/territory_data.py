@@ -31,7 +31,6 @@ import numpy as np
 import pandas as pd
 
 from dashboard import defaults, goal_data
-from dashboard.defaults import Defaults
 from dashboard.goal_data import goals_in_region, region_red_share
 from dashboard.lru import LRU
 from dashboard.territory_filters import FilterCatalog, TerritoryFilters, load_catalog, parse
@@ -163,17 +162,12 @@ def cached_catalog(con: duckdb.DuckDBPyConnection, version: Version | None = Non
     return META.get(key, lambda: load_catalog(con))
 
 
-def cached_defaults(con: duckdb.DuckDBPyConnection, version: Version | None = None) -> Defaults:
-    """The data-driven defaults (as-of month, review dates, last load). With no data they fall
-    back to the wall clock, hence the day in the key."""
-    key = ("defaults", version or data_version(con), date.today())
-    return META.get(key, lambda: defaults.read_defaults(con))
-
-
 def clear_caches() -> None:
+    """Every cache of values computed from a data version (benchmarks time cold renders)."""
     CACHE.clear()
     META.clear()
     goal_data.BOARDS.clear()
+    defaults.DEFAULTS.clear()
 
 
 # --------------------------------------------------------------------------- map state
@@ -344,7 +338,7 @@ def map_view(con: duckdb.DuckDBPyConnection, state: MapState) -> MapView:
     """Everything one map render shows, from one coverage report (cached)."""
     version = data_version(con)
     catalog = cached_catalog(con, version)
-    base = cached_defaults(con, version)
+    base = defaults.read_defaults(con)
     filters = state.filters.valid_for(catalog).with_period(catalog)
     known = regions(con, version)
     region = resolve_region(state.region, known)
@@ -420,7 +414,7 @@ def region_view(
         return None
     row = known[known["codigo"] == region].iloc[0]
     catalog = cached_catalog(con, version)
-    base = cached_defaults(con, version)
+    base = defaults.read_defaults(con)
     filters = filters.valid_for(catalog).with_period(catalog)
     first, last = filters.period()
     month = goals_month(filters, base.as_of)
@@ -457,7 +451,7 @@ class RegionOverview:
 def region_overview(con: duckdb.DuckDBPyConnection) -> RegionOverview:
     version = data_version(con)
     catalog = cached_catalog(con, version)
-    base = cached_defaults(con, version)
+    base = defaults.read_defaults(con)
     filters = TerritoryFilters().with_period(catalog)
     query = filters.query("region")
     report = cached_coverage(con, query, version)

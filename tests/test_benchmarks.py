@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import run
+from benchmarks import map_bytes, run
+from dashboard import theme
+from warehouse.db import connect
 
 REPO = Path(__file__).resolve().parents[1]
 MIB = 1024**2
@@ -315,3 +317,16 @@ def test_answers_that_show_an_error_or_no_access_are_problems():
         _component("Span", id="nuevo", children="x")]}}}, props)  # fmt: skip
     assert arrived == {"nuevo"}
     assert props["region"] == {"data": "05"}
+
+
+def test_map_bytes_count_what_dash_sends_for_the_map(demo_db: Path) -> None:
+    """The figure is a dict (dashboard.figure_dict): sized as Dash serialises it, far below
+    the same figure with the comuna shapes embedded."""
+    theme.register_plotly_template()
+    con = connect(demo_db, read_only=True)
+    try:
+        sizes = map_bytes.measure(con, "05")
+    finally:
+        con.close()
+    assert 1_000 < sizes.url_bytes < sizes.embedded_bytes
+    assert sizes.share < 0.02

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import math
+import warnings
 
+import mapclassify
 import numpy as np
 import pandas as pd
 import pytest
+from dash._utils import to_json
 
 from dashboard import components, maps
+from tests.figure_checks import as_figure
 
 
 def _texts(component: object) -> list[str]:
@@ -75,17 +78,36 @@ def test_classes_with_ties_make_fewer_classes_without_noise(recwarn) -> None:
     assert len(classes.labels) == 2 and not [w for w in recwarn if "unique" in str(w.message)]
 
 
+def test_natural_breaks_are_the_same_on_every_request_and_optimal() -> None:
+    """Skewed values like comuna coverage: k-means from random starts (mapclassify's
+    NaturalBreaks) gave other classes on some requests; Fisher-Jenks is exact and fixed."""
+    values = pd.Series(np.random.default_rng(1).lognormal(3.0, 1.0, 346))
+    first = maps.classify(values, "cortes_naturales", k=5)
+    for _ in range(20):
+        again = maps.classify(values, "cortes_naturales", k=5)
+        assert again.labels == first.labels and (again.index == first.index).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "numba not installed": slow but exact
+        exact = mapclassify.FisherJenks(values.to_numpy(), k=5)
+    assert (first.index == exact.yb).all()
+
+
 def test_a_map_figure_names_its_geometry_by_url_and_never_embeds_it() -> None:
     frame = pd.DataFrame({"codigo": ["05", "13"], "nombre": ["Valparaíso", "Metropolitana"],
                           "valor": [10.0, np.nan]})  # fmt: skip
     figure = maps.choropleth(
         maps.MapData("region", frame, "Cobertura"), "/assets/geo/regiones.json"
     )
-    payload = json.loads(figure.to_json())
-    assert payload["data"][0]["geojson"] == "/assets/geo/regiones.json"
-    assert "coordinates" not in figure.to_json()
-    assert payload["data"][0]["colorbar"]["ticktext"][0] == "sin datos"
-    assert payload["layout"]["map"]["style"] == "white-bg"  # no tile server
+    checked = as_figure(figure)
+    trace = checked.data[0]
+    assert trace.geojson == "/assets/geo/regiones.json"
+    assert "coordinates" not in to_json(figure)
+    assert list(trace.z) == [0, -1]  # the missing value is "sin datos", not the lowest class
+    assert trace.colorbar.ticktext[0] == "sin datos"
+    assert trace.colorbar.title.text == "Cobertura"
+    assert list(trace.customdata[1]) == ["Metropolitana", "—"]
+    assert checked.layout.map.style == "white-bg"  # no tile server
+    assert checked.layout.uirevision == "region"
 
 
 def test_region_views_fit_the_mainland() -> None:

@@ -1,6 +1,7 @@
 """Convergence page builders, without a browser, on territorial reports of the demo warehouse:
 the figures draw the report's numbers (σ series and slope, β fitted on the same points,
-T_between + within = T), and the sentences say what the numbers mean."""
+T_between + within = T), and the sentences say what the numbers mean. Figures are dicts; they
+are read through `as_figure`, which also checks plotly would send each one unchanged."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from dashboard import convergence_figures as cf
 from dashboard.territory_filters import TerritoryFilters
 from indicators.territory_report import TerritoryQuery, territory_report
+from tests.figure_checks import as_figure
 from warehouse.db import connect
 from warehouse.places import territories
 
@@ -44,13 +46,14 @@ def regions(con):
 
 
 def test_sigma_figure_draws_the_series_and_its_ols_slope(regions_report):
-    fig = cf.sigma_figure(regions_report)
+    fig = as_figure(cf.sigma_figure(regions_report))
     series, trend = fig.data
     assert list(series.y) == pytest.approx(regions_report.sigma["cv"].tolist())
     slope = (trend.y[-1] - trend.y[0]) / (trend.x[-1] - trend.x[0])
     assert slope == pytest.approx(regions_report.sigma_pendiente)
     assert series.text[-1].endswith("(5 meses)")  # 2025: January to May
     assert "(" not in series.text[0]
+    assert fig.layout.xaxis.title.text == "Año" and list(fig.layout.xaxis.tickvals) == [2024, 2025]
 
 
 @pytest.mark.parametrize(
@@ -68,7 +71,7 @@ def test_sigma_sentence_says_whether_dispersion_falls(regions_report, slope, wor
 def test_sigma_with_one_year_asks_for_two(regions_report):
     report = dataclasses.replace(regions_report, sigma_pendiente=math.nan)
     assert "al menos dos años" in cf.sigma_sentence(report)
-    assert len(cf.sigma_figure(report).data) == 1  # no trend line
+    assert len(as_figure(cf.sigma_figure(report)).data) == 1  # no trend line
 
 
 def test_beta_points_reproduce_the_reports_beta(regions_report, regions):
@@ -78,10 +81,11 @@ def test_beta_points_reproduce_the_reports_beta(regions_report, regions):
     assert len(points) == beta.n == 16
     slope, intercept = np.polyfit(points["x"], points["g"], 1)
     assert slope == pytest.approx(beta.beta) and intercept == pytest.approx(beta.alfa)
-    fig = cf.beta_figure(regions_report, names)
+    fig = as_figure(cf.beta_figure(regions_report, names))
     assert "Arica y Parinacota" in list(fig.data[0].text)
     line = fig.data[1]
     assert (line.y[1] - line.y[0]) / (line.x[1] - line.x[0]) == pytest.approx(beta.beta)
+    assert fig.layout.xaxis.title.text == "ln cobertura 2024 (por 1.000 hab.)"
 
 
 def test_beta_sentence_names_beta_error_r2_and_n(regions_report, comunas_report):
@@ -103,12 +107,13 @@ def test_beta_without_estimate(regions_report):
 
 
 def test_theil_bars_add_up_to_the_total(comunas_report, regions_report):
-    fig = cf.theil_figure(comunas_report)
+    fig = as_figure(cf.theil_figure(comunas_report))
     between, within = (bar.x[0] for bar in fig.data)
     assert between + within == pytest.approx(comunas_report.theil.total, abs=1e-12)
     assert fig.data[0].name == "T entre provincias"
     assert "= " + cf.decimal(comunas_report.theil.total, 4) in cf.theil_sentence(comunas_report)
-    (total,) = cf.theil_figure(regions_report).data  # regions: no groups to split by
+    assert fig.layout.barmode == "stack" and fig.data[1].marker.color == cf.ORANGE
+    (total,) = as_figure(cf.theil_figure(regions_report)).data  # regions: no groups to split
     assert total.x[0] == pytest.approx(regions_report.theil.total)
     assert "se calcula al mirar comunas" in cf.theil_sentence(regions_report)
 
@@ -127,8 +132,52 @@ def test_synergy_bars_go_north_to_south(regions_report, comunas_report, regions)
     one_region = cf.synergy_rows(comunas_report, regions, None)
     assert "Todas las áreas" in one_region["nombre"].tolist()
     assert cf.synergy_sentence(comunas_report, regions, None) == "Por área temática, en Valparaíso."
-    fig = cf.synergy_figure(regions_report, regions, None)
+    fig = as_figure(cf.synergy_figure(regions_report, regions, None))
     assert fig.layout.yaxis.autorange == "reversed"  # first region (north) on top
+    assert list(fig.data[0].y) == rows["nombre"].tolist() and fig.layout.height == 16 * 32 + 60
+    areas = as_figure(cf.synergy_figure(comunas_report, regions, None)).data[0]
+    assert list(areas.y) == one_region["nombre"].tolist()
+
+
+def test_figures_without_data_say_why(regions_report, regions):
+    empty = {
+        "Sin entregas en los años elegidos": cf.sigma_figure(
+            dataclasses.replace(regions_report, sigma=regions_report.sigma.iloc[0:0])
+        ),
+        "β requiere dos años distintos": cf.beta_figure(
+            dataclasses.replace(regions_report, beta=None), {}
+        ),
+        "Sin beneficiarios en el periodo": cf.theil_figure(
+            dataclasses.replace(
+                regions_report, theil=dataclasses.replace(regions_report.theil, total=math.nan)
+            )
+        ),
+        "Sin entregas por comuna en el periodo": cf.synergy_figure(
+            dataclasses.replace(regions_report, sinergia=regions_report.sinergia.iloc[0:0]),
+            regions,
+            None,
+        ),
+    }
+    for words, figure in empty.items():
+        fig = as_figure(figure)
+        assert fig.data == () and fig.layout.annotations[0].text.startswith(words)
+        assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+        assert fig.layout.height == 220 and fig.layout.showlegend is False
+
+
+def test_empty_figure_is_one_centred_note():
+    figure = cf.empty_figure("Nada")
+    assert type(figure) is dict  # what Dash sends, without graph objects (issue 6)
+    fig = as_figure(figure)
+    (note,) = fig.layout.annotations
+    assert (note.text, note.x, note.y, note.xref, note.showarrow) == (
+        "Nada",
+        0.5,
+        0.5,
+        "paper",
+        False,
+    )
+    assert fig.layout.margin.t == 10
 
 
 def test_pairs_table_and_cards(regions_report):

@@ -235,3 +235,44 @@ def test_options_and_source(con):
     assert options["mes"][0][0] == "2025-05"
     source = explore.source_info(con)
     assert source.database == "demo.duckdb" and source.is_demo and source.last_load is not None
+
+
+@pytest.mark.parametrize(
+    ("args", "keys"),
+    [
+        ({}, ["codigo_region", "area_tematica", "servicio", "producto"]),
+        ({"desglose": "total"}, ["codigo_region"]),
+        ({"nivel": "comuna", "region": "05"}, ["codigo_comuna", "area_tematica", "servicio"]),
+        ({"nivel": "comuna", "desglose": "total"}, ["codigo_comuna"]),
+        (
+            {"nivel": "comuna", "producto": "Programa Explora"},
+            ["codigo_comuna", "area_tematica", "servicio", "producto"],
+        ),
+    ],
+    ids=["regiones", "total-region", "comunas-05", "total-comuna", "comunas-producto"],
+)
+def test_months_with_deliveries_are_the_distinct_months_of_the_current_rows(con, args, keys):
+    """Summed over the period the grid counts rows, which are months of the grain; totals
+    count distinct months. Both against the current delivery rows, in pandas; names and the
+    area's word are joined after grouping and must still belong to each row."""
+    got = rows(con, "entregas", args)
+    raw = con.execute("SELECT * FROM v_entregas_actuales").df()
+    level = args.get("nivel", "region")
+    if level == "comuna":
+        raw = raw[raw["es_comuna"]].rename(columns={"territorio": "codigo_comuna"})
+    for key in ("region", "producto"):
+        if key in args:
+            column = "codigo_region" if key == "region" else key
+            raw = raw[raw[column] == args[key]]
+    raw = raw.assign(area_tematica=raw["area_tematica"].map(explore.LABELS))
+    want = raw.groupby(keys, dropna=False)["mes"].nunique().rename("meses").reset_index()
+    merged = got.merge(want, on=keys, how="outer", suffixes=("", "_pandas"), indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"].head()
+    assert (merged["meses"] == merged["meses_pandas"]).all()
+    names = dict(con.execute("SELECT codigo, nombre_corto FROM territorios").fetchall())
+    assert (
+        got["region"]
+        == got.get("codigo_region", got.get("codigo_comuna")).map(lambda code: names[code[:2]])
+    ).all()
+    if level == "comuna":
+        assert (got["comuna"] == got["codigo_comuna"].map(names)).all()

@@ -11,20 +11,36 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
-from dashboard.goal_charts import milestone_status, milestones_figure, region_bars
-from dashboard.goal_figures import month_ticks, plan_points, projection_line, timeline_figure
+from dashboard import goal_charts, goal_figures, meta_data
+from dashboard.goal_charts import milestone_status
+from dashboard.goal_figures import month_ticks, plan_points, projection_line
 from dashboard.goal_format import format_value, month_label, value_digits
 from dashboard.meta_data import load_goal_page
 from indicators.goal_report import goal_region_scorecard, goal_scorecard
 from indicators.goals import Goal
 from indicators.months import month_end
 from indicators.projection import project
+from tests.figure_checks import as_figure
 from warehouse.db import connect
 
 GOAL = Goal("M-1", "ascendente", 0.0, 100.0, date(2025, 1, 1), date(2025, 12, 31))
 DOWN = Goal("M-2", "descendente", 500.0, 300.0, date(2025, 1, 1), date(2026, 6, 30))
+
+
+def timeline_figure(*args, **kwargs) -> go.Figure:
+    """The figure dict, checked to be plotly's own shape and read as a go.Figure."""
+    return as_figure(goal_figures.timeline_figure(*args, **kwargs))
+
+
+def milestones_figure(*args) -> go.Figure:
+    return as_figure(goal_charts.milestones_figure(*args))
+
+
+def region_bars(*args) -> go.Figure:
+    return as_figure(goal_charts.region_bars(*args))
 
 
 def series(values: list[tuple[str, float | None, float | None, str]]) -> pd.DataFrame:
@@ -250,3 +266,30 @@ def test_a_goal_without_progress_milestones_or_bottlenecks(make_warehouse) -> No
         page.goal, page.series, page.as_of, validated_only=True, fit=page.fit, projected=None
     )
     assert shape(figure, "plazo").x0 == date(2026, 3, 1)
+
+
+def test_another_month_of_a_goal_reads_nothing_again_and_changes_no_kept_rows(
+    demo, monkeypatch
+) -> None:
+    """The goal's reads are kept per data version: stepping through months in a meeting
+    queries nothing again, and no computation may alter the rows other requests share."""
+    meta_data.READS.clear()
+    may = load_goal_page(demo, "SAL-01", "2025-05")
+    kept = meta_data.goal_reads(demo, "SAL-01")
+    assert may is not None and kept is not None
+
+    def no_query(*_args: object) -> None:
+        raise AssertionError("the warehouse was read again")
+
+    monkeypatch.setattr(meta_data.q, "progress_with_lineage", no_query)
+    monkeypatch.setattr(meta_data.q, "goal", no_query)
+    for month in ("2024-10", "2025-02", "2025-05"):
+        for validated_only in (True, False):
+            assert load_goal_page(demo, "SAL-01", month, validated_only) is not None
+    monkeypatch.undo()
+    meta_data.READS.clear()
+    fresh = meta_data.goal_reads(demo, "SAL-01")
+    assert fresh is not None and fresh is not kept
+    for name in ("goals", "progress", "bottlenecks", "milestones", "names"):
+        pd.testing.assert_frame_equal(getattr(kept, name), getattr(fresh, name))
+    assert load_goal_page(demo, "NO-EXISTE", None) is None

@@ -23,6 +23,7 @@ from dashboard import public_views as views
 from dashboard.components import LIGHTS
 from dashboard.goal_format import format_value, month_label
 from tests.conftest import DashClient, anonymous, signed_in
+from tests.figure_checks import as_figure
 
 PAGE = "_pages_content.children"  # Dash pages' router: the page a URL renders
 RESULTS = f"{views.RESULTS}.children"
@@ -185,11 +186,13 @@ def without_figures(text: str) -> tuple[str, list[dict]]:
 
 def assert_public(text: str, facts: DemoFacts) -> None:
     """Nothing unvalidated, no bottleneck, reporter, comment or file name in `text`; every
-    actual value a figure draws is a validated figure of the warehouse."""
+    actual value a figure draws is a validated figure of the warehouse; every figure is in
+    plotly's own shape (the pages build them as dicts)."""
     rest, figures = without_figures(text)
     shown = facts.unvalidated_pattern.search(rest)
     assert shown is None, f"unvalidated figure shown: …{rest[shown.start() - 80 : shown.end()]}"
     for figure in figures:
+        as_figure(figure)
         for trace in figure["data"]:
             if (trace.get("name") or "").startswith("Real"):
                 assert set(trace["y"]) <= facts.validated, trace["name"]

@@ -10,14 +10,15 @@ import json
 from datetime import date
 from pathlib import Path
 
-import plotly.io as pio
 import pytest
-from plotly.utils import PlotlyJSONEncoder
+from dash._utils import to_json
 
 from dashboard import region_views as rv
 from dashboard import territory_data as td
 from dashboard import territory_views as tv
+from dashboard.goal_data import load_board, region_red_share
 from dashboard.lru import LRU
+from dashboard.review_views import red_share_figure
 from dashboard.territory_filters import (
     FilterCatalog,
     TerritoryFilters,
@@ -27,6 +28,7 @@ from dashboard.territory_filters import (
 )
 from loaders.contracts import AREA_LABELS
 from tests.conftest import staff_request
+from tests.figure_checks import as_figure
 from warehouse import territory_catalog
 from warehouse.db import connect
 from warehouse.territory import Selection
@@ -156,12 +158,13 @@ def test_map_state_round_trips_and_rejects_unknown_choices():
 
 def test_chile_map_sends_sixteen_regions_and_no_geometry(chile):
     figure = tv.map_figure(chile, GEO_URL)
-    trace = figure.data[0]
+    checked = as_figure(figure)
+    trace = checked.data[0]
     assert trace.geojson == GEO_URL
     assert len(trace.locations) == 16
     assert list(trace.locations[:2]) == ["15", "01"]  # north to south
-    assert len(pio.to_json(figure)) < 20_000  # values only: the shapes are ~150 KB
-    assert figure.layout.uirevision == "chile"
+    assert len(to_json(figure)) < 20_000  # values only: the shapes are ~150 KB
+    assert checked.layout.uirevision == "chile"
     assert tv.title(chile) == "Regiones de Chile"
     assert tv.show_islands(chile)
 
@@ -170,31 +173,48 @@ def test_comuna_map_of_valparaiso_frames_its_comunas(valparaiso):
     assert valparaiso.state.region == "05"
     assert valparaiso.region_name == "Valparaíso"
     figure = tv.map_figure(valparaiso, COMUNAS_URL)
-    locations = set(figure.data[0].locations)
+    checked = as_figure(figure)
+    locations = set(checked.data[0].locations)
     assert len(locations) == 38 and {"05101", "05109", "05201", "05104"} <= locations
-    center = figure.layout.map.center
+    center = checked.layout.map.center
     assert -34 < center.lat < -32 and -72 < center.lon < -70  # mainland, not Rapa Nui
-    assert len(pio.to_json(figure)) < 30_000
+    assert checked.layout.uirevision == "05"  # another region reframes the map
+    assert len(to_json(figure)) < 30_000
     assert tv.title(valparaiso) == "Comunas de Valparaíso"
     assert tv.legend(valparaiso) == td.COMUNA_SYNERGY_LEGEND
     assert tv.show_islands(valparaiso)
 
 
 def test_island_insets_are_the_main_trace_cut_to_the_islands(chile, valparaiso):
-    main = tv.map_figure(valparaiso, COMUNAS_URL)
-    inset = tv.inset_figure(main, valparaiso, "Juan Fernández")
-    trace = inset["data"][0]
-    assert list(trace["locations"]) == ["05104"]
-    where = list(main.data[0].locations).index("05104")
-    assert list(trace["z"]) == [main.data[0].z[where]]  # same class, same colour scale
-    assert trace["colorscale"] == main.data[0].to_plotly_json()["colorscale"]
-    assert trace["showscale"] is False and trace["geojson"] == COMUNAS_URL
-    assert inset["layout"]["map"]["center"]["lon"] == pytest.approx(-79.8)
-    pascua = tv.inset_figure(main, valparaiso, "Isla de Pascua")["data"][0]
-    assert list(pascua["locations"]) == ["05201"]
+    built = tv.map_figure(valparaiso, COMUNAS_URL)
+    main = as_figure(built).data[0]
+    inset = as_figure(tv.inset_figure(built, valparaiso, "Juan Fernández"))
+    trace = inset.data[0]
+    assert list(trace.locations) == ["05104"]
+    where = list(main.locations).index("05104")
+    assert list(trace.z) == [main.z[where]]  # same class, same colour scale
+    assert trace.colorscale == main.colorscale and trace.hovertemplate == main.hovertemplate
+    assert list(trace.customdata[0]) == list(main.customdata[where])
+    assert trace.showscale is False and trace.geojson == COMUNAS_URL
+    assert inset.layout.map.center.lon == pytest.approx(-79.8)
+    assert inset.layout.uirevision == "Juan Fernández05"
+    pascua = as_figure(tv.inset_figure(built, valparaiso, "Isla de Pascua"))
+    assert list(pascua.data[0].locations) == ["05201"]
     national = tv.inset_figure(tv.map_figure(chile, GEO_URL), chile, "Isla de Pascua")
-    assert list(national["data"][0]["locations"]) == ["05"]  # Valparaíso's island part
-    assert len(json.dumps(national, cls=PlotlyJSONEncoder)) < 3_000
+    assert list(as_figure(national).data[0].locations) == ["05"]  # Valparaíso's island part
+    assert len(to_json(national)) < 3_000  # no shared template: values and framing only
+
+
+def test_red_share_map_colours_regions_by_their_share_in_rojo(con):
+    share = region_red_share(load_board(con, date(2025, 5, 1)))
+    figure = as_figure(red_share_figure(share, GEO_URL))
+    trace = figure.data[0]
+    assert trace.geojson == GEO_URL and len(trace.locations) == 16
+    assert trace.colorbar.title.text == "% de metas en rojo"
+    assert trace.colorbar.ticktext[0] == "sin datos"
+    no_goals = list(share["valor"].isna())
+    assert [z == -1 for z in trace.z] == no_goals  # a region without goals is grey, not 0 %
+    assert figure.layout.height == 560 and figure.layout.map.style == "white-bg"
 
 
 def test_other_regions_show_no_islands(con):
@@ -389,7 +409,8 @@ def test_pages_data_hold_on_a_small_warehouse_without_goals_or_commitments(make_
         assert set(with_people["codigo"]) == {"05", "08", "13"}
         for key in td.INDICATORS:
             state = td.MapState(indicator=key, region="13")
-            assert len(tv.map_figure(td.map_view(connection, state), COMUNAS_URL).data[0].z) == 52
+            figure = tv.map_figure(td.map_view(connection, state), COMUNAS_URL)
+            assert len(as_figure(figure).data[0].z) == 52
         region = td.region_view(connection, "13", TerritoryFilters())
         assert region is not None and region.commitments.empty and region.goals.empty
         cards = str(rv.key_figures(region))
