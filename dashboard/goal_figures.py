@@ -112,19 +112,17 @@ def plan_points(goal: Goal, series: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
     """(given, interpolated): the programmed values given in the files, and the plan the
     indicators use for the other months up to the deadline (linear baseline → target)."""
     given = series.loc[series["valor_programado"].notna(), ["mes", "valor_programado"]]
-    given_months = {as_date(m) for m in given["mes"]}
+    # The first value given for each month (series has one row per month).
+    given_values: dict[date, float] = {}
+    for month, value in zip(given["mes"], given["valor_programado"], strict=True):
+        given_values.setdefault(as_date(month), float(value))
     first = month_index(goal.fecha_inicio)
     months = [from_month_index(i) for i in range(first, month_index(goal.fecha_meta) + 1)]
-    last_given = max(given_months) if given_months else None
-    rest = [m for m in months if m not in given_months and (last_given is None or m > last_given)]
+    last_given = max(given_values) if given_values else None
+    rest = [m for m in months if m not in given_values and (last_given is None or m > last_given)]
     if last_given is not None and rest:
         rest.insert(0, last_given)  # join the dotted line to the last given value
-    values = [
-        float(given.loc[given["mes"].map(as_date) == m, "valor_programado"].iloc[0])
-        if m in given_months
-        else interpolated_plan(goal, m)
-        for m in rest
-    ]
+    values = [given_values[m] if m in given_values else interpolated_plan(goal, m) for m in rest]
     return given, pd.DataFrame({"mes": rest, "valor_programado": values})
 
 

@@ -155,7 +155,7 @@ def provenance_table(series: pd.DataFrame, digits: int) -> html.Div:
             id=ids.META_PROVENANCE,
         )
     rows = []
-    for _, r in series.sort_values("mes", ascending=False).iterrows():
+    for r in series.sort_values("mes", ascending=False).to_dict("records"):
         icon, word = VALIDATED if r["estado"] == "validado" else UNVALIDATED
         reported = not is_missing(r["valor_real"])
         rows.append(

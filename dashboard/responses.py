@@ -6,9 +6,11 @@ costing 20–30 ms of CPU per request to serialise 0.1–1 MB of JSON, and the f
 functions of the request, the viewer's scope, the published snapshot and the day, so their
 bytes are kept and sent again as they are (~1 ms).
 
-What may be kept is decided where pages are built: a callback answer is kept only when a page
-layout that access.py caches was rendered for it (`may_keep`), so pages that act (validation)
-and refusals are never kept; every other callback runs as always. The frame is kept per
+What may be kept is decided where answers are built (`may_keep`): a page layout that access.py
+caches, and the filter callbacks that only read (goals table, map, region, convergence,
+explorer grid) once they have an answer to show. Pages that act (validation), downloads (their
+file name carries the time), refusals and errors are never kept; every other callback runs as
+always. The frame is kept per
 account (it names the signed-in person). A new snapshot or a new day changes every key. The
 kept bytes are bounded per process (MAX_BYTES), least recently used first out.
 """
@@ -77,7 +79,8 @@ ANSWERS = Kept(MAX_BYTES)
 
 
 def may_keep() -> None:
-    """Called while a cacheable page layout is rendered: the answer carrying it may be kept."""
+    """The answer being built depends only on the request, the viewer's scope, the snapshot
+    and the day, and may be kept: called by cacheable page layouts and read-only callbacks."""
     if flask.has_request_context():
         setattr(flask.g, _MAY_KEEP, True)
 

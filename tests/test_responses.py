@@ -1,4 +1,5 @@
-"""Whole page answers are kept per request, viewer, published snapshot and day; nothing else is.
+"""Whole answers (pages, read-only filters, the frame) are kept per request, viewer, published
+snapshot and day; nothing else is.
 
 Through real HTTP requests to the app factory's server (Flask test client), on a small
 warehouse with a published snapshot."""
@@ -63,13 +64,31 @@ def test_a_new_snapshot_is_never_answered_from_the_old_one(app_for, published, k
     assert "Meta renombrada" not in before and "Meta renombrada" in after
 
 
-def test_other_callbacks_and_refusals_are_not_kept(app_for, published, kept) -> None:
+def test_read_only_filter_answers_are_kept_per_request(app_for, published, kept) -> None:
+    client = signed_in(app_for(published))
+    rojo = {"metas-filtro-semaforo.value": "rojo"}
+    first = client.callback("metas-grid.rowData", rojo, {})
+    assert first.status_code == 200 and len(kept._items) == 1
+    assert client.callback("metas-grid.rowData", rojo, {}).get_data() == first.get_data()
+    client.callback("metas-grid.rowData", {"metas-filtro-semaforo.value": "verde"}, {})
+    assert len(kept._items) == 2
+
+
+def test_downloads_and_refusals_are_not_kept(app_for, published, kept) -> None:
     app = app_for(published)
     client = signed_in(app, "analista")
     assert page(client, "/datos").status_code == 200  # refused to this role: not kept
     assert len(kept._items) == 0
-    answer = client.callback("metas-grid.rowData", {"metas-filtro-semaforo.value": "rojo"}, {})
-    assert answer.status_code in (200, 204) and len(kept._items) == 0
+    patterns = {  # the explorer's pattern-matched controls, none shown: the default dataset
+        f"{item['id']}.{item['property']}": []
+        for key, spec in app.callback_map.items()
+        if "explorar-descarga.data" in key
+        for item in spec.get("state", [])
+        if item["id"].startswith("{")
+    }
+    download = client.callback("explorar-descarga.data", {"explorar-csv.n_clicks": 1}, patterns)
+    assert download.status_code == 200 and "explorar-descarga" in download.get_data(as_text=True)
+    assert len(kept._items) == 0  # its file name carries the time it was made
 
 
 def test_the_frame_is_kept_per_account(app_for, published, kept) -> None:

@@ -17,7 +17,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
 from dashboard import convergence_figures as cf
-from dashboard import data, ids
+from dashboard import data, ids, responses
 from dashboard import territory_data as td
 from dashboard.components import caption, empty_state, error_alert, kpi_card, section
 from dashboard.formatting import format_int
@@ -205,9 +205,11 @@ def update(filters, level, region, from_year):
     """Controls -> one report (cached) -> every figure and sentence, and the URL."""
     state = cf.ConvergenceState(from_controls(*filters), level, region, from_year)
     try:
-        return render(data.run(cf.convergence_view, state))
+        view = data.run(cf.convergence_view, state)
     except WarehouseError as exc:  # keep the last figures; say why they did not change
         return dict.fromkeys(OUTPUTS, dash.no_update) | {"notes": [empty_state(exc.title)]}
+    responses.may_keep()
+    return render(view)
 
 
 register_filter_callbacks(FILTERS, load=td.cached_catalog)

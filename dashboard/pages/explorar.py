@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import data, ids
+from dashboard import data, ids, responses
 from dashboard import explore_views as ev
 from dashboard.components import empty_state, error_alert
 from dashboard.shell import APP_TITLE
@@ -138,6 +138,7 @@ def show(values, model, control_ids):
         view = data.run(ev.load_view, request)
     except (WarehouseError, ValueError) as exc:
         return [], [], "", empty_state(str(exc)), ev.search_of(request)
+    responses.may_keep()
     return (
         ev.row_data(view.rows), ev.column_defs(view.query.columns), ev.count_text(view),
         ev.caption_of(view), ev.search_of(view.request),

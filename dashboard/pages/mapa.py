@@ -15,7 +15,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import access, data, ids
+from dashboard import access, data, ids, responses
 from dashboard import territory_data as td
 from dashboard import territory_views as tv
 from dashboard.components import caption, empty_state, error_alert
@@ -219,9 +219,11 @@ def update_map(indicator, scheme, filters, clicks, back, region):
         from_controls(*filters), indicator, scheme, next_region(ctx.triggered_id, clicks, region)
     )
     try:
-        return render(data.run(td.map_view, state))
+        view = data.run(td.map_view, state)
     except WarehouseError as exc:
         return empty_outputs(state) | {"notes": [empty_state(exc.title)]}
+    responses.may_keep()
+    return render(view)
 
 
 register_filter_callbacks(FILTERS, load=td.cached_catalog)

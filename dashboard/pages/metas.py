@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 import duckdb
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import data, ids
+from dashboard import data, ids, responses
 from dashboard.components import caption, error_alert
 from dashboard.defaults import (
     MONTH_PARAM,
@@ -158,6 +158,7 @@ def update_table(month: str | None, *values: str | None):
     args = {MONTH_PARAM: month, **dict(zip(FILTER_ORDER, values, strict=True))}
     defaults, board, filters = data.run(read_view, args)
     goals = apply(board, filters)
+    responses.may_keep()
     return (
         grid_rows(goals, board),
         view_caption(defaults, board, filters),

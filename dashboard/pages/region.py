@@ -15,7 +15,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Output, State, dcc, html
 
-from dashboard import access, data, ids
+from dashboard import access, data, ids, responses
 from dashboard import region_views as rv
 from dashboard import territory_data as td
 from dashboard import territory_views as tv
@@ -260,6 +260,7 @@ def update_region(area, servicio, producto, mode, year, first, last, code):
         return empty_state(exc.title), None, dash.no_update
     if view is None:
         return empty_state("Región desconocida."), None, dash.no_update
+    responses.may_keep()
     return body(view, names), view_caption(view), "?" + urlencode(view.filters.to_params())
 
 
