@@ -6,6 +6,7 @@ daylight-saving changes) because "cargado a las 18:53" must match the clock on t
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,8 +20,10 @@ def to_chile_time(moment: datetime) -> datetime:
     return aware.astimezone(CHILE)
 
 
+@functools.lru_cache(maxsize=4096)
 def format_datetime(moment: datetime | None) -> str:
-    """'22-11-2025 15:53' in Chilean time, or a dash when there is no value."""
+    """'22-11-2025 15:53' in Chilean time, or a dash when there is no value. Kept: a goal's
+    figures share a few load times, and each time-zone conversion costs ~70 µs."""
     if moment is None:
         return NO_DATA
     return to_chile_time(moment).strftime("%d-%m-%Y %H:%M")

@@ -111,7 +111,8 @@ def add_hline(figure: FigureDict, value: float, name: str, text: str, dash: str)
 def plan_points(goal: Goal, series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(given, interpolated): the programmed values given in the files, and the plan the
     indicators use for the other months up to the deadline (linear baseline → target)."""
-    given = series.loc[series["valor_programado"].notna(), ["mes", "valor_programado"]]
+    planned = series[["mes", "valor_programado"]]
+    given = planned[planned["valor_programado"].notna()]
     # The first value given for each month (series has one row per month).
     given_values: dict[date, float] = {}
     for month, value in zip(given["mes"], given["valor_programado"], strict=True):
@@ -183,8 +184,9 @@ def _actual_traces(
 ) -> list[Trace]:
     """A line through the figures the lights count, filled markers for validated figures and
     hollow ones for figures reported but not validated."""
-    actual = series[
-        series["valor_real"].notna() & (pd.to_datetime(series["mes"]) <= pd.Timestamp(as_of))
+    columns = series[["mes", "valor_real", "estado"]]  # filter three columns, not the lineage
+    actual = columns[
+        columns["valor_real"].notna() & (pd.to_datetime(columns["mes"]) <= pd.Timestamp(as_of))
     ]
     is_validated = actual["estado"] == "validado"
     counted = actual[is_validated] if validated_only else actual
