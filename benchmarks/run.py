@@ -97,7 +97,11 @@ def main(argv: list[str] | None = None) -> int:
         f" {worker.duckdb_threads} ({worker.workers} procesos)"
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    notes = report.loading_notes(load_result) + report.load_notes(runs)
+    notes = (
+        report.loading_notes(load_result)
+        + report.interaction_notes(steps)
+        + report.load_notes(runs)
+    )
     text = report.markdown(table, data.rows, data.demo_rows, settings, notes)
     args.out.write_text(text, "utf-8")
     met = sum(r.verdict == "met" for r in table)

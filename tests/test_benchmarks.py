@@ -224,6 +224,21 @@ def test_missed_loading_targets_say_why_from_the_run():
     assert report.loading_notes(fast) == []
 
 
+def test_missed_time_targets_say_why_from_the_run():
+    from benchmarks import report
+    from benchmarks.interactions import Interaction
+
+    tail = Interaction("valores_mapa", "Valores del mapa", 20, [10.0] * 18 + [30.0] * 2, None, None)
+    slow = Interaction("revision", "Revisión semanal", 100, [150.0] * 20, None, None)
+    fine = Interaction("metas", "Tablero de metas", 100, [20.0] * 20, None, None)
+    why = "\n".join(report.interaction_notes([tail, slow, fine]))
+    assert "Valores del mapa: p95 30.0 ms, mediana 10.0 ms (meta 20 ms)" in why
+    assert "dos consultas a DuckDB" in why and "La mediana cumple" in why
+    assert "Revisión semanal: p95 150.0 ms, mediana 150.0 ms" in why
+    assert why.count("La mediana cumple") == 1 and "Tablero de metas" not in why
+    assert report.interaction_notes([fine]) == []
+
+
 def test_the_load_target_is_judged_on_200_users_with_think_time():
     from benchmarks import report
     from benchmarks.load import Cost, LoadRun
