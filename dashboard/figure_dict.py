@@ -7,9 +7,9 @@ faster (measured, issue 6); under 200 users figure building was a fifth of the s
 Dash sends a dict figure as it is, so the browser receives the same JSON.
 
 What the graph objects did for free is checked by the tests instead: every figure function's
-dict, passed through `go.Figure(...)`, must come back unchanged (tests/test_figure_dicts.py) —
-so property names, enumerated values and nesting are plotly's own (e.g. an axis title is
-`{"text": ...}`, not a bare string).
+dict, passed through `go.Figure(...)`, must come back unchanged (tests/figure_checks.py,
+`as_figure`) — so property names, enumerated values and nesting are plotly's own (e.g. an axis
+title is `{"text": ...}`, not a bare string).
 
 Only what the dashboard's figures use: one x and one y axis, traces given as dicts
 (`trace("scatter", x=..., ...)`), shapes and annotations appended, layout deep-merged.
