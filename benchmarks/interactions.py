@@ -17,7 +17,7 @@ import pandas as pd
 
 from benchmarks import baselines
 from benchmarks.timing import median, p95, samples
-from dashboard import defaults, explore_views, exports, meta_data
+from dashboard import defaults, explore_views, exports, lru, meta_data
 from dashboard import territory_data as td
 from dashboard.convergence_figures import ConvergenceState, convergence_view
 from dashboard.territory_filters import TerritoryFilters
@@ -203,7 +203,7 @@ def _map_values(con, frames: baselines.Frames, n: int) -> list[Interaction]:
              lambda: baselines.comuna_coverage(frames, first, last, REGION), td.CACHE.clear),
         step("mapa_tras_carga", "Mapa tras una carga (map_view, todas las cachés vacías)", 100,
              chile, regions, lambda: baselines.region_coverage(frames, first, last),
-             td.clear_caches),
+             lru.clear_all),
     ]  # fmt: skip
 
 
@@ -318,7 +318,7 @@ def goal_with_regions(con: duckdb.DuckDBPyConnection) -> str:
 def _goal_page(con: duckdb.DuckDBPyConnection, n: int) -> Interaction:
     """The goal page's data (dashboard.meta_data.load_goal_page) for a goal with a regional
     breakdown, at the default month, opened for the first time in this data version (the
-    goal's reads and the defaults emptied before each sample)."""
+    goal's reads, the defaults and every other cache emptied before each sample)."""
     codigo = goal_with_regions(con)
     page = meta_data.load_goal_page(con, codigo)
     if page is None or page.regions.empty:
@@ -326,10 +326,5 @@ def _goal_page(con: duckdb.DuckDBPyConnection, n: int) -> Interaction:
     return Interaction(
         "detalle_meta",
         f"Detalle de una meta (load_goal_page), {codigo} con desglose por región", 100,
-        _ms(lambda: meta_data.load_goal_page(con, codigo), n, _forget_goal_reads), None, None,
+        _ms(lambda: meta_data.load_goal_page(con, codigo), n, lru.clear_all), None, None,
     )  # fmt: skip
-
-
-def _forget_goal_reads() -> None:
-    meta_data.READS.clear()
-    defaults.DEFAULTS.clear()

@@ -25,7 +25,7 @@ from dash import html
 
 from dashboard import territory_data as td
 from dashboard.defaults import read_defaults
-from dashboard.figure_dict import FigureDict, trace
+from dashboard.figure_dict import Figure, FigureDict, trace
 from dashboard.formatting import NO_DATA
 from dashboard.maps import number
 from dashboard.territory_filters import FilterCatalog, TerritoryFilters, parse
@@ -136,9 +136,6 @@ def decimal(value: float | None, digits: int = 3) -> str:
     if value is None or not math.isfinite(value):
         return NO_DATA
     return number(value, digits)
-
-
-Figure = dict[str, Any]
 
 
 def _layout(fig: FigureDict, height: int = 340, **kwargs: Any) -> Figure:

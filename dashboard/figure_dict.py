@@ -30,11 +30,11 @@ Figure = dict[str, Any]  # {"data": [traces], "layout": {...}}: what dcc.Graph t
 _TEMPLATES: dict[str, dict[str, Any]] = {}
 
 
-def template() -> dict[str, Any] | None:
-    """The process's default template as plotly serialises it into every figure's layout
-    (dashboard.theme registers it). Converted once per template name and shared by every
-    figure: never mutate it."""
-    name = pio.templates.default
+def template(name: str | None = None) -> dict[str, Any] | None:
+    """A template (the process's default, which dashboard.theme registers, when no name is
+    given) as plotly serialises it into a figure's layout. Converted once per template name
+    and shared by every figure: never mutate it."""
+    name = name or pio.templates.default
     if not name:
         return None
     if name not in _TEMPLATES:

@@ -1,13 +1,18 @@
-"""A small thread-safe least-recently-used cache: Dash serves callbacks from several threads."""
+"""A small thread-safe least-recently-used cache: Dash serves callbacks from several threads.
+
+Every cache of the dashboard is one of these, keyed by the data version it was computed from;
+`clear_all` empties them all (the benchmark times renders from cold, tests start clean)."""
 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 T = TypeVar("T")
+_ALL: weakref.WeakSet[LRU] = weakref.WeakSet()
 
 
 class LRU:
@@ -18,6 +23,7 @@ class LRU:
         self.size = size
         self._items: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
+        _ALL.add(self)
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self._lock:
@@ -34,3 +40,9 @@ class LRU:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+def clear_all() -> None:
+    """Empty every cache of the process."""
+    for cache in list(_ALL):
+        cache.clear()

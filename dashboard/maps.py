@@ -31,7 +31,7 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
-from dashboard.figure_dict import FigureDict, trace
+from dashboard.figure_dict import Figure, FigureDict, trace
 from dashboard.formatting import NO_DATA
 from dashboard.theme import NO_DATA_COLOR
 
@@ -124,7 +124,7 @@ def choropleth(
     view: dict[str, float] | None = None,
     height: int = 640,
     uirevision: str | None = None,
-) -> dict[str, Any]:
+) -> Figure:
     """The map figure as the dict Dash sends; `geojson_url` is the cached static asset, never
     the shapes themselves. `uirevision` (default: the level) keeps the user's zoom while it is
     unchanged. Plain lists throughout: a few dozen values serialise fastest that way."""

@@ -7,8 +7,6 @@ not as a page that failed to load.
 
 from __future__ import annotations
 
-from typing import Any
-
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
@@ -16,6 +14,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components import LIGHTS, light_badge, percent
 from dashboard.defaults import month_label
+from dashboard.figure_dict import Figure
 from dashboard.formatting import NO_DATA
 from dashboard.goal_views import Column, day_text, goal_link, is_missing, small_table
 from dashboard.maps import MapData, choropleth
@@ -167,7 +166,7 @@ def sub_block(
     return html.Div([html.H3(heading, className="h6 mt-3 mb-2"), table], className="sub-block")
 
 
-def red_share_figure(share: pd.DataFrame, geojson_url: str) -> dict[str, Any]:
+def red_share_figure(share: pd.DataFrame, geojson_url: str) -> Figure:
     """Regions coloured by their share of goals in rojo, as the dict Dash sends (dashboard.maps).
     Natural breaks: shares take few distinct values (2 of 5, 1 of 6…), which quantile classes
     would tie."""

@@ -110,7 +110,7 @@ SCHEMES = {"cuantiles": "Cuantiles", "cortes_naturales": "Cortes naturales"}
 
 
 CACHE = LRU(48)  # values: reports, coverage, map tables
-META = LRU(64)  # per data version: filter catalogue, defaults, regions, population
+META = LRU(64)  # per data version: filter catalogue, regions, population
 Version = tuple[object, ...]
 
 
@@ -160,14 +160,6 @@ def cached_population(
 def cached_catalog(con: duckdb.DuckDBPyConnection, version: Version | None = None) -> FilterCatalog:
     key = ("catalog", version or data_version(con))
     return META.get(key, lambda: load_catalog(con))
-
-
-def clear_caches() -> None:
-    """Every cache of values computed from a data version (benchmarks time cold renders)."""
-    CACHE.clear()
-    META.clear()
-    goal_data.BOARDS.clear()
-    defaults.DEFAULTS.clear()
 
 
 # --------------------------------------------------------------------------- map state

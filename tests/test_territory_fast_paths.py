@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard import lru
 from dashboard import territory_data as td
 from dashboard.territory_filters import TerritoryFilters
 from indicators import population as pop
@@ -195,7 +196,7 @@ def test_a_report_from_kept_population_is_the_same_report(demo, query) -> None:
 def test_map_values_are_the_full_report_s_values(demo, args) -> None:
     """The map table from the coverage report equals the one built, as before, from the full
     report (territories merged with their synergy value)."""
-    td.clear_caches()
+    lru.clear_all()
     view = td.map_view(demo, td.parse_map_state(args))
     level = view.level
     full = territory_report(demo, view.state.filters.query(level, view.state.region), TODAY)
@@ -207,7 +208,7 @@ def test_map_values_are_the_full_report_s_values(demo, args) -> None:
 
 
 def test_region_page_reads_light_reports(demo) -> None:
-    td.clear_caches()
+    lru.clear_all()
     view = td.region_view(demo, "05", TerritoryFilters(area="social"))
     assert view is not None
     query = TerritoryFilters(area="social").with_period(view.catalog).query("comuna", "05")
@@ -220,7 +221,7 @@ def test_region_page_reads_light_reports(demo) -> None:
 
 
 def test_the_convergence_page_report_is_the_full_report(demo) -> None:
-    td.clear_caches()
+    lru.clear_all()
     query = TerritoryQuery(year=2025, level="comuna", region="05")
     cached = td.cached_report(demo, query, TODAY)
     assert td.cached_report(demo, query, TODAY) is cached
@@ -231,7 +232,7 @@ def test_the_convergence_page_report_is_the_full_report(demo) -> None:
 
 
 def test_values_and_per_version_data_are_cached_apart(demo) -> None:
-    td.clear_caches()
+    lru.clear_all()
     td.map_view(demo, td.MapState())
     td.CACHE.clear()  # new values are computed; catalogue and population are kept
     version = td.data_version(demo)

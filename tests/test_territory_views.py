@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from dash._utils import to_json
 
+from dashboard import lru
 from dashboard import region_views as rv
 from dashboard import territory_data as td
 from dashboard import territory_views as tv
@@ -388,6 +389,15 @@ def test_cache_keeps_recent_items_and_recomputes_evicted_ones():
     for key in (1, 2, 1, 3, 1, 2):
         assert cache.get(key, lambda k=key: compute(k)) == key * 10
     assert calls == [1, 2, 3, 2]  # 2 was evicted by 3 (1 had been used more recently)
+
+
+def test_clear_all_empties_every_cache_of_the_process():
+    caches = [LRU(2), LRU(2)]
+    for cache in caches:
+        cache.get("k", lambda: 1)
+    lru.clear_all()
+    for cache in caches:
+        assert cache.get("k", lambda: 2) == 2  # computed again
 
 
 def test_reports_are_cached_per_version_of_the_data(con):

@@ -158,9 +158,10 @@ class Dataset:
     fixed: tuple[str, ...] = ()  # conditions always applied (current rows)
     grouped: bool = False
     settings: tuple[str, ...] = ()  # URL keys that shape the query without filtering
-    # Names looked up after grouping: "<select list over the grouped rows g> FROM <joins>"
-    # (a grouped query then groups on codes only and joins the names once per output row).
+    # Names looked up after grouping: a select list over the grouped rows `g` and the joins it
+    # needs (a grouped query then groups on codes only, and names each output row once).
     names: str = ""
+    names_from: str = ""
 
 
 def _cols(specs: str) -> tuple[Column, ...]:
@@ -401,7 +402,8 @@ def _deliveries(args: Mapping[str, object]) -> Dataset:
         order=", ".join(order),
         grouped=True,
         settings=("nivel", "desglose"),
-        names=", ".join(names) + " FROM " + joins,
+        names=", ".join(names),
+        names_from=joins,
     )
 
 
@@ -473,8 +475,10 @@ def build_query(
         + where([*ds.fixed, *(c.sql for c in clauses)]) + (" GROUP BY ALL" if ds.grouped else "")
     )  # fmt: skip
     if ds.names:
-        select, joins = ds.names.split(" FROM ", 1)
-        inner = "SELECT g.*, " + expand_labels(select) + " FROM (" + inner + ") AS g " + joins
+        inner = (
+            "SELECT g.*, " + expand_labels(ds.names) + " FROM (" + inner + ") AS g "
+            + ds.names_from
+        )  # fmt: skip
     visible = ", ".join(ident(c.name) for c in ds.columns)
     sql = (
         "SELECT " + visible + " FROM (" + inner + ") AS t"
