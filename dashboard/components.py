@@ -14,6 +14,8 @@ from datetime import datetime
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard import elements as el
+from dashboard.elements import Element
 from dashboard.formatting import NO_DATA, format_datetime
 from warehouse.db import WarehouseError
 
@@ -44,15 +46,17 @@ def light_word(light: str | None) -> str:
     return LIGHTS.get(light, (light, "", ""))[0]
 
 
-def light_badge(light: str | None, *, small: bool = False) -> html.Span:
-    """Icon + word in the light's colour; the tooltip says what the light means."""
+def light_badge(light: str | None, *, small: bool = False, title: str | None = None) -> Element:
+    """Icon + word in the light's colour; the tooltip says what the light means (`title`: a
+    page's own explanation instead). An element (dashboard.elements): tables show one per row."""
     if not light or light not in LIGHTS:
-        return html.Span(NO_DATA, className="text-muted")
+        extra = {} if title is None else {"title": title}
+        return el.span(NO_DATA, className="text-muted", **extra)
     word, icon, css = LIGHTS[light]
-    return html.Span(
-        [html.I(className=f"bi {icon} me-1", **{"aria-hidden": "true"}), word],
+    return el.span(
+        [el.icon(f"bi {icon} me-1"), word],
         className=f"light light-{css}" + (" small" if small else ""),
-        title=LIGHT_HELP.get(light, ""),
+        title=LIGHT_HELP.get(light, "") if title is None else title,
     )
 
 
@@ -64,23 +68,24 @@ def percent(value: float | None, digits: int = 0) -> str:
     return f"{text} %"
 
 
-def thermometer(avance: float | None, esperado: float | None = None) -> html.Div:
+def thermometer(avance: float | None, esperado: float | None = None) -> Element:
     """A progress bar towards the target with a mark where it should be today.
 
     The true value is written as text (it may be below 0 % or above 100 %); only the drawing
-    is clipped to the bar."""
+    is clipped to the bar. An element (dashboard.elements): goal tables show one per row."""
     filled = 0.0 if avance is None or math.isnan(avance) else min(max(avance, 0.0), 1.0)
-    children = [html.Div(className="thermo-fill", style={"width": f"{filled * 100:.1f}%"})]
+    children = [el.element("Div", className="thermo-fill", style={"width": f"{filled * 100:.1f}%"})]
     title = "Avance " + percent(avance)
     if esperado is not None and not math.isnan(esperado):
         mark = min(max(esperado, 0.0), 1.0)
-        children.append(html.Div(className="thermo-mark", style={"left": f"{mark * 100:.1f}%"}))
+        children.append(
+            el.element("Div", className="thermo-mark", style={"left": f"{mark * 100:.1f}%"})
+        )
         title += " · esperado hoy " + percent(esperado)
-    return html.Div(
-        [
-            html.Div(children, className="thermo-bar", role="img", **{"aria-label": title}),
-            html.Span(percent(avance), className="thermo-value"),
-        ],
+    bar = el.element("Div", children, className="thermo-bar", role="img", **{"aria-label": title})
+    return el.element(
+        "Div",
+        [bar, el.span(percent(avance), className="thermo-value")],
         className="thermometer",
         title=title,
     )
@@ -129,7 +134,7 @@ def section(
 
 def table(
     headers: Sequence[str],
-    rows: list[html.Tr],
+    rows: Sequence[object],
     id_: str,
     numeric: Collection[str] = frozenset(),
     *,
@@ -138,7 +143,7 @@ def table(
     """A striped, responsive Bootstrap table; `numeric` headers are right-aligned like their
     cells, so figures line up by their units."""
     head = html.Thead(
-        html.Tr([html.Th(h, className="text-end") if h in numeric else html.Th(h) for h in headers])
+        el.tr([el.th(h, className="text-end") if h in numeric else el.th(h) for h in headers])
     )
     return html.Div(
         dbc.Table(

@@ -26,6 +26,7 @@ from dashboard import defaults, exports, ids
 from dashboard.components import caption
 from dashboard.formatting import format_int
 from dashboard.territory_data import CACHE, META
+from indicators.frames import row_dicts
 from indicators.goal_report import goal_scorecard
 from warehouse import explore, territory_catalog
 from warehouse.explore import Column, ExploreQuery, SourceInfo
@@ -224,12 +225,8 @@ def column_defs(columns: Sequence[Column]) -> list[dict[str, object]]:
 
 
 def row_data(rows: pd.DataFrame) -> list[dict[str, object]]:
-    """Records for the grid, with missing values as null (JSON has no NaN). Built column by
-    column: `DataFrame.to_dict("records")` boxes every cell on its own, 4× slower on the
-    grid's 5,000 rows (measured)."""
-    names = [str(name) for name in rows.columns]
-    columns = [rows[name].astype(object).where(rows[name].notna(), None).tolist() for name in rows]
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+    """Records for the grid, with missing values as null (JSON has no NaN)."""
+    return row_dicts(rows)
 
 
 def count_text(view: ExploreView) -> str:

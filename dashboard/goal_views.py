@@ -16,8 +16,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from dashboard import elements as el
 from dashboard.components import LIGHT_HELP, LIGHT_ORDER, LIGHTS, light_badge, percent, thermometer
 from dashboard.formatting import NO_DATA, format_int
+from indicators.frames import row_dicts
 
 GOALS_PATH = "/metas"
 
@@ -145,10 +147,9 @@ def small_table(
 
 
 def _table(frame: pd.DataFrame, columns: Sequence[Column]) -> dbc.Table:
-    head = html.Thead(html.Tr([html.Th(c.header, className=c.css) for c in columns]))
+    head = html.Thead(el.tr([el.th(c.header, className=c.css) for c in columns]))
     rows = [
-        html.Tr([html.Td(c.render(row), className=c.css) for c in columns])
-        for row in frame.to_dict("records")
+        el.tr([el.td(c.render(row), className=c.css) for c in columns]) for row in row_dicts(frame)
     ]
     return dbc.Table(
         [head, html.Tbody(rows)],

@@ -2,7 +2,8 @@
 every monthly figure (file, load time in Chilean time, line, validated or not).
 
 Plain Bootstrap tables: a goal has tens of rows at most, they must print and project well, and
-each state is an icon plus a word.
+each state is an icon plus a word. Rows and cells are elements (dashboard.elements): the page is
+built again for every goal and month asked for, and its cells were most of that work.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ import pandas as pd
 from dash import html
 
 from dashboard import components, ids
+from dashboard import elements as el
 from dashboard.components import empty_state, light_badge, percent
+from dashboard.elements import Element
 from dashboard.formatting import NO_DATA, format_datetime
 from dashboard.goal_charts import MILESTONE_STATES
 from dashboard.goal_format import format_date, format_value, is_missing, month_label
+from indicators.frames import row_dicts
 
 TYPE_WORDS = {
     "financiera": "Financiera",
@@ -30,19 +34,19 @@ VALIDATED = ("bi-patch-check-fill text-success", "Validado")
 UNVALIDATED = ("bi-hourglass-split text-secondary", "Reportado, sin validar")
 
 
-def table(headers: Sequence[str], rows: list[html.Tr], id_: str, numeric: set[str] = frozenset()):
+def table(headers: Sequence[str], rows: list[Element], id_: str, numeric: set[str] = frozenset()):
     return components.table(headers, rows, id_, numeric, class_name="meta-table")
 
 
 def _icon_word(icon: str, word: str) -> list:
-    return [html.I(className=f"bi {icon} me-1", **{"aria-hidden": "true"}), word]
+    return [el.icon(f"bi {icon} me-1"), word]
 
 
 def _text(value: object) -> str:
     return NO_DATA if is_missing(value) else str(value)
 
 
-def bottleneck_row(b: pd.Series, region_names: dict[str, str]) -> html.Tr:
+def bottleneck_row(b: dict, region_names: dict[str, str]) -> Element:
     if b["abierta"]:
         state = _icon_word("bi-exclamation-circle", "Abierta")
         age = f"{int(b['dias_abierta'])} días"
@@ -50,7 +54,7 @@ def bottleneck_row(b: pd.Series, region_names: dict[str, str]) -> html.Tr:
         state = _icon_word("bi-check2-circle", "Resuelta el " + format_date(b["fecha_resolucion"]))
         age = NO_DATA
     escalate = (
-        html.Span(
+        el.span(
             _icon_word("bi-arrow-up-circle-fill", "Escalar al Grupo de Estrategia"),
             className="fw-semibold semaforo-rojo",
         )
@@ -58,19 +62,19 @@ def bottleneck_row(b: pd.Series, region_names: dict[str, str]) -> html.Tr:
         else "No"
     )
     region = NO_DATA if is_missing(b["region"]) else region_names.get(b["region"], b["region"])
-    return html.Tr(
+    return el.tr(
         [
-            html.Td(b["codigo_restriccion"]),
-            html.Td(b["descripcion"]),
-            html.Td(TYPE_WORDS.get(b["tipo"], b["tipo"])),
-            html.Td(light_badge(b["severidad"], small=True)),
-            html.Td(LEVEL_WORDS.get(b["nivel"], b["nivel"])),
-            html.Td(region),
-            html.Td(_text(b["responsable"])),
-            html.Td(format_date(b["fecha_alerta"]), className="text-nowrap"),
-            html.Td(age, className="text-end text-nowrap"),
-            html.Td(escalate),
-            html.Td(state),
+            el.td(b["codigo_restriccion"]),
+            el.td(b["descripcion"]),
+            el.td(TYPE_WORDS.get(b["tipo"], b["tipo"])),
+            el.td(light_badge(b["severidad"], small=True)),
+            el.td(LEVEL_WORDS.get(b["nivel"], b["nivel"])),
+            el.td(region),
+            el.td(_text(b["responsable"])),
+            el.td(format_date(b["fecha_alerta"]), className="text-nowrap"),
+            el.td(age, className="text-end text-nowrap"),
+            el.td(escalate),
+            el.td(state),
         ]
     )
 
@@ -96,7 +100,7 @@ def bottlenecks_table(frame: pd.DataFrame, region_names: dict[str, str]) -> html
         "Escalar",
         "Estado",
     ]
-    rows = [bottleneck_row(b, region_names) for _, b in ordered.iterrows()]
+    rows = [bottleneck_row(b, region_names) for b in row_dicts(ordered)]
     return table(headers, rows, ids.META_BOTTLENECKS, {"Antigüedad"})
 
 
@@ -106,18 +110,18 @@ def milestones_table(frame: pd.DataFrame) -> html.Div:
             empty_state("Esta meta no tiene metas intermedias registradas."), id=ids.META_MILESTONES
         )
     rows = []
-    for _, m in frame.iterrows():
+    for m in row_dicts(frame):
         word = MILESTONE_STATES[m["estado_hito"]][0]
         late = f"{int(m['dias_atraso'])} días" if m["dias_atraso"] > 0 else NO_DATA
         rows.append(
-            html.Tr(
+            el.tr(
                 [
-                    html.Td(m["codigo_hito"]),
-                    html.Td(m["nombre"]),
-                    html.Td(format_date(m["fecha_programada"]), className="text-nowrap"),
-                    html.Td(format_date(m["fecha_cumplida"]), className="text-nowrap"),
-                    html.Td(word, className=f"hito-{m['estado_hito']} text-nowrap"),
-                    html.Td(late, className="text-end text-nowrap"),
+                    el.td(m["codigo_hito"]),
+                    el.td(m["nombre"]),
+                    el.td(format_date(m["fecha_programada"]), className="text-nowrap"),
+                    el.td(format_date(m["fecha_cumplida"]), className="text-nowrap"),
+                    el.td(word, className=f"hito-{m['estado_hito']} text-nowrap"),
+                    el.td(late, className="text-end text-nowrap"),
                 ]
             )
         )
@@ -128,18 +132,18 @@ def milestones_table(frame: pd.DataFrame) -> html.Div:
 def regions_table(frame: pd.DataFrame, digits: int) -> html.Div:
     """Regional figures in the region's own units; avance and lights on its implied plan."""
     rows = [
-        html.Tr(
+        el.tr(
             [
-                html.Td(r["nombre_region"]),
-                html.Td(format_value(r["valor_actual"], digits), className="text-end"),
-                html.Td(month_label(r["mes_reportado"], short=True), className="text-nowrap"),
-                html.Td(format_value(r["valor_programado"], digits), className="text-end"),
-                html.Td(percent(r["avance"]), className="text-end"),
-                html.Td(percent(r["esperado"]), className="text-end"),
-                html.Td(light_badge(r["estado"], small=True)),
+                el.td(r["nombre_region"]),
+                el.td(format_value(r["valor_actual"], digits), className="text-end"),
+                el.td(month_label(r["mes_reportado"], short=True), className="text-nowrap"),
+                el.td(format_value(r["valor_programado"], digits), className="text-end"),
+                el.td(percent(r["avance"]), className="text-end"),
+                el.td(percent(r["esperado"]), className="text-end"),
+                el.td(light_badge(r["estado"], small=True)),
             ]
         )
-        for _, r in frame.iterrows()
+        for r in row_dicts(frame)
     ]
     headers = ["Región", "Valor real", "Mes", "Programado", "Avance", "Esperado", "Estado"]
     return table(
@@ -155,26 +159,26 @@ def provenance_table(series: pd.DataFrame, digits: int) -> html.Div:
             id=ids.META_PROVENANCE,
         )
     rows = []
-    for r in series.sort_values("mes", ascending=False).to_dict("records"):
+    for r in row_dicts(series.sort_values("mes", ascending=False)):
         icon, word = VALIDATED if r["estado"] == "validado" else UNVALIDATED
         reported = not is_missing(r["valor_real"])
         rows.append(
-            html.Tr(
+            el.tr(
                 [
-                    html.Td(month_label(r["mes"]), className="text-nowrap"),
-                    html.Td(format_value(r["valor_programado"], digits), className="text-end"),
-                    html.Td(format_value(r["valor_real"], digits), className="text-end"),
-                    html.Td(
+                    el.td(month_label(r["mes"]), className="text-nowrap"),
+                    el.td(format_value(r["valor_programado"], digits), className="text-end"),
+                    el.td(format_value(r["valor_real"], digits), className="text-end"),
+                    el.td(
                         _icon_word(icon, word) if reported else "Sin cifra", className="text-nowrap"
                     ),
-                    html.Td(_text(r["reportado_por"])),
-                    html.Td(_text(r["archivo"]), className="archivo"),
-                    html.Td(
+                    el.td(_text(r["reportado_por"])),
+                    el.td(_text(r["archivo"]), className="archivo"),
+                    el.td(
                         format_datetime(None if is_missing(r["cargado_en"]) else r["cargado_en"]),
                         className="text-nowrap",
                     ),
-                    html.Td(_text(r["source_line"]), className="text-end"),
-                    html.Td(_text(r["comentario"]), className="small"),
+                    el.td(_text(r["source_line"]), className="text-end"),
+                    el.td(_text(r["comentario"]), className="small"),
                 ]
             )
         )

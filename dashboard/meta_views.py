@@ -72,8 +72,7 @@ OVERALL_HELP = (
 
 
 def _light(label: str, light: str, help_text: str, note: str, id_: str) -> dbc.Col:
-    badge = light_badge(light)
-    badge.title = help_text
+    badge = light_badge(light, title=help_text)
     return dbc.Col(
         html.Div(
             [

@@ -28,6 +28,7 @@ from dashboard.components import (
     section,
     thermometer,
 )
+from dashboard.elements import Element
 from dashboard.figure_dict import Figure
 from dashboard.formatting import NO_DATA, format_datetime, format_int
 from dashboard.goal_charts import MILESTONE_STATES, milestones_figure
@@ -127,12 +128,9 @@ def parse_group(value: object) -> str:
 # --------------------------------------------------------------------------- small parts
 
 
-def public_light(light: str | None, *, small: bool = False) -> html.Span:
+def public_light(light: str | None, *, small: bool = False) -> Element:
     """Icon + word, with a tooltip about validated trajectories only."""
-    badge = light_badge(light, small=small)
-    if light in LIGHT_HELP:
-        badge.title = LIGHT_HELP[light]
-    return badge
+    return light_badge(light, small=small, title=LIGHT_HELP.get(light or ""))
 
 
 def seal_explanation() -> dbc.Alert:

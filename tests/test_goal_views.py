@@ -30,7 +30,7 @@ from dashboard.goal_data import (
 )
 from dashboard.goal_filters import GoalFilters, apply, options
 from dashboard.goal_grid import COLUMN_DEFS, grid_rows, scope_text
-from tests.test_app import text_of, walk
+from tests.test_app import kind, text_of, walk
 from warehouse import catalog
 from warehouse.db import connect
 
@@ -277,9 +277,9 @@ def test_small_table_says_when_empty_and_folds_long_lists():
     assert "Nada que mostrar." in text_of(empty)
     frame = pd.DataFrame({"codigo_meta": [f"M-{i}" for i in range(12)]})
     folded = goal_views.small_table(frame, columns, id_="t", empty="", visible=8)
-    rows = [c for c in walk(folded) if type(c).__name__ == "Tr"]
+    rows = [c for c in walk(folded) if kind(c) == "Tr"]
     assert len(rows) == 2 + 12  # two header rows (shown part and folded part), every goal
-    summary = [text_of(c) for c in walk(folded) if type(c).__name__ == "Summary"]
+    summary = [text_of(c) for c in walk(folded) if kind(c) == "Summary"]
     assert summary == ["Ver 4 más"]
 
 

@@ -23,7 +23,7 @@ from dashboard.review_views import (
     severity_badge,
 )
 from tests.conftest import staff_request, start_signed_in
-from tests.test_app import text_of, walk
+from tests.test_app import kind, text_of, walk
 from warehouse.db import connect
 
 MAY, APRIL = date(2025, 5, 1), date(2025, 4, 1)
@@ -60,7 +60,7 @@ def test_light_changes_show_both_lights_as_words():
             "estado_actual": ["rojo", "verde"],
         }
     )
-    rows = [text_of(r) for r in walk(light_change_table(frame)) if type(r).__name__ == "Tr"]
+    rows = [text_of(r) for r in walk(light_change_table(frame)) if kind(r) == "Tr"]
     assert rows == ["MetaAntesAhora", "A-1 UnoAmarilloRojo", "B-2 Dos—Verde"]
 
 
@@ -76,7 +76,7 @@ def test_projection_text_and_ranking():
             "valor": [25.0, float("nan"), 100.0],
         }
     )
-    rows = [text_of(r) for r in walk(red_share_ranking(share)) if type(r).__name__ == "Tr"]
+    rows = [text_of(r) for r in walk(red_share_ranking(share)) if kind(r) == "Tr"]
     assert rows[1:] == ["Tres5 de 5100 %", "Uno1 de 425 %"]  # no-goal regions left out
 
 

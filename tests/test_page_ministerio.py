@@ -16,7 +16,7 @@ from dashboard.goal_views import light_counts
 from dashboard.ministry_data import ministry_summary
 from dashboard.ministry_views import services_table, stage_cell
 from tests.conftest import staff_request, start_signed_in
-from tests.test_app import text_of, walk
+from tests.test_app import kind, text_of, walk
 from warehouse.db import connect
 
 MAY, APRIL = date(2025, 5, 1), date(2025, 4, 1)
@@ -41,7 +41,7 @@ def by_id(tree) -> dict:
 
 
 def rows_of(component) -> list[str]:
-    return [text_of(r) for r in walk(component) if type(r).__name__ == "Tr"][1:]
+    return [text_of(r) for r in walk(component) if kind(r) == "Tr"][1:]
 
 
 # --------------------------------------------------------------------------- builders
@@ -74,7 +74,7 @@ def test_services_table_has_one_column_per_year_and_a_dash_for_a_missing_stage()
         }
     )
     table = services_table(services)
-    head = [text_of(c) for c in walk(table) if type(c).__name__ == "Th"]
+    head = [text_of(c) for c in walk(table) if kind(c) == "Th"]
     assert head == ["Servicio", "2024", "2025"]
     assert rows_of(table) == [
         "Fondo Nacional de Salud (FONASA)1 · DiagnósticoCumplida2 · PlanPor validar",
