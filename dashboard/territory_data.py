@@ -35,7 +35,7 @@ from dashboard.goal_data import goals_in_region, region_red_share
 from dashboard.lru import LRU
 from dashboard.territory_filters import FilterCatalog, TerritoryFilters, load_catalog, parse
 from indicators.commitments import commitment_status
-from indicators.synergy import ALL_AREAS
+from indicators.synergy import ALL_AREAS, ServiceActivity
 from indicators.territory import positions
 from indicators.territory_report import (
     CoverageReport,
@@ -44,6 +44,7 @@ from indicators.territory_report import (
     TerritoryReport,
     commitments_summary,
     coverage_report,
+    read_activity,
     read_population,
     report_years,
     stages,
@@ -142,7 +143,9 @@ def cached_coverage(
     version = version or data_version(con)
     return CACHE.get(
         ("coverage", version, query),
-        lambda: coverage_report(con, query, cached_population(con, query, version)),
+        lambda: coverage_report(
+            con, query, cached_population(con, query, version), cached_activity(con, query, version)
+        ),
     )
 
 
@@ -155,6 +158,16 @@ def cached_population(
     years = (query.period()[1].year,)
     key = ("population", version or data_version(con), query.level, region, years)
     return META.get(key, lambda: read_population(con, query))
+
+
+def cached_activity(
+    con: duckdb.DuckDBPyConnection, query: TerritoryQuery, version: Version | None = None
+) -> ServiceActivity:
+    """Who delivers where, by year, in the view's region: the same for every selection and
+    period, so kept with the per-version data (the map counts services from it)."""
+    region = query.region if query.level == "comuna" else None
+    key = ("activity", version or data_version(con), region)
+    return META.get(key, lambda: read_activity(con, query))
 
 
 def cached_catalog(con: duckdb.DuckDBPyConnection, version: Version | None = None) -> FilterCatalog:

@@ -39,6 +39,7 @@ from indicators import population as pop
 from indicators import synergy
 from indicators import territory as terr
 from indicators.commitments import commitments_by_region, services_with_stage
+from indicators.synergy import ServiceActivity
 from warehouse import commitments as commitment_queries
 from warehouse import places
 from warehouse import territory as q
@@ -110,19 +111,23 @@ class TerritoryReport:
 
 
 def coverage_report(
-    con: duckdb.DuckDBPyConnection, query: TerritoryQuery, people: Population | None = None
+    con: duckdb.DuckDBPyConnection,
+    query: TerritoryQuery,
+    people: Population | None = None,
+    activity: ServiceActivity | None = None,
 ) -> CoverageReport:
     """Coverage, gap and synergy of one view (the map's and the region page's figures): the
     same values as the fields of the same name in `territory_report`.
 
-    `people` = `read_population(con, query)`, when the caller keeps it: it depends only on the
-    data, the level, the region and the period's last year, not on the selection."""
+    `people` = `read_population(con, query)` and `activity` = `read_activity(con, query)`,
+    when the caller keeps them: they depend only on the data, the level and the region (and
+    the population on the period's last year), not on the selection."""
     query = _normalised(query)
     first, last = query.period()
     people = people or read_population(con, query)
     deliveries = _deliveries(con, query, first, last)
     table = _coverage(people, deliveries)
-    counts, index = _synergy(con, query, people, first, last)
+    counts, index = _synergy(con, query, people, first, last, activity)
     return CoverageReport(
         filtros=query.describe(),
         territorios=table,
@@ -188,6 +193,12 @@ def read_population(con: duckdb.DuckDBPyConnection, query: TerritoryQuery) -> Po
     """The population `coverage_report` needs for `query` (its period's last year)."""
     query = _normalised(query)
     return Population.read(con, query, [query.period()[1].year])
+
+
+def read_activity(con: duckdb.DuckDBPyConnection, query: TerritoryQuery) -> ServiceActivity:
+    """Who delivers where in the view's region (every year): the service counts of
+    `coverage_report` for any period and selection."""
+    return ServiceActivity.of(q.service_activity(con, _normalised(query).region))
 
 
 @dataclass(frozen=True)
@@ -315,10 +326,14 @@ def _synergy(
     people: Population,
     first: date,
     last: date,
+    activity: ServiceActivity | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Service counts per comuna and area, and the regional synergy index."""
     area = query.selection.area
-    counts = q.comuna_service_counts(con, first, last, area, query.region)
+    if activity is None:
+        counts = q.comuna_service_counts(con, first, last, area, query.region)
+    else:
+        counts = activity.counts(first, last, area)
     counts = synergy.with_convergence(counts)
     return counts, people.weights.index(counts, [area] if area else None)
 

@@ -137,6 +137,10 @@ def test_service_counts_and_pairs_in_sql_match_the_indicators(
         want = synergy.service_counts(rows)
         got = synergy.with_convergence(q.comuna_service_counts(con, first, last, area, region))
         pd.testing.assert_frame_equal(got, want, check_exact=True)
+        # The map counts from the activity it keeps per data version: the same counts.
+        activity = synergy.ServiceActivity.of(q.service_activity(con, region))
+        got = synergy.with_convergence(activity.counts(first, last, area))
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
         for top in (10, None):
             want = synergy.co_delivery_pairs(rows, top)
             got = q.service_pairs(con, first, last, area, region, top)

@@ -243,6 +243,18 @@ def _active_services(
     return compose(_ACTIVE, distinct=distinct, where=where(conditions)), params
 
 
+def service_activity(con: duckdb.DuckDBPyConnection, region: str | None = None) -> pd.DataFrame:
+    """Every (comuna, area, service, year) with its 12-bit mask of months with beneficiaries
+    (migration 004), for indicators.synergy.ServiceActivity: screens keep it per data version
+    and count services for any period from it."""
+    conditions, params = _in_region([], {}, region)
+    sql = (
+        "SELECT codigo_comuna, codigo_region, area_tematica, servicio, anio, meses"
+        " FROM agg_servicios_activos_anio" + where(conditions)
+    )
+    return fetch(con, sql, params)
+
+
 def comuna_service_counts(
     con: duckdb.DuckDBPyConnection,
     first: date,
