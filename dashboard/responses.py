@@ -12,7 +12,9 @@ explorer grid) once they have an answer to show. Pages that act (validation), do
 file name carries the time), refusals and errors are never kept; every other callback runs as
 always. The frame is kept per
 account (it names the signed-in person). A new snapshot or a new day changes every key. The
-kept bytes are bounded per process (MAX_BYTES), least recently used first out.
+kept bytes are bounded per process (MAX_BYTES), least recently used first out; each answer is
+also written to a file that the other serving processes read (dashboard/answer_files.py), so
+a page is built once per machine, not once per worker.
 """
 
 from __future__ import annotations
@@ -22,23 +24,17 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from typing import Any
 
 import flask
 
 from dashboard import data
+from dashboard.answer_files import Answer, AnswerFiles
 
 MAX_BYTES = 64 * 1024 * 1024
 CALLBACKS = "/_dash-update-component"
 FRAME = "/_dash-layout"
 _MAY_KEEP = "tablero_respuesta_guardable"
-
-
-@dataclass(frozen=True)
-class Answer:
-    body: bytes
-    mimetype: str
 
 
 class Kept:
@@ -76,6 +72,7 @@ class Kept:
 
 
 ANSWERS = Kept(MAX_BYTES)
+SHARED = AnswerFiles()  # what every worker built, read by the others (dashboard/answer_files.py)
 
 
 def may_keep() -> None:
@@ -120,12 +117,18 @@ def _wrap(
             return view(*args, **kwargs)
         key = (endpoint, *key_of(), *current)
         kept = ANSWERS.get(key)
+        if kept is None:
+            kept = SHARED.get(key)
+            if kept is not None:
+                ANSWERS.put(key, kept)
         if kept is not None:
             return flask.Response(kept.body, status=200, mimetype=kept.mimetype)
         setattr(flask.g, _MAY_KEEP, keep_always)
         response = flask.make_response(view(*args, **kwargs))
         if getattr(flask.g, _MAY_KEEP, False) and response.status_code == 200:
-            ANSWERS.put(key, Answer(response.get_data(), response.mimetype or "application/json"))
+            answer = Answer(response.get_data(), response.mimetype or "application/json")
+            ANSWERS.put(key, answer)
+            SHARED.put(key, answer)
         return response
 
     server.view_functions[endpoint] = keeping_view

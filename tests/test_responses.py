@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 
 from benchmarks import dash_requests as dr
+from dashboard import answer_files as answer_files_module
 from dashboard import responses
+from dashboard.answer_files import AnswerFiles
 from dashboard.responses import Answer, Kept
 from tests.conftest import signed_in
 from warehouse import snapshots
@@ -19,7 +21,14 @@ from warehouse import snapshots
 def kept(monkeypatch) -> Kept:
     fresh = Kept(responses.MAX_BYTES)
     monkeypatch.setattr(responses, "ANSWERS", fresh)
+    monkeypatch.setattr(responses, "SHARED", AnswerFiles())
     return fresh
+
+
+def answer_files(database) -> list:
+    """The answers kept on disk for the other serving processes."""
+    folder = snapshots.snapshot_dir(database) / answer_files_module.FOLDER
+    return [f for f in folder.rglob("*") if f.is_file()] if folder.exists() else []
 
 
 @pytest.fixture
@@ -89,6 +98,18 @@ def test_downloads_and_refusals_are_not_kept(app_for, published, kept) -> None:
     download = client.callback("explorar-descarga.data", {"explorar-csv.n_clicks": 1}, patterns)
     assert download.status_code == 200 and "explorar-descarga" in download.get_data(as_text=True)
     assert len(kept._items) == 0  # its file name carries the time it was made
+    assert answer_files(published) == []  # nor written for the other processes
+
+
+def test_another_worker_sends_the_answer_this_one_built(app_for, published, kept) -> None:
+    client = signed_in(app_for(published))
+    first = page(client, "/metas")
+    (written,) = answer_files(published)
+    assert written.read_bytes().endswith(first.get_data())
+    kept.clear()  # another process: nothing in its memory, the same files on disk
+    written.write_bytes(b"application/json\n" + b'{"desde": "el archivo"}')
+    again = page(client, "/metas")
+    assert again.get_data() == b'{"desde": "el archivo"}' and again.mimetype == "application/json"
 
 
 def test_the_frame_is_kept_per_account(app_for, published, kept) -> None:
