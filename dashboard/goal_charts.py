@@ -26,7 +26,7 @@ from dashboard.goal_figures import (
 )
 from dashboard.goal_format import format_date, is_missing
 from dashboard.theme import TRAFFIC_LIGHT
-from indicators.months import add_months, as_date
+from indicators.months import add_months, moments
 
 MILESTONE_STATES = {  # estado -> (symbol + word, colour)
     "cumplido": ("✔ Cumplido", BLUE),
@@ -40,50 +40,64 @@ def milestone_status(milestones: pd.DataFrame, cut: date) -> pd.DataFrame:
     """Each milestone's state on day `cut`, as the weekly review judges it: cumplido when
     fecha_cumplida ≤ cut (con atraso if after fecha_programada), atrasado when fecha_programada
     < cut and not yet done, else pendiente; `dias_atraso` counts days late (done or not)."""
-    planned = pd.to_datetime(milestones["fecha_programada"])
-    done = pd.to_datetime(milestones["fecha_cumplida"])
-    day = pd.Timestamp(cut)
-    is_done = done.notna() & (done <= day)
+    return milestones.assign(**milestone_columns(*milestone_days(milestones), cut))
+
+
+def milestone_days(milestones: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(fecha_programada, fecha_cumplida) as datetime64, NaT where not done: read once by a
+    page that judges the same milestones at several cuts."""
+    return moments(milestones["fecha_programada"]), moments(milestones["fecha_cumplida"])
+
+
+def milestone_columns(planned: np.ndarray, done: np.ndarray, cut: date) -> dict[str, np.ndarray]:
+    """The columns milestone_status adds (estado_hito, dias_atraso), on arrays: a frame
+    operation per step cost the goal page more than the rest of its milestones."""
+    day = np.datetime64(cut)
+    is_done = done <= day  # NaT (not done) compares False
     late_done = is_done & (done > planned)
     overdue = ~is_done & (planned < day)
     state = np.select(
         [late_done, is_done, overdue], ["cumplido_con_atraso", "cumplido", "atrasado"], "pendiente"
     )
-    delay = np.where(
-        late_done, (done - planned).dt.days, np.where(overdue, (day - planned).dt.days, 0)
-    )
-    return milestones.assign(estado_hito=state, dias_atraso=delay.astype(int))
+    delay = np.zeros(len(planned), dtype=np.int64)
+    delay[late_done] = (done[late_done] - planned[late_done]) // np.timedelta64(1, "D")
+    delay[overdue] = (day - planned[overdue]) // np.timedelta64(1, "D")
+    return {"estado_hito": state, "dias_atraso": delay}
 
 
 def milestones_figure(milestones: pd.DataFrame, cut: date) -> Figure:
     """Calendar (Gantt) of milestones, one row each: a hollow diamond on fecha_programada, a
     filled one on fecha_cumplida, and a bar over the days of delay (up to `cut` when still
     open). `milestones` carries estado_hito and dias_atraso (see milestone_status)."""
-    rows = milestones.reset_index(drop=True)
+    # Each column is read once, as a list (a pandas step per row or state cost milliseconds).
+    states = milestones["estado_hito"].tolist()
     labels = [
         f"{code} · {name}<br>{MILESTONE_STATES[state][0]}"
         for code, name, state in zip(
-            rows["codigo_hito"], rows["nombre"], rows["estado_hito"], strict=True
+            milestones["codigo_hito"].tolist(), milestones["nombre"].tolist(), states,
+            strict=True,
         )
-    ]
-    planned = [as_date(d) for d in rows["fecha_programada"]]
-    done = [None if pd.isna(d) else as_date(d) for d in rows["fecha_cumplida"]]
+    ]  # fmt: skip
+    planned_days, done_days = milestone_days(milestones)
+    planned: list[date] = planned_days.astype("datetime64[D]").tolist()
+    done: list[date | None] = done_days.astype("datetime64[D]").tolist()  # None: NaT
+    delays = milestones["dias_atraso"].tolist()
     figure = FigureDict()
     for state, (word, color) in MILESTONE_STATES.items():
-        mask = (rows["estado_hito"] == state) & (rows["dias_atraso"] > 0)
-        if not mask.any():
+        picked = [i for i, (s, d) in enumerate(zip(states, delays, strict=True))
+                  if s == state and d > 0]  # fmt: skip
+        if not picked:
             continue
-        picked = rows.index[mask]
         figure.add_trace(
             trace(
                 "bar",
                 orientation="h",
                 y=[labels[i] for i in picked],
                 base=[planned[i] for i in picked],
-                x=[int(rows["dias_atraso"][i]) * 86_400_000 for i in picked],
+                x=[int(delays[i]) * 86_400_000 for i in picked],
                 name=f"Atraso ({word})",
                 marker={"color": color, "pattern": {"shape": "/"}},
-                text=[f"{rows['dias_atraso'][i]} días" for i in picked],
+                text=[f"{delays[i]} días" for i in picked],
                 textposition="inside",
                 hovertemplate="%{y}<br>%{text} de atraso<extra></extra>",
             )
@@ -118,20 +132,22 @@ def milestones_figure(milestones: pd.DataFrame, cut: date) -> Figure:
     days = planned + [d for d in done if d is not None] + [cut]
     figure.update_layout(barmode="overlay", showlegend=True)
     return finish_layout(
-        figure, 140 + 52 * len(rows), month_ticks(min(days), add_months(max(days), 1))
+        figure, 140 + 52 * len(labels), month_ticks(min(days), add_months(max(days), 1))
     )
 
 
 def region_bars(regions: pd.DataFrame, light_words: Mapping[str, str]) -> Figure:
     """Avance by region (true value, drawn as is) with the light written on each bar and a
     black tick on where the region should be today (esperado)."""
+    # Each column read once (list(column) gives the same Python values).
     names = list(regions["nombre_region"])
-    colors = [TRAFFIC_LIGHT.get(s, GREY) for s in regions["estado"]]
+    lights, avance = list(regions["estado"]), list(regions["avance"])
+    colors = [TRAFFIC_LIGHT.get(s, GREY) for s in lights]
     text = [
         ("—" if is_missing(a) else f"{a * 100:.0f} %".replace(".", ","))
         + " · "
         + light_words.get(s, s)
-        for a, s in zip(regions["avance"], regions["estado"], strict=True)
+        for a, s in zip(avance, lights, strict=True)
     ]
     figure = FigureDict(
         [
@@ -139,7 +155,7 @@ def region_bars(regions: pd.DataFrame, light_words: Mapping[str, str]) -> Figure
                 "bar",
                 orientation="h",
                 y=names,
-                x=[0 if is_missing(a) else a * 100 for a in regions["avance"]],
+                x=[0 if is_missing(a) else a * 100 for a in avance],
                 marker={"color": colors},
                 text=text,
                 textposition="outside",

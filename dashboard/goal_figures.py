@@ -25,8 +25,8 @@ import pandas as pd
 from dashboard.figure_dict import Figure, FigureDict, Trace, trace
 from dashboard.goal_format import format_date, format_value, is_missing, month_label
 from dashboard.theme import OKABE_ITO
-from indicators.goals import Goal, interpolated_plan
-from indicators.months import as_date, from_month_index, month_end, month_index
+from indicators.goals import Goal, month_dates, plan_line
+from indicators.months import from_month_index, moments, month_end, month_ends, month_index
 from indicators.projection import MAX_POINTS, MIN_POINTS, ols_line
 
 BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, _YELLOW, BLACK = OKABE_ITO
@@ -111,20 +111,57 @@ def add_hline(figure: FigureDict, value: float, name: str, text: str, dash: str)
 def plan_points(goal: Goal, series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(given, interpolated): the programmed values given in the files, and the plan the
     indicators use for the other months up to the deadline (linear baseline → target)."""
-    planned = series[["mes", "valor_programado"]]
-    given = planned[planned["valor_programado"].notna()]
+    months = _Months.of(series["mes"])
+    planned = _floats(series["valor_programado"])
+    given, rest, values = _plan(goal, months, planned)
+    frame = series[["mes", "valor_programado"]]
+    return frame.iloc[given], pd.DataFrame({"mes": rest, "valor_programado": values})
+
+
+class _Months:
+    """A column of months read once per figure: the days (dates) and the month ends the
+    points are drawn at. Per-point calls on pandas values (month_end, month_label) were half
+    of the timeline's cost."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.moments = values  # datetime64, to compare with the cut
+        days = values.astype("datetime64[D]")
+        self.days: list[date] = days.tolist()
+        self.ends: list[date] = month_ends(days).tolist()
+
+    @classmethod
+    def of(cls, column: pd.Series) -> _Months:
+        return cls(moments(column))
+
+    def take(self, positions: np.ndarray) -> tuple[list[date], list[date]]:
+        """(days, month ends) of the rows at `positions`."""
+        picked = positions.tolist()
+        return [self.days[i] for i in picked], [self.ends[i] for i in picked]
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    return column.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _plan(
+    goal: Goal, months: _Months, planned: np.ndarray
+) -> tuple[np.ndarray, list[date], list[float]]:
+    """(positions of the given values, the months of the interpolated line, its values)."""
+    given = np.flatnonzero(~np.isnan(planned))
     # The first value given for each month (series has one row per month).
     given_values: dict[date, float] = {}
-    for month, value in zip(given["mes"], given["valor_programado"], strict=True):
-        given_values.setdefault(as_date(month), float(value))
+    for month, value in zip([months.days[i] for i in given.tolist()], planned[given].tolist(),
+                            strict=True):  # fmt: skip
+        given_values.setdefault(month, value)
     first = month_index(goal.fecha_inicio)
-    months = [from_month_index(i) for i in range(first, month_index(goal.fecha_meta) + 1)]
+    span = month_dates(np.arange(first, month_index(goal.fecha_meta) + 1))
     last_given = max(given_values) if given_values else None
-    rest = [m for m in months if m not in given_values and (last_given is None or m > last_given)]
+    rest = [m for m in span if m not in given_values and (last_given is None or m > last_given)]
     if last_given is not None and rest:
         rest.insert(0, last_given)  # join the dotted line to the last given value
-    values = [given_values[m] if m in given_values else interpolated_plan(goal, m) for m in rest]
-    return given, pd.DataFrame({"mes": rest, "valor_programado": values})
+    line = iter(plan_line(goal, [m for m in rest if m not in given_values]).tolist())
+    values = [given_values[m] if m in given_values else next(line) for m in rest]
+    return given, rest, values
 
 
 def projection_line(
@@ -142,68 +179,74 @@ def projection_line(
     cap = month_index(goal.fecha_meta) + PROJECTION_CAP_MONTHS
     end = min(max(month_index(until or goal.fecha_meta), int(origin)), cap)
     idx = range(int(x[0]), end + 1)
-    return [month_end(from_month_index(i)) for i in idx], [
+    return [month_end(day) for day in month_dates(np.array(idx))], [
         intercept + slope * (i - origin) for i in idx
     ]
 
 
-def _hover(months: Sequence[object], values: Sequence[float], label: str, digits: int) -> list:
+def _hover(months: Sequence[date], values: Sequence[float], label: str, digits: int) -> list:
     return [
         f"{month_label(m)}<br>{label}: {format_value(v, digits)}"
         for m, v in zip(months, values, strict=True)
     ]
 
 
-def _scatter(
-    name: str, months: Sequence[object], values: Sequence[float], hover: list, **kw: object
-) -> Trace:
-    """A monthly series drawn at month ends (`months` already at month end are left there)."""
+def _scatter(name: str, ends: list[date], values: list[float], hover: list, **kw: object) -> Trace:
+    """A monthly series drawn at month ends (`ends`: the months' last days)."""
     kw.setdefault("mode", "lines")
     return trace(
-        "scatter", x=[month_end(m) for m in months], y=list(values), name=name,
+        "scatter", x=ends, y=values, name=name,
         text=hover, hovertemplate="%{text}<extra></extra>", **kw,
     )  # fmt: skip
 
 
-def _plan_traces(goal: Goal, series: pd.DataFrame, digits: int) -> list[Trace]:
-    given, interpolated = plan_points(goal, series)
+def _plan_traces(goal: Goal, months: _Months, column: pd.Series, digits: int) -> list[Trace]:
+    given, rest, values = _plan(goal, months, _floats(column))
+    given_days, given_ends = months.take(given)
     traces = []
-    for name, frame, dash in (
-        ("Programado", given, "solid"),
-        ("Programado (interpolado hasta la meta)", interpolated, "dot"),
-    ):
-        if len(frame):
-            hover = _hover(frame["mes"], frame["valor_programado"], "programado", digits)
+    for name, days, ends, ys, dash in (
+        ("Programado", given_days, given_ends, column.to_numpy()[given].tolist(), "solid"),
+        ("Programado (interpolado hasta la meta)", rest, [month_end(m) for m in rest], values,
+         "dot"),
+    ):  # fmt: skip
+        if len(days):
+            hover = _hover(days, ys, "programado", digits)
             line = {"color": GREY, "width": 2, "dash": dash}
-            traces.append(_scatter(name, frame["mes"], frame["valor_programado"], hover, line=line))
+            traces.append(_scatter(name, ends, ys, hover, line=line))
     return traces
 
 
 def _actual_traces(
-    series: pd.DataFrame, as_of: date, validated_only: bool, digits: int
+    months: _Months,
+    column: pd.Series,
+    validated: np.ndarray,
+    as_of: date,
+    validated_only: bool,
+    digits: int,
 ) -> list[Trace]:
     """A line through the figures the lights count, filled markers for validated figures and
     hollow ones for figures reported but not validated."""
-    columns = series[["mes", "valor_real", "estado"]]  # filter three columns, not the lineage
-    actual = columns[
-        columns["valor_real"].notna() & (pd.to_datetime(columns["mes"]) <= pd.Timestamp(as_of))
-    ]
-    is_validated = actual["estado"] == "validado"
-    counted = actual[is_validated] if validated_only else actual
+    # The values drawn keep the column's own type (list(column) did); masks read it as floats.
+    actual = column.to_numpy()
+    shown = ~np.isnan(_floats(column)) & (months.moments <= np.datetime64(as_of))
+    is_validated = shown & validated
+    counted = np.flatnonzero(is_validated if validated_only else shown)
+    ends = months.take(counted)[1]
     traces = [
-        _scatter("Real", counted["mes"], counted["valor_real"], [""] * len(counted),
+        _scatter("Real", ends, actual[counted].tolist(), [""] * len(counted),
                  line={"color": BLUE, "width": 2}, hoverinfo="skip", showlegend=False)
     ]  # fmt: skip
     unvalidated = "Real reportado, sin validar" + (" (no cuenta)" if validated_only else "")
     for part, name, symbol, label in (
-        (actual[is_validated], "Real validado (sello de calidad)", "circle", "real validado"),
-        (actual[~is_validated], unvalidated, "circle-open", "real sin validar"),
+        (is_validated, "Real validado (sello de calidad)", "circle", "real validado"),
+        (shown & ~validated, unvalidated, "circle-open", "real sin validar"),
     ):
+        picked = np.flatnonzero(part)
+        days, ends = months.take(picked)
+        values = actual[picked].tolist()
         marker = {"color": BLUE, "size": 10, "symbol": symbol, "line": {"width": 2}}
-        hover = _hover(part["mes"], part["valor_real"], label, digits)
-        traces.append(
-            _scatter(name, part["mes"], part["valor_real"], hover, mode="markers", marker=marker)
-        )
+        hover = _hover(days, values, label, digits)
+        traces.append(_scatter(name, ends, values, hover, mode="markers", marker=marker))
     return traces
 
 
@@ -221,14 +264,20 @@ def timeline_figure(
 
     `series` has one row per month (mes, valor_programado, valor_real, estado); `fit` are the
     points the projection used and `projected` the month the scorecard projects."""
-    figure = FigureDict(_plan_traces(goal, series, digits))
-    figure.add_traces(_actual_traces(series, as_of, validated_only, digits))
+    # The columns are read once for every trace (a pandas step costs more than drawing a point).
+    months = _Months.of(series["mes"])
+    figure = FigureDict(_plan_traces(goal, months, series["valor_programado"], digits))
+    # Missing as None: pd.NA would refuse the comparison.
+    validated = series["estado"].to_numpy(dtype=object, na_value=None) == "validado"
+    figure.add_traces(
+        _actual_traces(months, series["valor_real"], validated, as_of, validated_only, digits)
+    )
     line = projection_line(goal, *fit, None if is_missing(projected) else projected)
     if line is not None:
         hover = _hover(line[0], line[1], "proyectado", digits)
         figure.add_trace(
-            _scatter("Proyección (tendencia de las últimas cifras)", line[0], line[1], hover,
-                     line={"color": ORANGE, "width": 2.5, "dash": "dash"})
+            _scatter("Proyección (tendencia de las últimas cifras)", list(line[0]), line[1],
+                     hover, line={"color": ORANGE, "width": 2.5, "dash": "dash"})
         )  # fmt: skip
     base, target = format_value(goal.linea_base, digits), format_value(goal.valor_meta, digits)
     add_hline(figure, goal.linea_base, "linea_base", "Línea base: " + base, "dot")

@@ -7,6 +7,8 @@ vocabulary: a month is 'mayo 2025', a level keeps only the decimals the goal's o
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
@@ -36,22 +38,42 @@ MAX_DIGITS = 2
 
 def month_label(value: object | None, *, short: bool = False) -> str:
     """'mayo 2025' ('may 2025' when short)."""
+    if type(value) is date:  # the common case, once per point drawn: kept per month
+        return _month_label(value.year, value.month, short)
     if is_missing(value):
         return NO_DATA
     day = as_date(value)
-    name = MONTHS[day.month - 1]
-    return f"{name[:3] if short else name} {day.year}"
+    return _month_label(day.year, day.month, short)
+
+
+@lru_cache(maxsize=1024)
+def _month_label(year: int, month: int, short: bool) -> str:
+    name = MONTHS[month - 1]
+    return f"{name[:3] if short else name} {year}"
 
 
 def format_date(value: object | None) -> str:
     """'31-12-2026', as dates are written in Chile."""
-    return NO_DATA if is_missing(value) else as_date(value).strftime("%d-%m-%Y")
+    if type(value) is date:
+        return _format_day(value)
+    return NO_DATA if is_missing(value) else _format_day(as_date(value))
+
+
+@lru_cache(maxsize=4096)
+def _format_day(day: date) -> str:
+    return day.strftime("%d-%m-%Y")
 
 
 def is_missing(value: object) -> bool:
     """None, NaN or NaT (frames turn a missing date or number into either)."""
     if value is None:
         return True
+    # Figures and tables ask once per value shown: plain floats and text answer without pandas.
+    kind = type(value)
+    if kind is float:
+        return value != value  # NaN is the only float unequal to itself
+    if kind is str or kind is date:
+        return False
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):

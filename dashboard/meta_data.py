@@ -13,7 +13,7 @@ page reads is the same for every month and toggle, so it is kept per data versio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -22,15 +22,15 @@ import numpy as np
 import pandas as pd
 
 from dashboard.defaults import format_month, parse_month, read_defaults
-from dashboard.goal_charts import milestone_status
+from dashboard.goal_charts import milestone_columns, milestone_days
 from dashboard.goal_format import value_digits
 from dashboard.lru import LRU
 from indicators import progress as pg
-from indicators.bottlenecks import bottleneck_status
+from indicators.bottlenecks import STATUS_COLUMNS, BottleneckArrays, status_columns
 from indicators.goal_regions import evaluate_goal_regions
 from indicators.goals import Goal, month_dates
 from indicators.months import month_end
-from indicators.scorecard import evaluate_goals
+from indicators.scorecard import GOAL_COLUMNS, GoalInputs, first_row
 from warehouse import catalog
 from warehouse import goal_detail as q
 from warehouse.territory_catalog import data_version
@@ -91,6 +91,90 @@ class GoalReads:
     milestones: pd.DataFrame
     names: pd.DataFrame  # the regions' codes, short names and order
     ministry_slug: str
+    basis: GoalBasis  # what the page derives from these rows whatever the month
+
+
+@dataclass(frozen=True)
+class GoalBasis:
+    """What the page computes from the goal's rows whatever the month and toggle, kept with
+    them: a build then only judges the month (a pandas step costs ~0.1 ms whatever it does,
+    and rebuilding these took most of a build).
+
+    Frames handed to a page are shallow copies (copy-on-write): a page that altered one could
+    not alter the kept one."""
+
+    record: dict[str, Any]
+    goal: Goal
+    inputs: GoalInputs  # the scorecard's arrays of this goal
+    series: pd.DataFrame  # the headline rows
+    digits: int
+    region_names: dict[str, str]
+    breakdown: bool  # regional rows other than the goal's own region
+    region_places: dict[str, tuple[str, float]]  # code -> (short name, north-to-south order)
+    milestone_days: tuple[np.ndarray, np.ndarray]  # fecha_programada, fecha_cumplida
+    milestones: pd.DataFrame  # with estado_hito and dias_atraso to be replaced per cut
+    bottlenecks: pd.DataFrame  # the goal's rows as read
+    bottleneck_arrays: BottleneckArrays
+    raised: dict[bytes, pd.DataFrame] = field(default_factory=dict)  # see `raised_by`
+
+    @classmethod
+    def of(
+        cls,
+        goals: pd.DataFrame,
+        progress: pd.DataFrame,
+        bottlenecks: pd.DataFrame,
+        milestones: pd.DataFrame,
+        names: pd.DataFrame,
+    ) -> GoalBasis:
+        record = goals.iloc[0].to_dict()
+        goal = Goal.from_record(record)
+        inputs = GoalInputs.of(goals, progress, bottlenecks)
+        series = _headline(progress, inputs.rows, inputs.series)
+        codes, short = names["codigo"].tolist(), names["nombre_corto"].tolist()
+        planned, done = milestone_days(milestones)
+        scope = goals["ambito"].iloc[0]
+        actual, planned_values = series["valor_real"], series["valor_programado"]
+        return cls(
+            record=record,
+            goal=goal,
+            inputs=inputs,
+            series=series,
+            digits=value_digits([goal.linea_base, goal.valor_meta, *actual, *planned_values]),
+            region_names=dict(zip(codes, short, strict=True)),
+            breakdown=bool((progress["region"].notna() & (progress["region"] != scope)).any()),
+            region_places=dict(
+                zip(codes, zip(short, names["orden"].tolist(), strict=True), strict=True)
+            ),
+            milestone_days=(planned, done),
+            milestones=milestones.assign(**milestone_columns(planned, done, date.min)),
+            bottlenecks=bottlenecks,
+            bottleneck_arrays=BottleneckArrays.of(bottlenecks),
+        )
+
+    def milestones_at(self, cut: date) -> pd.DataFrame:
+        """milestone_status(milestones, cut): the kept frame with its two columns replaced,
+        cheaper than adding them (DataFrame.assign)."""
+        judged = self.milestones.copy(deep=False)
+        for name, values in milestone_columns(*self.milestone_days, cut).items():
+            judged[name] = values
+        return judged
+
+    def raised_by(self, cut: date) -> pd.DataFrame:
+        """Bottlenecks already raised on the cut day, with their status on that day (the
+        bottlenecks.bottleneck_status columns). Which rows are raised changes only when a cut
+        passes an alert date, so the rows are kept per set raised (at most one more than the
+        bottlenecks) and only the status columns are replaced per cut."""
+        raised = self.bottleneck_arrays.alert <= np.datetime64(cut)
+        key = raised.tobytes()
+        rows = self.raised.get(key)
+        if rows is None:
+            rows = self.bottlenecks[raised].reset_index(drop=True)
+            rows = rows.assign(**dict.fromkeys(STATUS_COLUMNS, False))
+            self.raised[key] = rows
+        judged = rows.copy(deep=False)
+        for name, values in status_columns(self.bottleneck_arrays.take(raised), cut).items():
+            judged[name] = values
+        return judged
 
 
 # Per (data version and scope, goal code); a new snapshot is a new version.
@@ -106,13 +190,18 @@ def _read_goal(con: duckdb.DuckDBPyConnection, codigo: str) -> GoalReads | None:
     goals = q.goal(con, codigo)
     if goals.empty:
         return None
+    progress = q.progress_with_lineage(con, codigo)
+    bottlenecks = q.goal_bottlenecks(con, codigo)
+    milestones = q.goal_milestones(con, codigo)
+    names = q.region_names(con)
     return GoalReads(
         goals=goals,
-        progress=q.progress_with_lineage(con, codigo),
-        bottlenecks=q.goal_bottlenecks(con, codigo),
-        milestones=q.goal_milestones(con, codigo),
-        names=q.region_names(con),
+        progress=progress,
+        bottlenecks=bottlenecks,
+        milestones=milestones,
+        names=names,
         ministry_slug=_slug(con, goals["ministerio"].iloc[0]),
+        basis=GoalBasis.of(goals, progress, bottlenecks, milestones, names),
     )
 
 
@@ -127,37 +216,30 @@ def load_goal_page(
     reads = goal_reads(con, codigo)
     if reads is None:
         return None
-    goals, progress, raw_bottlenecks, names = (
-        reads.goals, reads.progress, reads.bottlenecks, reads.names
-    )  # fmt: skip
+    basis = reads.basis
     defaults = read_defaults(con)
     month = parse_month(month_text, defaults.as_of)
-    record = goals.iloc[0].to_dict()
-    goal = Goal.from_record(record)
-    rows = pg.MonthlyRows.from_frame(progress)
-    headline = _series(rows, goals)
-    series = _headline(progress, rows, headline)
-    score = evaluate_goals(goals, progress, raw_bottlenecks, month, validated_only=validated_only)
-    points = pg.recent_values(headline, rows, rows.reported(validated_only), month)
+    inputs = basis.inputs
+    score = first_row(inputs.columns(month, validated_only), GOAL_COLUMNS)
+    rows = inputs.rows
+    points = pg.recent_values(inputs.series, rows, rows.reported(validated_only), month)
     cut = month_end(month)
     return GoalPage(
-        record=record,
-        goal=goal,
+        record=dict(basis.record),
+        goal=basis.goal,
         as_of=month,
         validated_only=validated_only,
-        score=score.iloc[0].to_dict(),
-        series=series,
+        score=score,
+        series=basis.series.copy(deep=False),
         fit=(month_dates(points.month), points.value.tolist()),
-        milestones=milestone_status(reads.milestones, cut),
-        bottlenecks=_raised_by(raw_bottlenecks, cut),
-        regions=_regions(goals, progress, raw_bottlenecks, month, validated_only, names),
-        region_names=dict(zip(names["codigo"], names["nombre_corto"], strict=True)),
+        milestones=basis.milestones_at(cut),
+        bottlenecks=basis.raised_by(cut),
+        regions=_regions(reads, month, validated_only),
+        region_names=dict(basis.region_names),
         months=list(defaults.months),
         month_invalid=bool(month_text) and format_month(month) != str(month_text).strip(),
         ministry_slug=reads.ministry_slug,
-        digits=value_digits(
-            [goal.linea_base, goal.valor_meta, *series["valor_real"], *series["valor_programado"]]
-        ),
+        digits=basis.digits,
         last_load=defaults.last_load,
     )
 
@@ -169,29 +251,14 @@ def _slug(con: duckdb.DuckDBPyConnection, ministerio: str) -> str:
     return found[0] if found else catalog.slugify(ministerio)
 
 
-def _raised_by(bottlenecks: pd.DataFrame, cut: date) -> pd.DataFrame:
-    """Bottlenecks already raised on the cut day, with their status on that day."""
-    raised = bottlenecks[pd.to_datetime(bottlenecks["fecha_alerta"]) <= pd.Timestamp(cut)]
-    return bottleneck_status(raised, cut).reset_index(drop=True)
-
-
-def _regions(
-    goals: pd.DataFrame,
-    progress: pd.DataFrame,
-    bottlenecks: pd.DataFrame,
-    month: date,
-    validated_only: bool,
-    names: pd.DataFrame,
-) -> pd.DataFrame:
+def _regions(reads: GoalReads, month: date, validated_only: bool) -> pd.DataFrame:
     """The regional scorecard rows of this goal, north to south, with the regions' names."""
-    scope = goals["ambito"].iloc[0]
-    if not (progress["region"].notna() & (progress["region"] != scope)).any():
+    if not reads.basis.breakdown:
         return pd.DataFrame()  # no breakdown: national rows, or only the goal's own region
     regions = evaluate_goal_regions(
-        goals, progress, bottlenecks, month, validated_only=validated_only
+        reads.goals, reads.progress, reads.bottlenecks, month, validated_only=validated_only
     )
-    codes = names["codigo"].tolist()
-    where = dict(zip(codes, zip(names["nombre_corto"], names["orden"], strict=True), strict=True))
+    where = reads.basis.region_places
     found = [where.get(region, (region, np.nan)) for region in regions["region"].tolist()]
     named = regions.assign(nombre_region=[name for name, _ in found])
     # North to south; a region missing from the territory table goes last.

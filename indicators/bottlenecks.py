@@ -12,6 +12,7 @@ Choices:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -27,22 +28,50 @@ MANAGEMENT_COLUMNS = [
     "escalar",
     "restricciones_escalar",
 ]
+STATUS_COLUMNS = ["abierta", "dias_abierta", "escalar"]
+
+
+@dataclass(frozen=True)
+class BottleneckArrays:
+    """The columns the rules read, as arrays: a page that judges the same bottlenecks on
+    several days (a goal page stepping through months) reads the frame once, not per day."""
+
+    alert: np.ndarray  # fecha_alerta, datetime64
+    resolution: np.ndarray  # fecha_resolucion, datetime64 (NaT: unresolved)
+    institutional_red: np.ndarray  # nivel = institucional and severidad = rojo
+    severity: np.ndarray  # object
+
+    @classmethod
+    def of(cls, bottlenecks: pd.DataFrame) -> BottleneckArrays:
+        return cls(
+            alert=moments(bottlenecks["fecha_alerta"]),
+            resolution=moments(bottlenecks["fecha_resolucion"]),
+            institutional_red=_equals(bottlenecks["nivel"], "institucional")
+            & _equals(bottlenecks["severidad"], ROJO),
+            severity=bottlenecks["severidad"].to_numpy(dtype=object),
+        )
+
+    def take(self, rows: np.ndarray) -> BottleneckArrays:
+        """The arrays of the rows a mask (or positions) picks."""
+        return BottleneckArrays(
+            self.alert[rows], self.resolution[rows], self.institutional_red[rows],
+            self.severity[rows],
+        )  # fmt: skip
+
+    def status(self, at: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per bottleneck on day `at`: open, days open (NaN unless open), to escalate."""
+        day = np.datetime64(pd.Timestamp(at))
+        alert = self.alert
+        is_open = (alert <= day) & ~(self.resolution <= day)
+        days_open = np.full(len(is_open), np.nan)
+        days_open[is_open] = (day - alert[is_open]) // np.timedelta64(1, "D")
+        escalate = is_open & self.institutional_red & (days_open > ESCALATION_DAYS)
+        return is_open, days_open, escalate
 
 
 def open_status(bottlenecks: pd.DataFrame, at: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per bottleneck on day `at`: open, days open (NaN unless open), to escalate."""
-    day = np.datetime64(pd.Timestamp(at))
-    alert = moments(bottlenecks["fecha_alerta"])
-    is_open = (alert <= day) & ~(moments(bottlenecks["fecha_resolucion"]) <= day)
-    days_open = np.full(len(is_open), np.nan)
-    days_open[is_open] = (day - alert[is_open]) // np.timedelta64(1, "D")
-    escalate = (
-        is_open
-        & _equals(bottlenecks["nivel"], "institucional")
-        & _equals(bottlenecks["severidad"], ROJO)
-        & (days_open > ESCALATION_DAYS)
-    )
-    return is_open, days_open, escalate
+    return BottleneckArrays.of(bottlenecks).status(at)
 
 
 def _equals(column: pd.Series, value: str) -> np.ndarray:
@@ -52,22 +81,32 @@ def _equals(column: pd.Series, value: str) -> np.ndarray:
 
 def bottleneck_status(bottlenecks: pd.DataFrame, at: date) -> pd.DataFrame:
     """Each bottleneck with `abierta`, `dias_abierta` (NaN unless open), `escalar` on day `at`."""
-    is_open, days_open, escalate = open_status(bottlenecks, at)
+    return bottlenecks.assign(**status_columns(BottleneckArrays.of(bottlenecks), at))
+
+
+def status_columns(arrays: BottleneckArrays, at: date) -> dict[str, np.ndarray]:
+    """The columns bottleneck_status adds (STATUS_COLUMNS), from the arrays of its rows."""
+    is_open, days_open, escalate = arrays.status(at)
     # Whole days stay integers when every bottleneck is open (no NaN to hold), as pandas does.
     days = days_open.astype(np.int64) if is_open.all() else days_open
-    return bottlenecks.assign(abierta=is_open, dias_abierta=days, escalar=escalate)
+    return {"abierta": is_open, "dias_abierta": days, "escalar": escalate}
 
 
 def management_arrays(
-    bottlenecks: pd.DataFrame, at: date, positions: np.ndarray, size: int
+    bottlenecks: pd.DataFrame | BottleneckArrays, at: date, positions: np.ndarray, size: int
 ) -> dict[str, np.ndarray]:
     """MANAGEMENT_COLUMNS for `size` keys (goals, or goal regions): `positions` says which key
     each bottleneck belongs to (−1: none of them). Keys without open bottlenecks are verde, 0,
-    False."""
-    is_open, _, escalate = open_status(bottlenecks, at)
+    False. The bottlenecks come as their frame or as its BottleneckArrays."""
+    arrays = (
+        bottlenecks
+        if isinstance(bottlenecks, BottleneckArrays)
+        else BottleneckArrays.of(bottlenecks)
+    )
+    is_open, _, escalate = arrays.status(at)
     counted = is_open & (positions >= 0)
     where = positions[counted]
-    severity = bottlenecks["severidad"].to_numpy(dtype=object)[counted]
+    severity = arrays.severity[counted]
     rank = np.select([severity == light for light in SEVERITIES], list(range(len(SEVERITIES))), -1)
     worst = np.full(size, -1, dtype=np.int64)
     np.maximum.at(worst, where, rank)

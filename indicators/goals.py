@@ -13,6 +13,7 @@ arrays of one, so the hand-worked tests of the formulas test what the screens ru
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.lights import AMARILLO, CUMPLIDA, NO_INICIADA, ROJO, SIN_INFORMACION, VERDE
-from indicators.months import as_date, moments, month_end, month_index
+from indicators.months import as_date, moments, month_end, month_ends, month_index
 
 # A ratio that is exactly on a threshold in decimal (0.9 = 90/100) may land a hair below it in
 # binary floating point; comparisons allow this much so the boundary belongs to the better light.
@@ -169,8 +170,21 @@ def interpolated_plans(goals: GoalArrays, month: date) -> np.ndarray:
     Days rather than months because the two dates can fall mid-month; the month's last day
     because programmed values are levels to reach by the end of the month.
     """
+    return _plans_at(goals, np.datetime64(month_end(month), "D"))
+
+
+def plan_line(goal: Goal, months: Sequence[date]) -> np.ndarray:
+    """interpolated_plan of one goal at each of `months`, in one array operation: the goal
+    page draws the plan up to the deadline, a point a month (the same formula, so the same
+    values to the last bit)."""
+    days = np.array(months, dtype="datetime64[D]").reshape(-1)
+    return _plans_at(GoalArrays.of(goal), month_ends(days))
+
+
+def _plans_at(goals: GoalArrays, ends: np.ndarray) -> np.ndarray:
+    """The interpolated P at the day(s) `ends` (datetime64[D]), elementwise with the goals."""
     total = (goals.fecha_meta - goals.fecha_inicio).astype(np.int64)
-    elapsed = (np.datetime64(month_end(month), "D") - goals.fecha_inicio).astype(np.int64)
+    elapsed = (ends - goals.fecha_inicio).astype(np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
         fraction = np.where(total > 0, np.clip(elapsed / total, 0.0, 1.0), 1.0)
     return goals.linea_base + fraction * (goals.valor_meta - goals.linea_base)

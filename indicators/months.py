@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -40,8 +41,27 @@ def month_start(value: object) -> date:
 
 
 def month_end(value: object) -> date:
+    # Figures call this once per point drawn (a goal page draws hundreds): for a plain date the
+    # answer is kept per day, since calendar.monthrange is the slow part.
+    if type(value) is date:
+        return _month_end(value)
     day = as_date(value)
+    return _month_end(day) if type(day) is date else _last_day(day)
+
+
+@lru_cache(maxsize=4096)
+def _month_end(day: date) -> date:
+    return _last_day(day)
+
+
+def _last_day(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def month_ends(values: np.ndarray) -> np.ndarray:
+    """month_end of datetime64 values (NaT stays NaT), as datetime64[D]: one array operation
+    where a frame's column of months is drawn at month ends."""
+    return (np.asarray(values).astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
 
 
 def add_months(value: object, count: int) -> date:

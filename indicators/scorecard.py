@@ -10,6 +10,7 @@ queries.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -91,31 +92,64 @@ def evaluate_goals(
 
     Bottlenecks are judged at the end of the as-of month unless `bottlenecks_at` says which day.
     """
-    as_of = month_start(as_of)
-    order = sorted_goals(goals)
-    arrays = GoalArrays.from_frame(goals).take(order)
-    rows = pg.MonthlyRows.from_frame(progress)
-    series = pg.headline_series(rows, arrays.codigo_meta, column(goals, "ambito", order))
-    done = rows.reported(validated_only)
-    size = len(arrays)
-    actual, last = pg.latest_values(series, rows, done, as_of, size)
-    planned = pg.planned_values(series, rows, as_of, size)
-    figures = score(
-        arrays, as_of, actual, last, planned, pg.recent_values(series, rows, done, as_of)
-    )
-    positions = pg.Labels.of(bottlenecks["codigo_meta"]).positions(arrays.codigo_meta)
-    at = bottlenecks_at or month_end(as_of)
-    management = bn.management_arrays(bottlenecks, at, positions, size)
-    fields = {
-        "codigo_meta": arrays.codigo_meta.tolist(),
-        "nombre": column(goals, "nombre", order).tolist(),
-        "sentido": column(goals, "sentido", order).tolist(),
-        "unidad": column(goals, "unidad", order).tolist(),
-        "linea_base": arrays.linea_base,
-        "valor_meta": arrays.valor_meta,
-        "fecha_meta": arrays.fecha_meta.tolist(),
-    }
-    return frame(fields | figures | management, GOAL_COLUMNS)
+    inputs = GoalInputs.of(goals, progress, bottlenecks)
+    return frame(inputs.columns(as_of, validated_only, bottlenecks_at), GOAL_COLUMNS)
+
+
+@dataclass(frozen=True)
+class GoalInputs:
+    """The frames of evaluate_goals as the arrays the rules read. They do not depend on the
+    month or the toggle, so a page that scores the same goals at several months (the goal
+    page, stepping through a meeting) builds them once and calls `columns` per month."""
+
+    arrays: GoalArrays  # in codigo_meta order
+    fields: dict[str, Any]  # the goals' own attributes, one column each
+    rows: pg.MonthlyRows
+    series: pg.SeriesRows  # the headline rule
+    bottlenecks: bn.BottleneckArrays
+    positions: np.ndarray  # each bottleneck's goal (−1: none of these goals)
+
+    @classmethod
+    def of(
+        cls, goals: pd.DataFrame, progress: pd.DataFrame, bottlenecks: pd.DataFrame
+    ) -> GoalInputs:
+        order = sorted_goals(goals)
+        arrays = GoalArrays.from_frame(goals).take(order)
+        rows = pg.MonthlyRows.from_frame(progress)
+        fields = {
+            "codigo_meta": arrays.codigo_meta.tolist(),
+            "nombre": column(goals, "nombre", order).tolist(),
+            "sentido": column(goals, "sentido", order).tolist(),
+            "unidad": column(goals, "unidad", order).tolist(),
+            "linea_base": arrays.linea_base,
+            "valor_meta": arrays.valor_meta,
+            "fecha_meta": arrays.fecha_meta.tolist(),
+        }
+        return cls(
+            arrays=arrays,
+            fields=fields,
+            rows=rows,
+            series=pg.headline_series(rows, arrays.codigo_meta, column(goals, "ambito", order)),
+            bottlenecks=bn.BottleneckArrays.of(bottlenecks),
+            positions=pg.Labels.of(bottlenecks["codigo_meta"]).positions(arrays.codigo_meta),
+        )
+
+    def columns(
+        self, as_of: date, validated_only: bool = True, bottlenecks_at: date | None = None
+    ) -> dict[str, Any]:
+        """GOAL_COLUMNS but the overall light (see `frame`), one entry per goal, at `as_of`."""
+        as_of = month_start(as_of)
+        arrays, rows, series = self.arrays, self.rows, self.series
+        done = rows.reported(validated_only)
+        size = len(arrays)
+        actual, last = pg.latest_values(series, rows, done, as_of, size)
+        planned = pg.planned_values(series, rows, as_of, size)
+        figures = score(
+            arrays, as_of, actual, last, planned, pg.recent_values(series, rows, done, as_of)
+        )
+        at = bottlenecks_at or month_end(as_of)
+        management = bn.management_arrays(self.bottlenecks, at, self.positions, size)
+        return self.fields | figures | management
 
 
 def sorted_goals(goals: pd.DataFrame) -> np.ndarray:
@@ -135,11 +169,32 @@ def frame(columns: dict[str, Any], names: list[str]) -> pd.DataFrame:
     lists so pandas infers the same dtypes as for records."""
     if not len(columns["codigo_meta"]):
         return _empty(names)
+    with_light(columns)
+    return pd.DataFrame({name: columns[name] for name in names})
+
+
+def with_light(columns: dict[str, Any]) -> dict[str, Any]:
+    """`columns` with the overall light (estado) from the two others, lights as lists."""
     columns["estado"] = overall_lights(
         np.asarray(columns["semaforo_trayectoria"], dtype=object), columns["semaforo_gestion"]
     ).tolist()
     columns["semaforo_gestion"] = columns["semaforo_gestion"].tolist()
-    return pd.DataFrame({name: columns[name] for name in names})
+    return columns
+
+
+def first_row(columns: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """`frame(columns, names).iloc[0].to_dict()`, without the frame when there is one goal
+    (a goal page needs one goal's row; building a frame of one row cost it a millisecond).
+    A one-row frame keeps each value as given and `to_dict` makes numpy scalars Python ones;
+    with more rows pandas may change a column's values (None to NaN), so the frame decides."""
+    if len(columns["codigo_meta"]) != 1:
+        return frame(columns, names).iloc[0].to_dict()
+    with_light(columns)
+    return {name: _native(columns[name][0]) for name in names}
+
+
+def _native(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _empty(names: list[str]) -> pd.DataFrame:
