@@ -13,6 +13,7 @@ Plain Python (json only): imported by the locustfile under gevent, and by pytest
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -135,13 +136,57 @@ def apply(answer: Mapping[str, Any], props: Props) -> set[str]:
 
     Components an answer replaces are not forgotten: scenarios open a page afresh (new
     `props`) rather than switch what a pattern-matching callback would read."""
-    arrived: Props = {}
-    for key, changed in (answer.get("response") or {}).items():
-        props.setdefault(key, {}).update(changed)
-        collect(changed, arrived)
-    for key, values in arrived.items():
-        props.setdefault(key, {}).update(values)
-    return set(arrived)
+    return Reading.of(answer).fold(props)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the load test takes from one callback answer: the answer, what a person would read
+    as a failure in it, and the components it brings. Read-only: `fold` copies into a page."""
+
+    answer: Mapping[str, Any]
+    problems: tuple[str, ...]
+    changed: Props  # the answer's outputs: {id: {prop: value}}
+    arrived: Props  # every component with an id inside them
+
+    @classmethod
+    def of(cls, answer: Mapping[str, Any]) -> Reading:
+        changed = answer.get("response") or {}
+        arrived: Props = {}
+        for values in changed.values():
+            collect(values, arrived)
+        return cls(answer, tuple(problems(answer)), changed, arrived)
+
+    def fold(self, props: Props) -> set[str]:
+        for source in (self.changed, self.arrived):
+            for key, values in source.items():
+                props.setdefault(key, {}).update(values)
+        return set(self.arrived)
+
+
+# The load generator shares the server's two cores, and reading answers (JSON, then a walk of
+# every component) was most of its CPU. Kept answers make most bodies byte-identical, so each
+# distinct body is read once per locust process; what is sent and measured does not change.
+@functools.lru_cache(maxsize=512)
+def read(body: bytes) -> Reading:
+    """`Reading` of a callback answer's body (ValueError when it is not JSON)."""
+    return Reading.of(json.loads(body))
+
+
+@functools.lru_cache(maxsize=64)
+def read_callbacks(body: bytes) -> tuple[Callback, ...]:
+    """`callbacks` of a /_dash-dependencies body."""
+    return tuple(callbacks(json.loads(body)))
+
+
+@functools.lru_cache(maxsize=64)
+def _layout_props(body: bytes) -> Props:
+    return collect(json.loads(body))
+
+
+def layout_props(body: bytes) -> Props:
+    """`collect` of a /_dash-layout body, as a page's own copy of the values."""
+    return {key: dict(values) for key, values in _layout_props(body).items()}
 
 
 def _matches(pattern: dict[str, Any], key: str) -> bool:

@@ -205,22 +205,24 @@ class Visitor(FastHttpUser):
                 response.failure(f"HTTP {response.status_code}")
                 return {}
             try:
-                answer = response.json()
+                reading = dr.read(response.content)
             except ValueError:
                 response.failure("la respuesta no es JSON")
                 return {}
-            found = dr.problems(answer) + ([check(answer)] if check else [])
+            answer = reading.answer
+            found = [*reading.problems, *([check(answer)] if check else [])]
             found = [problem for problem in found if problem]
             if found:
                 response.failure("; ".join(found)[:300])
-            arrived = dr.apply(answer, self.props)
+            arrived = reading.fold(self.props)
         for callback in dr.fired_by(self.callbacks, self.props, arrived):
             self.post_callback(dr.request(callback, self.props), f"{name} → al cargar")
         return answer
 
-    def get(self, path: str, name: str) -> Any:
-        """GET that must answer 200 itself; JSON answers decoded, None when it failed. Sent to
-        /login (the session ended or never began), the person signs in again, as in a browser."""
+    def get(self, path: str, name: str, read: Callable[[bytes], Any] | None = None) -> Any:
+        """GET that must answer 200 itself; JSON answers decoded (by `read` from their bytes,
+        when given), None when it failed. Sent to /login (the session ended or never began),
+        the person signs in again, as in a browser."""
         with self.client.get(
             path, name=name, allow_redirects=False, catch_response=True
         ) as response:
@@ -232,7 +234,7 @@ class Visitor(FastHttpUser):
                 return response.text
             else:
                 try:
-                    return response.json()
+                    return read(response.content) if read else response.json()
                 except ValueError:
                     response.failure("la respuesta no es JSON")
                     return None
@@ -246,12 +248,11 @@ class Visitor(FastHttpUser):
         label = label or path
         if self.get(path + search, f"GET {label}") is None:
             return
-        layout = self.get(dr.LAYOUT_PATH, f"GET {dr.LAYOUT_PATH}")
-        dependencies = self.get(dr.DEPENDENCIES_PATH, f"GET {dr.DEPENDENCIES_PATH}")
-        if layout is None or dependencies is None:
+        props = self.get(dr.LAYOUT_PATH, f"GET {dr.LAYOUT_PATH}", dr.layout_props)
+        callbacks = self.get(dr.DEPENDENCIES_PATH, f"GET {dr.DEPENDENCIES_PATH}", dr.read_callbacks)
+        if props is None or callbacks is None:
             return
-        self.callbacks = dr.callbacks(dependencies)
-        self.props = dr.collect(layout)
+        self.callbacks, self.props = list(callbacks), props
         self.post_callback(dr.page_request(path, search), f"página {label}")
 
     def navigate(self, path: str, search: str, label: str) -> None:

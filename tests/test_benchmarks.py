@@ -2,6 +2,7 @@
 
 No timing is asserted here (architecture.md: performance is measured by the benchmark script)."""
 
+import json
 import re
 import subprocess
 import sys
@@ -332,6 +333,29 @@ def test_answers_that_show_an_error_or_no_access_are_problems():
         _component("Span", id="nuevo", children="x")]}}}, props)  # fmt: skip
     assert arrived == {"nuevo"}
     assert props["region"] == {"data": "05"}
+
+
+def test_an_answer_read_once_is_folded_into_each_page_as_its_own_copy() -> None:
+    """The load generator reads each distinct body once (dash_requests.read); every page that
+    receives it gets the values as apply would give them, and changing one page's values
+    changes neither the other page nor the kept reading."""
+    from benchmarks import dash_requests as dr
+
+    body = json.dumps({"response": {"region": {"data": "05"}, "body": {"children": [
+        _component("Span", id="nuevo", children="x"),
+        {"type": "Alert", "namespace": "dash_bootstrap_components",
+         "props": {"color": "danger", "children": "Error al consultar"}}]}}}).encode()  # fmt: skip
+    reading = dr.read(body)
+    assert dr.read(body) is reading and reading.problems == ("Error al consultar",)
+    one, other, expected = {}, {}, {}
+    assert reading.fold(one) == reading.fold(other) == dr.apply(json.loads(body), expected)
+    assert one == other == expected
+    one["region"]["data"] = "13"
+    assert other["region"] == {"data": "05"} and reading.changed["region"] == {"data": "05"}
+    layout = json.dumps(_component("Div", id="a", value=1)).encode()
+    page = dr.layout_props(layout)
+    page["a"]["value"] = 2
+    assert dr.layout_props(layout) == {"a": {"id": "a", "value": 1}}
 
 
 def test_map_bytes_count_what_dash_sends_for_the_map(demo_db: Path) -> None:
