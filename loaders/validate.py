@@ -6,8 +6,11 @@ date after the start date, a target in the goal's direction) are listed here nex
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import duckdb
 import numpy as np
@@ -114,14 +117,18 @@ def stage_file(
     )
     con.register(staging.SOURCE, table)
     checked, presorted = staging.SOURCE, False
-    order = sort_order(table, order_by)
-    if order is not None:
-        con.register(staging.SORTED, _take_rows(_checked_columns(table, plans), order, plans))
-        checked, presorted = staging.SORTED, True
-    rules = ROW_RULES.get(match.kind.name, ())
-    staging.stage_typed(con, plans, source.decimal_comma, rules, order_by, source=checked)
-    staging.collect_errors(con, plans, rules, source.decimal_comma)
-    return Staged(keys_distinct(table, match.kind.key), presorted)
+    # The key check reads only `table`'s arrays and numpy sorts without the GIL: it runs on
+    # the other core while the rows are ordered and typed (~1 s of a 10 M-row load).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        distinct = pool.submit(keys_distinct, table, match.kind.key)
+        order = sort_order(table, order_by)
+        if order is not None:
+            con.register(staging.SORTED, _take_rows(_checked_columns(table, plans), order, plans))
+            checked, presorted = staging.SORTED, True
+        rules = ROW_RULES.get(match.kind.name, ())
+        staging.stage_typed(con, plans, source.decimal_comma, rules, order_by, source=checked)
+        staging.collect_errors(con, plans, rules, source.decimal_comma)
+        return Staged(distinct.result(), presorted)
 
 
 def sort_order(table: pa.Table, order_by: Sequence[str]) -> np.ndarray | None:
@@ -135,7 +142,10 @@ def sort_order(table: pa.Table, order_by: Sequence[str]) -> np.ndarray | None:
             return None
         ranks = table.column(column).chunk(0)
         last = len(ranks.dictionary)  # past every rank: NULLs sort last, as in SQL
-        keys.append(pc.fill_null(ranks.dictionary, last).to_numpy()[ranks.indices.to_numpy()])
+        # Ranks in the smallest integer type that holds them: numpy sorts small keys faster
+        # (10 M rows by month and service: 0.55 s → 0.45 s).
+        small = pc.fill_null(ranks.dictionary, last).to_numpy().astype(np.min_scalar_type(last))
+        keys.append(small[ranks.indices.to_numpy()])
     if not keys:
         return None
     return np.lexsort(keys[::-1])  # np.lexsort sorts by its last key first
@@ -205,22 +215,40 @@ def resolve_mapped(
 ) -> pa.Table:
     """The table plus v_<column> (typed value) and why_<column> (reason) for mapped columns,
     and for those in `ranked` o_<column>, the rank of the value (see `_ranks`)."""
+    mapped = [plan for plan in plans if plan.mapped_type]
+    # Each column's cells are encoded on a core of its own (Arrow releases the GIL).
+    encodings = _in_parallel(_encode, [_cells(table, plan) for plan in mapped])
+    cells = {plan.name: column for plan, column in zip(mapped, encodings, strict=True)}
     encoded: dict[str, tuple[_Encoded, list[Parsed]]] = {}
-    for plan in plans:
-        if plan.mapped_type and plan.context is None:
+    for plan in mapped:
+        if plan.context is None:
             parse = parsers[plan.name]
-            column = _encode(_cells(table, plan))
+            column = cells[plan.name]
             parsed = [_parse_cell(cell, plan, parse) for cell in column.cells]
             encoded[plan.name] = (column, parsed)
             table = _append(table, plan, column.indices, parsed, plan.name in ranked)
-    for plan in plans:
+    for plan in mapped:
         if plan.context:
             context, context_parsed = encoded[plan.context]
             indices, parsed = _resolve_products(
-                context, context_parsed, _encode(_cells(table, plan)), catalogue
+                context, context_parsed, cells[plan.name], catalogue
             )
             table = _append(table, plan, indices, parsed, plan.name in ranked)
     return table
+
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def _in_parallel(fn: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    """`[fn(item) for item in items]` on every core: for Arrow kernels, which release the GIL
+    and run one column on one core (encoding a 10 M-row file's columns: 1.2 s → 0.8 s)."""
+    workers = min(len(items), os.cpu_count() or 1)
+    if workers <= 1:
+        return [fn(item) for item in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(fn, items))
 
 
 KEY_CODE_LIMIT = 1 << 62  # combined key codes must fit in int64
