@@ -132,7 +132,8 @@ def cached_report(
         region = query.region if query.level == "comuna" else None
         key = ("population", version, query.level, region, tuple(years))
         people = META.get(key, lambda: Population.read(con, query, years))
-        return territory_report(con, query, today=today, people=people)
+        activity = cached_activity(con, query, version)
+        return territory_report(con, query, today=today, people=people, activity=activity)
 
     return CACHE.get(("report", version, query, today), compute)
 

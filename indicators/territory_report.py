@@ -143,11 +143,13 @@ def territory_report(
     query: TerritoryQuery,
     today: date | None = None,
     people: Population | None = None,
+    activity: ServiceActivity | None = None,
 ) -> TerritoryReport:
     """Every territorial figure of one view; `today` dates the commitment status.
 
-    `people` = `Population.read(con, query, report_years(con, query))`, when the caller keeps
-    it (it depends on the data only, not on the selection)."""
+    `people` = `Population.read(con, query, report_years(con, query))` and `activity` =
+    `read_activity(con, query)`, when the caller keeps them (they depend on the data only,
+    not on the selection)."""
     query = _normalised(query)
     first, last = query.period()
     people = people or Population.read(con, query, report_years(con, query))
@@ -156,7 +158,7 @@ def territory_report(
     deliveries = _period_deliveries(con, query, first, last, yearly)
     table = _coverage(people, deliveries)
     panel, sigma, slope, beta = _convergence(con, query, people, yearly, start, last.year)
-    counts, index = _synergy(con, query, people, first, last)
+    counts, index = _synergy(con, query, people, first, last, activity)
     theil, groups = _theil(table, people.view, query)
     coverage = table["cobertura"].to_numpy(float)
     population = table["poblacion"].to_numpy(float)

@@ -27,6 +27,7 @@ from indicators.territory_report import (
     Population,
     TerritoryQuery,
     coverage_report,
+    read_activity,
     report_years,
     territory_report,
 )
@@ -175,6 +176,15 @@ def test_coverage_report_is_the_full_report_s_coverage(demo, query) -> None:
     pd.testing.assert_frame_equal(light.territorios, full.territorios, check_exact=True)
     pd.testing.assert_frame_equal(light.sinergia, full.sinergia, check_exact=True)
     pd.testing.assert_frame_equal(light.sinergia_comunas, full.sinergia_comunas, check_exact=True)
+    activity = read_activity(demo, query)  # kept per data version by the screens
+    for report in (
+        coverage_report(demo, query, activity=activity),
+        territory_report(demo, query, today=TODAY, activity=activity),
+    ):
+        pd.testing.assert_frame_equal(report.sinergia, full.sinergia, check_exact=True)
+        pd.testing.assert_frame_equal(
+            report.sinergia_comunas, full.sinergia_comunas, check_exact=True
+        )
     assert light.brecha == full.brecha
     assert light.beneficiarios_sin_comuna == full.beneficiarios_sin_comuna
     assert light.filtros == full.filtros
