@@ -21,6 +21,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from indicators.territory import positions
 
@@ -70,22 +72,24 @@ class ServiceActivity:
     months: np.ndarray  # bit m-1 set: beneficiaries > 0 in month m
 
     @classmethod
-    def of(cls, frame: pd.DataFrame) -> ServiceActivity:
-        """From rows of codigo_comuna, codigo_region, area_tematica, servicio, anio, meses."""
-        comuna, comunas = pd.factorize(frame["codigo_comuna"], sort=True)
-        area, areas = pd.factorize(frame["area_tematica"], sort=True)
-        service, _ = pd.factorize(frame["servicio"])
+    def of(cls, table: pa.Table) -> ServiceActivity:
+        """From rows of codigo_comuna, codigo_region, area_tematica, servicio, anio, meses
+        (none missing), encoded in Arrow's kernels."""
+        comuna, comunas = _sorted_codes(table["codigo_comuna"])
+        area, areas = _sorted_codes(table["area_tematica"])
+        service, _ = _sorted_codes(table["servicio"])
+        region, region_codes = _sorted_codes(table["codigo_region"])
         regions = np.empty(len(comunas), dtype=object)
-        regions[comuna] = frame["codigo_region"].to_numpy(dtype=object)
+        regions[comuna] = region_codes[region]
         return cls(
-            comunas=np.asarray(comunas, dtype=object),
+            comunas=comunas,
             comuna_regions=regions,
-            areas=np.asarray(areas, dtype=object),
-            comuna=comuna.astype("int64"),
-            area=area.astype("int64"),
-            service=service.astype("int64"),
-            year=frame["anio"].to_numpy(dtype="int64"),
-            months=frame["meses"].to_numpy(dtype="int64"),
+            areas=areas,
+            comuna=comuna,
+            area=area,
+            service=service,
+            year=table["anio"].to_numpy().astype("int64"),
+            months=table["meses"].to_numpy().astype("int64"),
         )
 
     def counts(self, first: date, last: date, area: str | None = None) -> pd.DataFrame:
@@ -118,6 +122,16 @@ class ServiceActivity:
                 "servicios": services[pairs].astype("int64"),
             }
         )
+
+
+def _sorted_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, values): each row's position among the column's distinct values in order."""
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    values = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+    order = np.argsort(values, kind="stable")
+    rank = np.empty(len(order), dtype="int64")
+    rank[order] = np.arange(len(order))
+    return rank[encoded.indices.to_numpy()], values[order]
 
 
 def synergy_index(

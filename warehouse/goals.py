@@ -23,8 +23,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from warehouse.db import WarehouseError, compose, ident
-from warehouse.versioned import Params, as_known, fetch, where
+from warehouse.db import compose, ident
+from warehouse.versioned import Params, as_known, fetch, fetch_arrow, where
 
 
 @dataclass(frozen=True)
@@ -134,22 +134,14 @@ def known_at_each(
         known=" OR ".join(conditions),
         order=query.order,
     )
-    table = _arrow(con, sql, params)
+    table = fetch_arrow(con, sql, params)
     data = table.select(range(table.num_columns - len(instants)))
     return [_frame(data.filter(table.column(data.num_columns + i))) for i in range(len(instants))]
 
 
 def read(con: duckdb.DuckDBPyConnection, query: Table, sql: str, params: Params) -> pd.DataFrame:
     """`fetch` of one of this module's queries, through Arrow when the table is marked so."""
-    return _frame(_arrow(con, sql, params)) if query.arrow else fetch(con, sql, params)
-
-
-def _arrow(con: duckdb.DuckDBPyConnection, sql: str, params: Params) -> pa.Table:
-    """`fetch`, as an Arrow table."""
-    try:
-        return con.sql(sql, params=dict(params)).to_arrow_table()
-    except duckdb.Error as exc:
-        raise WarehouseError("No se pudo consultar la base de datos", str(exc)) from exc
+    return _frame(fetch_arrow(con, sql, params)) if query.arrow else fetch(con, sql, params)
 
 
 def _frame(rows: pa.Table) -> pd.DataFrame:

@@ -18,9 +18,10 @@ from datetime import date
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from warehouse.db import compose, one
-from warehouse.versioned import Params, fetch, where
+from warehouse.versioned import Params, fetch, fetch_arrow, where
 
 SUMS = (
     "CAST(sum(beneficiarios) AS BIGINT) AS beneficiarios,"
@@ -243,16 +244,17 @@ def _active_services(
     return compose(_ACTIVE, distinct=distinct, where=where(conditions)), params
 
 
-def service_activity(con: duckdb.DuckDBPyConnection, region: str | None = None) -> pd.DataFrame:
+def service_activity(con: duckdb.DuckDBPyConnection, region: str | None = None) -> pa.Table:
     """Every (comuna, area, service, year) with its 12-bit mask of months with beneficiaries
     (migration 004), for indicators.synergy.ServiceActivity: screens keep it per data version
-    and count services for any period from it."""
+    and count services for any period from it. Arrow, not pandas: tens of thousands of rows of
+    text, read again after every load."""
     conditions, params = _in_region([], {}, region)
     sql = (
         "SELECT codigo_comuna, codigo_region, area_tematica, servicio, anio, meses"
         " FROM agg_servicios_activos_anio" + where(conditions)
     )
-    return fetch(con, sql, params)
+    return fetch_arrow(con, sql, params)
 
 
 def comuna_service_counts(

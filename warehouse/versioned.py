@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from warehouse.db import WarehouseError, ident
 
@@ -47,6 +48,16 @@ def fetch(
     """Run one query with bound named parameters; DuckDB errors become a WarehouseError."""
     try:
         return con.execute(sql, dict(params or {})).df()
+    except duckdb.Error as exc:
+        raise WarehouseError("No se pudo consultar la base de datos", str(exc)) from exc
+
+
+def fetch_arrow(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None
+) -> pa.Table:
+    """`fetch`, as an Arrow table: no Python object per text cell (`.df()` makes one)."""
+    try:
+        return con.sql(sql, params=dict(params or {})).to_arrow_table()
     except duckdb.Error as exc:
         raise WarehouseError("No se pudo consultar la base de datos", str(exc)) from exc
 
