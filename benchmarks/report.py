@@ -132,8 +132,8 @@ def loading_notes(load: LoadResult) -> list[str]:
 # Why an interaction may miss its p95 though its median is within it: what each one pays on
 # every call whatever the data, and that the tail moves with the machine's load.
 FIXED_COSTS = {
-    "valores_mapa": "dos consultas a DuckDB",
-    "valores_mapa_comunas": "tres consultas a DuckDB (la tercera, lo entregado a nivel región)",
+    "valores_mapa": "una consulta a DuckDB",
+    "valores_mapa_comunas": "dos consultas a DuckDB (la segunda, lo entregado a nivel región)",
 }
 
 
@@ -227,8 +227,9 @@ def _why(runs: list[LoadRun]) -> list[str]:
             f"- una sola persona que hace lo de todas (sin cola): p50 {base.p50_ms:,.0f} ms, p95"
             f" {base.p95_ms:,.0f} ms por solicitud. Las páginas y filtros ya armados se envían"
             " guardados (unos ms); el tiempo del servidor se va en armar por primera vez una"
-            " página para una combinación nueva (otra meta, otro mes, otro producto), en cada"
-            " proceso de gunicorn por separado: consultas y componentes de Dash en Python."
+            " página para una combinación nueva (otra meta, otro mes, otro producto; una vez por"
+            " máquina: los procesos comparten lo guardado): consultas y componentes de Dash en"
+            " Python."
             " Lo que más tiempo tomó:"
         )
         lines += [

@@ -234,7 +234,7 @@ def test_missed_time_targets_say_why_from_the_run():
     fine = Interaction("metas", "Tablero de metas", 100, [20.0] * 20, None, None)
     why = "\n".join(report.interaction_notes([tail, slow, fine]))
     assert "Valores del mapa: p95 30.0 ms, mediana 10.0 ms (meta 20 ms)" in why
-    assert "dos consultas a DuckDB" in why and "La mediana cumple" in why
+    assert "una consulta a DuckDB" in why and "La mediana cumple" in why
     assert "Revisión semanal: p95 150.0 ms, mediana 150.0 ms" in why
     assert why.count("La mediana cumple") == 1 and "Tablero de metas" not in why
     assert report.interaction_notes([fine]) == []
