@@ -17,7 +17,10 @@ from request inputs.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -79,21 +82,28 @@ def install(app: dash.Dash, settings: Settings) -> None:
 
 
 def _stored_secret(db_path: Path) -> str:
-    """A random signing key kept next to the database, so every worker (and restart) shares it."""
+    """A random signing key kept next to the database, so every worker (and restart) shares it.
+
+    Written whole under a temporary name and linked into place (a link fails when the name
+    exists): a worker starting beside another reads no file or the whole key, never the empty
+    file that creating it in place showed for a moment — an empty key turned every session
+    of that worker off (a 500 on its first requests)."""
     path = db_path.with_name(db_path.name + SECRET_FILE_SUFFIX)
-    try:
-        return path.read_text("utf-8").strip()
-    except FileNotFoundError:
-        pass
+    with contextlib.suppress(FileNotFoundError):
+        if key := path.read_text("utf-8").strip():
+            return key
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
+    handle, staged = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")  # mode 0o600
     try:
-        # O_EXCL: two workers starting together agree on the first one written.
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(key)
-        path.chmod(0o600)
-    except FileExistsError:
-        return path.read_text("utf-8").strip()
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(secrets.token_urlsafe(48))
+        with contextlib.suppress(FileExistsError):  # another worker's key is in place
+            os.link(staged, path)
+    finally:
+        os.unlink(staged)
+    key = path.read_text("utf-8").strip()
+    if not key:
+        raise RuntimeError(f"{path} está vacío: bórrelo para que se genere una clave nueva.")
     return key
 
 

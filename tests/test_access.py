@@ -302,3 +302,21 @@ def test_public_visitors_read_no_territory_and_no_bottlenecks(demo_app):
     client = anonymous(demo_app)
     for dataset in ("entregas", "compromisos", "restricciones"):
         assert explore(client, dataset) == []
+
+
+def test_workers_starting_together_share_one_whole_signing_key(tmp_path):
+    """Every worker reads the key the first one wrote, whole (an empty key turned a worker's
+    sessions off); the file is private and nothing temporary is left beside it."""
+    import stat
+    from concurrent.futures import ProcessPoolExecutor
+
+    from dashboard import auth
+
+    database = tmp_path / "tablero.duckdb"
+    with ProcessPoolExecutor(8) as pool:
+        keys = list(pool.map(auth._stored_secret, [database] * 32))
+    assert len(set(keys)) == 1 and len(keys[0]) >= 48
+    (written,) = tmp_path.iterdir()
+    assert written.name == "tablero.duckdb" + auth.SECRET_FILE_SUFFIX
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert auth._stored_secret(database) == keys[0]
