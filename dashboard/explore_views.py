@@ -26,7 +26,6 @@ from dashboard import defaults, exports, ids
 from dashboard.components import caption
 from dashboard.formatting import format_int
 from dashboard.territory_data import CACHE, META
-from indicators.frames import row_dicts
 from indicators.goal_report import goal_scorecard
 from warehouse import explore, territory_catalog
 from warehouse.explore import Column, ExploreQuery, SourceInfo
@@ -222,11 +221,6 @@ def column_defs(columns: Sequence[Column]) -> list[dict[str, object]]:
             spec["filter"] = "agTextColumnFilter"
         defs.append(spec)
     return defs
-
-
-def row_data(rows: pd.DataFrame) -> list[dict[str, object]]:
-    """Records for the grid, with missing values as null (JSON has no NaN)."""
-    return row_dicts(rows)
 
 
 def count_text(view: ExploreView) -> str:

@@ -129,8 +129,7 @@ def cached_report(
 
     def compute() -> TerritoryReport:
         years = report_years(con, query)
-        region = query.region if query.level == "comuna" else None
-        key = ("population", version, query.level, region, tuple(years))
+        key = ("population", version, query.level, _view_region(query), tuple(years))
         people = META.get(key, lambda: Population.read(con, query, years))
         activity = cached_activity(con, query, version)
         return territory_report(con, query, today=today, people=people, activity=activity)
@@ -155,9 +154,8 @@ def cached_population(
 ) -> Population:
     """The territories of a view and their population: the same for every selection and
     month of a year, so kept with the per-version data."""
-    region = query.region if query.level == "comuna" else None
     years = (query.period()[1].year,)
-    key = ("population", version or data_version(con), query.level, region, years)
+    key = ("population", version or data_version(con), query.level, _view_region(query), years)
     return META.get(key, lambda: read_population(con, query))
 
 
@@ -166,9 +164,13 @@ def cached_activity(
 ) -> ServiceActivity:
     """Who delivers where, by year, in the view's region: the same for every selection and
     period, so kept with the per-version data (the map counts services from it)."""
-    region = query.region if query.level == "comuna" else None
-    key = ("activity", version or data_version(con), region)
+    key = ("activity", version or data_version(con), _view_region(query))
     return META.get(key, lambda: read_activity(con, query))
+
+
+def _view_region(query: TerritoryQuery) -> str | None:
+    """The region whose territories a view reads (a region-level view reads all 16)."""
+    return query.region if query.level == "comuna" else None
 
 
 def cached_catalog(con: duckdb.DuckDBPyConnection, version: Version | None = None) -> FilterCatalog:

@@ -18,6 +18,7 @@ from dashboard import data, ids, responses
 from dashboard import explore_views as ev
 from dashboard.components import empty_state, error_alert
 from dashboard.shell import APP_TITLE
+from indicators.frames import row_dicts
 from warehouse.db import WarehouseError
 from warehouse.explore import DATASETS
 
@@ -140,7 +141,7 @@ def show(values, model, control_ids):
         return [], [], "", empty_state(str(exc)), ev.search_of(request)
     responses.may_keep()
     return (
-        ev.row_data(view.rows), ev.column_defs(view.query.columns), ev.count_text(view),
+        row_dicts(view.rows), ev.column_defs(view.query.columns), ev.count_text(view),
         ev.caption_of(view), ev.search_of(view.request),
     )  # fmt: skip
 
