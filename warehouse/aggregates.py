@@ -16,7 +16,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from warehouse.db import ident
+from warehouse.db import ident, scalar
 from warehouse.versioned import execute, fetch
 
 
@@ -71,7 +71,8 @@ def refresh_aggregates(
       `mes` is part of the natural key: a row replaced by the load has the same month as the
       new version that replaced it. (A load that closed rows without writing a replacement
       would need a full rebuild; the loaders never do that.)
-    Without either, everything is rebuilt. Runs in the caller's transaction.
+    Without either, or when those months are every month there is, everything is rebuilt.
+    Runs in the caller's transaction.
     """
     tables = AFFECTED.get(kind, ())
     month_list = None
@@ -79,6 +80,8 @@ def refresh_aggregates(
         month_list = loaded_months(con, ingestion_id)
     elif kind == "entregas" and months is not None:
         month_list = sorted(set(months))
+    if month_list and _covers_every_month(con, month_list):
+        month_list = None  # the same rows, without testing ten million months against a list
     for table in tables:
         aggregate = AGGREGATES[table]
         if month_list is None:
@@ -97,6 +100,19 @@ def loaded_months(con: duckdb.DuckDBPyConnection, ingestion_id: int) -> list[dat
         {"ingestion": ingestion_id},
     )
     return [value.date() for value in pd.to_datetime(frame["mes"])]
+
+
+def _covers_every_month(con: duckdb.DuckDBPyConnection, months: list[date]) -> bool:
+    """True when the months to rebuild hold every current delivery: the aggregates already
+    cover every month of `entregas` but the ones this load adds, which are in `months` (a
+    first load, or a file of every month, rebuilds everything)."""
+    others = scalar(
+        con,
+        "SELECT count(*) FROM (SELECT DISTINCT mes FROM agg_entregas_region_servicio_mes)"
+        " WHERE NOT list_contains(?, mes)",
+        [months],
+    )
+    return others == 0
 
 
 def _rebuild(con: duckdb.DuckDBPyConnection, table: str, aggregate: Aggregate) -> None:
