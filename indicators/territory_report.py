@@ -370,7 +370,5 @@ def _unplaced(
     """Beneficiaries reported for a whole region: at region level, the sum of the regions'
     figures already read; at comuna level, one more query (the comuna sums do not hold them)."""
     if query.level == "region":
-        rows = deliveries
-    else:
-        rows = q.region_unplaced(con, query.selection, first, last, query.region)
-    return int(rows["beneficiarios_sin_comuna"].sum()) if not rows.empty else 0
+        return int(deliveries["beneficiarios_sin_comuna"].sum()) if not deliveries.empty else 0
+    return q.unplaced_beneficiaries(con, query.selection, first, last, query.region)

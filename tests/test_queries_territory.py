@@ -104,8 +104,9 @@ def test_month_range(con) -> None:
 def test_comuna_view_leaves_region_level_rows_apart(con) -> None:
     rows = q.comuna_deliveries(con, Selection(), *YEAR, region="05")
     assert by_code(rows) == {"05101": 160, "05109": 50}
-    assert by_code(q.region_unplaced(con, Selection(), *YEAR, region="05"),
-                   "beneficiarios_sin_comuna") == {"05": 40}  # fmt: skip
+    assert q.unplaced_beneficiaries(con, Selection(), *YEAR, region="05") == 40
+    assert q.unplaced_beneficiaries(con, Selection(), *YEAR) == 100  # 05: 40, 08: 60
+    assert q.unplaced_beneficiaries(con, Selection(), FEB, FEB, region="05") == 0  # no rows
     # One product at comuna level reads `entregas` itself: the same answer shape.
     product = q.comuna_deliveries(con, Selection(producto=SUBSIDIOS), *YEAR, region="05")
     assert by_code(product) == {"05109": 20}
