@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import duckdb
@@ -115,6 +115,7 @@ def stage_file(
     table = resolve_mapped(
         source.table, plans, _parsers(con, match.kind), _catalogue(con), ranked=order_by
     )
+    table, plans = read_numbers(table, plans, source.decimal_comma)
     con.register(staging.SOURCE, table)
     checked, presorted = staging.SOURCE, False
     # The key check reads only `table`'s arrays and numpy sorts without the GIL: it runs on
@@ -182,8 +183,13 @@ def _mapped_owner(name: str, mapped: set[str]) -> str | None:
 
 
 def _checked_columns(table: pa.Table, plans: Sequence[ColumnPlan]) -> pa.Table:
-    """The columns staging.stage_typed reads: cells of unmapped columns, resolved values."""
-    names = [LINE] + [p.source for p in plans if p.source and not p.mapped_type]
+    """The columns staging.stage_typed reads: cells of unmapped columns (their numbers, when
+    already read), resolved values."""
+    names = [LINE] + [
+        staging.NUMBER_PREFIX + p.name if p.preparsed else p.source
+        for p in plans
+        if p.source and not p.mapped_type
+    ]
     names += [n for n in table.column_names if n.startswith(MAPPED_PREFIXES)]
     return table.select(list(dict.fromkeys(names)))
 
@@ -239,6 +245,56 @@ def resolve_mapped(
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+
+
+def read_numbers(
+    table: pa.Table, plans: Sequence[ColumnPlan], decimal_comma: bool
+) -> tuple[pa.Table, list[ColumnPlan]]:
+    """The table plus f_<column>, the cells as numbers, for each numeric column whose every
+    non-empty cell Arrow reads (`_as_numbers`); those columns' plans say so (`preparsed`).
+
+    Why: parsing ten million numbers per column in SQL costs ~0.3 s each; Arrow's cast does it
+    on a core of its own, and the rows then move and stage numbers instead of text. A column
+    with any other cell keeps the SQL parser, which explains each cell it cannot read."""
+    numeric = [
+        plan
+        for plan in plans
+        if plan.numeric and plan.source and not plan.mapped_type
+        and staging.NUMBER_PREFIX + plan.name not in table.column_names
+    ]  # fmt: skip
+    numbers = _in_parallel(
+        lambda plan: _as_numbers(table.column(plan.source), decimal_comma), numeric
+    )
+    read = set()
+    for plan, values in zip(numeric, numbers, strict=True):
+        if values is not None:
+            table = table.append_column(staging.NUMBER_PREFIX + plan.name, values)
+            read.add(plan.name)
+    return table, [replace(plan, preparsed=plan.name in read) for plan in plans]
+
+
+def _as_numbers(cells: pa.ChunkedArray, decimal_comma: bool) -> pa.ChunkedArray | None:
+    """The cells as float64 (an empty cell as NULL) when each gets the number the fast SQL
+    cast gives it (staging._fast_number), else None.
+
+    Arrow's cast reads a subset of what DuckDB's DOUBLE cast reads (no spaces, no '_'), to the
+    same value; anything else fails the cast and the column goes to SQL. With decimal commas
+    a point may group thousands, so only columns with neither '.' nor ',' qualify."""
+    if not pa.types.is_string(cells.type):
+        return None
+    if decimal_comma and pc.any(pc.match_substring_regex(cells, "[.,]")).as_py():
+        return None
+    try:
+        return pc.cast(cells, pa.float64())
+    except pa.ArrowInvalid:
+        pass
+    blank = pc.equal(cells, "")
+    if not pc.any(blank).as_py():
+        return None
+    try:
+        return pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), cells), pa.float64())
+    except pa.ArrowInvalid:
+        return None
 
 
 def _in_parallel(fn: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:

@@ -28,6 +28,7 @@ ERRORS = "stg_errors"
 FINAL = "stg_final"
 LINE = "__line"
 ORDER_PREFIX = "o_"  # a sort key per column the rows are stored sorted by
+NUMBER_PREFIX = "f_"  # a numeric column's cells already read as numbers (ColumnPlan.preparsed)
 
 # Cell parsers in SQL, by file dialect; {x} is the quoted column.
 _CLEAN = "replace(replace({x}, '$', ''), ' ', '')"
@@ -86,6 +87,9 @@ class ColumnPlan:
     numeric: str | None = None  # key of NUMERIC_RULES
     mapped_type: str | None = None  # 'VARCHAR' or 'DATE' when parsed through a mapping table
     context: str | None = None  # a mapped column whose resolved value is part of the mapping key
+    # Numeric: the source carries f_<name>, every non-empty cell already read as the number
+    # the fast SQL cast gives it (NULL for an empty cell); see loaders.validate.read_numbers.
+    preparsed: bool = False
 
 
 def order_column(name: str) -> str:
@@ -168,6 +172,8 @@ def _column_sql(plan: ColumnPlan, number: str, decimal_comma: bool, out: _Select
         out.errors.append(compose("{w} AS {e}", w=why, e=ident("e_" + plan.name)))
         return
     source = "s." + ident(plan.source) if plan.source else "CAST(NULL AS VARCHAR)"
+    if plan.preparsed:  # a NULL number is an empty cell: no text to read
+        source = "CAST(NULL AS VARCHAR)"
     out.sent.append(compose("{s} AS {c}", s=source, c=sent))
     if plan.default is not None:
         out.sent.append(compose("d.{n} AS {d}", n=col, d=default))
@@ -184,8 +190,10 @@ def _column_sql(plan: ColumnPlan, number: str, decimal_comma: bool, out: _Select
             )
         )
         return
-    rule, fast, n = NUMERIC_RULES[plan.numeric], ident("f_" + plan.name), ident("n_" + plan.name)
-    out.sent.append(compose("{f} AS {fast}", f=_fast_number(source, decimal_comma), fast=fast))
+    rule, fast = NUMERIC_RULES[plan.numeric], ident(NUMBER_PREFIX + plan.name)
+    n = ident("n_" + plan.name)
+    read = "s." + fast if plan.preparsed else _fast_number(source, decimal_comma)
+    out.sent.append(compose("{f} AS {fast}", f=read, fast=fast))
     out.parsed.append(
         compose(
             "{sent}, CASE WHEN {fast} IS NOT NULL THEN {fast} ELSE {parse} END AS {n}",

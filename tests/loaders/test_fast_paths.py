@@ -4,15 +4,18 @@ numbers, lines, reasons and stored order (architecture.md: deliveries sorted by 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pyarrow as pa
 import pytest
 
-from loaders import readers
+from loaders import readers, validate
+from loaders.headers import detect_kind
 from loaders.ingest import ingest_file, ingest_files
 from loaders.readers import read_csv
 from loaders.validate import keys_distinct, sort_order
 from tests.loaders.conftest import FILES, write
+from warehouse.db import connect
 
 T1 = dt.datetime(2030, 1, 10, 12, 0)  # after the catalogue, loaded now
 T2 = dt.datetime(2030, 2, 10, 12, 0)
@@ -112,6 +115,71 @@ def test_numbers_read_the_same_by_the_fast_and_the_full_parser(
     else:
         assert result.status == "partial"
         assert reason in result.errors[0]["reason"]
+
+
+# Per column, cells Arrow reads as numbers (the column is read before SQL) and, in the last
+# column, one cell it cannot (the whole column goes to SQL): both paths in one file.
+NUMBER_COLUMNS = {
+    ",": [
+        ["12", "0", "-3", "1.5", "1e3", "+5", "inf", "nan", "", "007", "12"],  # beneficiarios
+        ["", "", "4", "", "2.5", "", "", "-1", "", "", "9"],  # unidades
+        ["10.5", "0", "-2", "1e400", "", ".5", "5.", "3", "2", "1", "1 000"],  # gasto_corriente
+    ],
+    ";": [
+        ["12", "0", "-3", "84", "1e3", "+5", "inf", "nan", "", "007", "12"],
+        ["", "", "4", "", "2", "", "", "-1", "", "", "9"],
+        ["10", "0", "-2", "1", "", "5", "7", "3", "2", "1", "1.234,5"],
+    ],
+}
+
+
+def _loaded_and_quarantined(con, path) -> tuple[list[tuple], list[tuple]]:
+    result = ingest_file(con, path)
+    assert result.status == "partial"
+    rows = con.execute(
+        "SELECT territorio, beneficiarios, unidades, gasto_corriente FROM entregas ORDER BY 1"
+    ).fetchall()
+    quarantine = con.execute(
+        "SELECT linea, columna, valor, motivo FROM cuarentena ORDER BY ALL"
+    ).fetchall()
+    return rows, quarantine
+
+
+@pytest.mark.parametrize("dialect", [",", ";"])
+def test_numbers_read_by_arrow_give_what_sql_gives(
+    template_db, tmp_path, monkeypatch, dialect
+) -> None:
+    """The same loaded values and the same quarantine (line, column, value, reason) whether
+    Arrow reads the numbers first (validate.read_numbers) or SQL reads every cell."""
+    comunas = ["5101", "5102", "5103", "5104", "5105", "5107", "5109", "5401", "5402", "5403",
+               "5404"]  # fmt: skip
+    rows = zip(comunas, *NUMBER_COLUMNS[dialect], strict=True)
+    text = HEADER.replace(",", dialect) + "".join(
+        dialect.join(["FONASA", "Atención primaria", comuna, "2024-01", *cells]) + "\n"
+        for comuna, *cells in rows
+    )
+    path = write(tmp_path / "e.csv", text)
+    source = read_csv(path)
+    plans = validate.column_plans(detect_kind(source.headers, "entregas"))
+    _, read = validate.read_numbers(source.table, plans, source.decimal_comma)
+    # beneficiarios, unidades, gasto_corriente (one unreadable cell), gasto_inversion (absent)
+    assert [p.preparsed for p in read if p.numeric] == [True, True, False, False]
+
+    results = []
+    for arrow in (True, False):
+        if not arrow:
+            monkeypatch.setattr(validate, "read_numbers", lambda t, plans, _comma: (t, plans))
+        copy = tmp_path / f"{arrow}.duckdb"
+        shutil.copyfile(template_db, copy)
+        con = connect(copy)
+        try:
+            ingest_files(con, [FILES / "instituciones.csv", FILES / "productos.csv"])
+            results.append(_loaded_and_quarantined(con, path))
+        finally:
+            con.close()
+    assert results[0] == results[1]
+    loaded, quarantine = results[0]
+    assert loaded and quarantine  # both kinds of row are in the file
 
 
 def test_optional_amount_empty_or_grouped_in_chilean_files(catalogue, tmp_path) -> None:
