@@ -1,7 +1,7 @@
 -- The two delivery aggregates of migration 002, computed with fewer and shorter group keys.
 --
--- Same rows as before (tests/test_aggregate_views.py compares them with the definitions of
--- migration 002); only the work to get them changes. Every load re-aggregates the months it
+-- Same rows as before (tests/test_aggregate_views.py holds both tables to a plain pandas
+-- group-by with the meaning migration 002 gives them); only the work to get them changes. Every load re-aggregates the months it
 -- wrote, so at 10 million deliveries these two group-bys are ~2.5 s of a ~17 s load, most of
 -- it hashing and comparing long text keys (service names are ~45 characters) on every row:
 -- * a key that another key determines is looked up after grouping, on a few hundred thousand
@@ -11,8 +11,9 @@
 --   small number (dense rank of the area) and the name is put back after grouping.
 -- Measured on 2 cores, inserting 10 M rows' aggregates: region 1.75 → ~1.35 s, comuna 1.2 → ~1.1 s.
 
--- The thematic area of each current product (NULL for a product missing from the catalogue:
--- the LEFT JOINs below keep its deliveries).
+-- The thematic area of each current product, and a small number for it (the catalogue's area
+-- is NOT NULL; a product missing from the catalogue has neither, and the LEFT JOINs below keep
+-- its deliveries with a NULL area, as migration 002 does).
 CREATE OR REPLACE VIEW v_areas_productos AS
 SELECT
     servicio,
