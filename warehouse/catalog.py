@@ -15,8 +15,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from warehouse.db import WarehouseError
-from warehouse.versioned import fetch
+from warehouse.versioned import READ_FAILED, fetch, warehouse_errors
 
 # "Ministerio de…" adds nothing to a URL: /ministerio/salud reads better than
 # /ministerio/ministerio-de-salud, and every ministry begins with it.
@@ -49,10 +48,8 @@ def ministry_names(con: duckdb.DuckDBPyConnection) -> list[str]:
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     """Rows as tuples, for lists too small to be worth a DataFrame (DuckDB errors become a
     WarehouseError, as in `fetch`)."""
-    try:
+    with warehouse_errors(READ_FAILED):
         return con.execute(sql).fetchall()
-    except duckdb.Error as exc:
-        raise WarehouseError("No se pudo consultar la base de datos", str(exc)) from exc
 
 
 def latest_progress_month(con: duckdb.DuckDBPyConnection) -> date | None:

@@ -11,7 +11,8 @@ passes a `cursor()` per thread, the loader passes its connection inside the load
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -42,41 +43,46 @@ def where(conditions: Sequence[str]) -> str:
     return " WHERE " + " AND ".join(conditions) if conditions else ""
 
 
+READ_FAILED = "No se pudo consultar la base de datos"
+WRITE_FAILED = "No se pudo actualizar la base de datos"
+
+
+@contextlib.contextmanager
+def warehouse_errors(message: str) -> Iterator[None]:
+    """DuckDB errors become a WarehouseError with a message a clerk can read."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        raise WarehouseError(message, str(exc)) from exc
+
+
 def fetch(
     con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None
 ) -> pd.DataFrame:
     """Run one query with bound named parameters; DuckDB errors become a WarehouseError."""
-    try:
+    with warehouse_errors(READ_FAILED):
         return con.execute(sql, dict(params or {})).df()
-    except duckdb.Error as exc:
-        raise WarehouseError("No se pudo consultar la base de datos", str(exc)) from exc
 
 
 def fetch_arrow(
     con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None
 ) -> pa.Table:
     """`fetch`, as an Arrow table: no Python object per text cell (`.df()` makes one)."""
-    try:
+    with warehouse_errors(READ_FAILED):
         return con.sql(sql, params=dict(params or {})).to_arrow_table()
-    except duckdb.Error as exc:
-        raise WarehouseError("No se pudo consultar la base de datos", str(exc)) from exc
 
 
 def fetch_value(
     con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None
 ) -> Any:
     """`fetch` of a one-value query, without building a frame (~1 ms of a small query)."""
-    try:
+    with warehouse_errors(READ_FAILED):
         rows = con.execute(sql, dict(params or {})).fetchall()
-    except duckdb.Error as exc:
-        raise WarehouseError("No se pudo consultar la base de datos", str(exc)) from exc
     return rows[0][0] if rows else None
 
 
 def execute(
     con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None
 ) -> None:
-    try:
+    with warehouse_errors(WRITE_FAILED):
         con.execute(sql, dict(params or {}))
-    except duckdb.Error as exc:
-        raise WarehouseError("No se pudo actualizar la base de datos", str(exc)) from exc
