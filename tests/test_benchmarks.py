@@ -221,6 +221,11 @@ def test_missed_loading_targets_say_why_from_the_run():
     why = "\n".join(report.loading_notes(slow))
     assert "llegó a 1,250,000 filas/s" in why and "2.50× el piso" in why
     assert "en tiempo de CPU 2.50×" in why
+    # A host whose floor reads faster than the target: the note says how close it must come.
+    quick_floor = LoadResult(5_000_000, 3.5, 3.0, 2.0, pair_ratios=(1.75,))
+    why = "\n".join(report.loading_notes(quick_floor))
+    assert "llegó a 2,500,000 filas/s" in why and "fuera de su alcance" not in why
+    assert "a 1.25× del piso o menos" in why and "quedó a 1.75×" in why
     fast = LoadResult(4_000_000, 1.5, 1.5, 1.0, pair_ratios=(1.5,))
     assert report.loading_notes(fast) == []
 
