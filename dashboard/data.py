@@ -24,7 +24,7 @@ import duckdb
 import flask
 
 from warehouse import snapshots
-from warehouse.db import WarehouseError, connect, transaction
+from warehouse.db import connect, transaction, warehouse_errors
 from warehouse.scope import Scope, apply_scope
 
 _EXTENSION = "tablero_database"
@@ -129,13 +129,12 @@ class Database:
             cur = generation.take(scope)
         healthy = False
         try:
-            if cur is None:
-                cur = generation.con.cursor()
-                apply_scope(cur, scope)
-            yield cur
+            with warehouse_errors("Error al consultar la base de datos"):
+                if cur is None:
+                    cur = generation.con.cursor()
+                    apply_scope(cur, scope)
+                yield cur
             healthy = True
-        except duckdb.Error as exc:
-            raise WarehouseError("Error al consultar la base de datos", str(exc)) from exc
         finally:
             with self._idle:
                 if cur is not None:
@@ -169,11 +168,12 @@ class Database:
 
         The action authorises itself (it is given the actor's scope); readers keep serving the
         previous snapshot until the new one is published, and this process reads it next."""
-        try:
-            with snapshots.writer(self.path) as con, transaction(con):
-                return action(con, *args, **kwargs)
-        except duckdb.Error as exc:
-            raise WarehouseError("No se pudo guardar el cambio", str(exc)) from exc
+        with (
+            warehouse_errors("No se pudo guardar el cambio"),
+            snapshots.writer(self.path) as con,
+            transaction(con),
+        ):
+            return action(con, *args, **kwargs)
 
     def close(self, timeout: float = 30.0) -> None:
         """Close this process's connection once no cursor is running (tests and shutdown)."""

@@ -15,7 +15,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from warehouse.versioned import READ_FAILED, fetch, warehouse_errors
+from warehouse.db import READ_FAILED, warehouse_errors
+from warehouse.versioned import fetch
 
 # "Ministerio de…" adds nothing to a URL: /ministerio/salud reads better than
 # /ministerio/ministerio-de-salud, and every ministry begins with it.

@@ -29,6 +29,19 @@ class WarehouseError(RuntimeError):
         self.detail = detail
 
 
+READ_FAILED = "No se pudo consultar la base de datos"
+WRITE_FAILED = "No se pudo actualizar la base de datos"
+
+
+@contextlib.contextmanager
+def warehouse_errors(message: str) -> Iterator[None]:
+    """DuckDB errors become a WarehouseError with a message a clerk can read."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        raise WarehouseError(message, str(exc)) from exc
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int

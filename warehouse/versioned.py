@@ -11,8 +11,7 @@ passes a `cursor()` per thread, the loader passes its connection inside the load
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +19,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from warehouse.db import WarehouseError, ident
+from warehouse.db import READ_FAILED, WRITE_FAILED, ident, warehouse_errors
 
 Params = dict[str, Any]
 
@@ -41,19 +40,6 @@ def as_known(alias: str | None, known_at: datetime | None) -> tuple[str, Params]
 def where(conditions: Sequence[str]) -> str:
     """' WHERE c1 AND c2 …' from constant condition fragments ('' when there are none)."""
     return " WHERE " + " AND ".join(conditions) if conditions else ""
-
-
-READ_FAILED = "No se pudo consultar la base de datos"
-WRITE_FAILED = "No se pudo actualizar la base de datos"
-
-
-@contextlib.contextmanager
-def warehouse_errors(message: str) -> Iterator[None]:
-    """DuckDB errors become a WarehouseError with a message a clerk can read."""
-    try:
-        yield
-    except duckdb.Error as exc:
-        raise WarehouseError(message, str(exc)) from exc
 
 
 def fetch(
