@@ -4,7 +4,9 @@ numbers, lines, reasons and stored order (architecture.md: deliveries sorted by 
 from __future__ import annotations
 
 import datetime as dt
+import random
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pyarrow as pa
 import pytest
@@ -205,6 +207,30 @@ def test_a_quoted_line_break_on_a_block_boundary_reads_the_same(tmp_path, monkey
     assert whole.table.column(readers.LINE).to_pylist() == list(range(2, 42))
 
 
+def test_a_utf8_file_read_from_disk_keeps_its_bom_out_of_the_cells(tmp_path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"\xef\xbb\xbfa;b\nx;1\n")
+    source = read_csv(path)
+    assert source.headers == ["a", "b"] and source.fmt == "csv ';' utf-8 BOM"
+    assert source.table.column("a").to_pylist() == ["x"]
+
+
+def test_windows_1252_past_the_sniffed_head_is_still_found(tmp_path) -> None:
+    """The head decodes as UTF-8; a cp1252 byte far down makes the whole file cp1252."""
+    rows = [f"x{i},{i}" for i in range(readers.SNIFF_BYTES // 4)]
+    path = tmp_path / "t.csv"
+    path.write_bytes(("a,b\n" + "\n".join(rows) + "\nAraucanía,1\n").encode("cp1252"))
+    source = read_csv(path)
+    assert source.fmt == "csv ',' cp1252"
+    assert source.table.column("a").to_pylist()[-1] == "Araucanía"
+
+
+def test_a_file_of_blanks_longer_than_the_head_is_empty(tmp_path) -> None:
+    path = write(tmp_path / "t.csv", " \n" * readers.SNIFF_BYTES)
+    with pytest.raises(readers.RejectedFile, match="vacío"):
+        read_csv(path)
+
+
 def test_windows_1252_with_and_without_curly_quotes(catalogue, tmp_path) -> None:
     plain = (
         "Servicio;Producto;Territorio;Mes;Beneficiarios\nFONASA;Atención primaria;5101;2024-01;1\n"
@@ -245,6 +271,72 @@ def test_sort_order_follows_values_with_nulls_last() -> None:
     )
     assert sort_order(table, ("mes", "servicio")).tolist() == [3, 1, 0, 2]
     assert sort_order(table, ("mes", "producto")) is None
+
+
+def _deliveries(months: list[int], services: list[int], places: list[int]) -> pa.Table:
+    """Ranked month and service, resolved month, service and comuna (values = their ranks)."""
+
+    def column(values: list[int]) -> pa.ChunkedArray:
+        return _mapped(list(range(max(values) + 1)), values)
+
+    return pa.table(
+        {
+            "o_mes": column(months),
+            "o_servicio": column(services),
+            "v_mes": column(months),
+            "v_servicio": column(services),
+            "v_territorio": column(places),
+        }
+    )
+
+
+KEY, ORDER = ("servicio", "territorio", "mes"), ("mes", "servicio")
+
+
+def _order(table: pa.Table) -> validate.RowOrder:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return validate.order_rows(table, ORDER, KEY, pool)
+
+
+def _stored(table: pa.Table, rows: validate.RowOrder) -> list[tuple[int, int, int]]:
+    taken = table if rows.positions is None else table.take(pa.array(rows.positions))
+    columns = [taken.column(c).to_pylist() for c in ("v_mes", "v_servicio", "v_territorio")]
+    return list(zip(*columns, strict=True))
+
+
+def test_rows_already_in_order_are_not_moved() -> None:
+    table = _deliveries([0, 0, 1, 1], [0, 1, 0, 1], [5, 5, 5, 5])
+    rows = _order(table)
+    assert rows.positions is None and rows.in_order and rows.keys_distinct()
+    assert not _order(_deliveries([0, 0, 1], [1, 1, 0], [5, 5, 5])).keys_distinct()
+
+
+def test_sorted_runs_are_merged_and_their_keys_checked_in_one_sort() -> None:
+    """Two exports one after the other, each in order: one stable sort of one number per row
+    gives the stored order and the key check (the other path is never called)."""
+    half = validate.FEW_RUNS * 2
+    months = [i // 1000 for i in range(half)]
+    places = [i % 1000 for i in range(half)]
+    table = _deliveries(months * 2, [1] * half + [0] * half, places * 2)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(validate, "keys_distinct", None)
+        patch.setattr(validate, "sort_order", None)
+        rows = _order(table)
+        as_read = _stored(table, validate.RowOrder(None, False, lambda: True))
+        assert rows.in_order and rows.keys_distinct()
+        assert _stored(table, rows) == sorted(as_read)
+        repeated = _deliveries(months * 2, [0] * half * 2, places * 2)
+        assert not _order(repeated).keys_distinct()
+
+
+def test_rows_in_no_order_are_sorted_by_rank_and_checked_apart() -> None:
+    shuffled = list(range(4 * validate.FEW_RUNS))
+    random.Random(7).shuffle(shuffled)
+    months, services = [i % 7 for i in shuffled], [i % 5 for i in shuffled]
+    table = _deliveries(months, services, shuffled)
+    rows = _order(table)
+    assert rows.positions.tolist() == sort_order(table, ORDER).tolist()
+    assert rows.in_order and rows.keys_distinct() == keys_distinct(table, KEY) is True
 
 
 def test_resent_figures_match_on_keys_with_and_without_nulls(con, tmp_path) -> None:

@@ -114,3 +114,11 @@ def test_history_cannot_go_back_in_time(con):
 def test_unsupported_format_is_rejected(con, tmp_path, name):
     result = ingest_file(con, write(tmp_path / name, "{}"))
     assert result.status == "rejected" and "Formato no admitido" in result.message
+
+
+@pytest.mark.parametrize("text", ["", " \r\n\t\n", "\n\n"])
+def test_empty_or_blank_csv_is_rejected_as_empty(con, tmp_path, text):
+    before = snapshot(con)
+    result = ingest_file(con, write(tmp_path / "entregas.csv", text))
+    assert result.status == "rejected" and result.message == "El archivo está vacío."
+    assert snapshot(con) == before
