@@ -147,30 +147,42 @@ def _loaded_and_quarantined(con, path) -> tuple[list[tuple], list[tuple]]:
     return rows, quarantine
 
 
+@pytest.mark.parametrize("block", [readers.BLOCK_BYTES, 150])  # one block, or a row or two each
 @pytest.mark.parametrize("dialect", [",", ";"])
 def test_numbers_read_by_arrow_give_what_sql_gives(
-    template_db, tmp_path, monkeypatch, dialect
+    template_db, tmp_path, monkeypatch, dialect, block
 ) -> None:
     """The same loaded values and the same quarantine (line, column, value, reason) whether
-    Arrow reads the numbers first (validate.read_numbers) or SQL reads every cell."""
+    Arrow reads the numbers first (validate.read_numbers, block by block) or SQL reads every
+    cell."""
+    monkeypatch.setattr(readers, "BLOCK_BYTES", block)
     comunas = ["5101", "5102", "5103", "5104", "5105", "5107", "5109", "5401", "5402", "5403",
                "5404"]  # fmt: skip
     rows = zip(comunas, *NUMBER_COLUMNS[dialect], strict=True)
+    # Months alternate, so that the rows are stored in another order than they are read.
     text = HEADER.replace(",", dialect) + "".join(
-        dialect.join(["FONASA", "Atención primaria", comuna, "2024-01", *cells]) + "\n"
-        for comuna, *cells in rows
+        dialect.join(["FONASA", "Atención primaria", comuna, f"2024-0{2 - i % 2}", *cells]) + "\n"
+        for i, (comuna, *cells) in enumerate(rows)
     )
     path = write(tmp_path / "e.csv", text)
     source = read_csv(path)
+    assert (source.table.column("beneficiarios").num_chunks > 1) == (block == 150)
     plans = validate.column_plans(detect_kind(source.headers, "entregas"))
     _, read = validate.read_numbers(source.table, plans, source.decimal_comma)
     # beneficiarios, unidades, gasto_corriente (one unreadable cell), gasto_inversion (absent)
     assert [p.preparsed for p in read if p.numeric] == [True, True, False, False]
 
+    as_numbers, moved = validate._as_numbers, []
+
+    def spied(cells, comma, places=None):
+        moved.append(places is not None and places.tolist() != sorted(places.tolist()))
+        return as_numbers(cells, comma, places)
+
+    monkeypatch.setattr(validate, "_as_numbers", spied)
     results = []
     for arrow in (True, False):
         if not arrow:
-            monkeypatch.setattr(validate, "read_numbers", lambda t, plans, _comma: (t, plans))
+            monkeypatch.setattr(validate, "read_numbers", lambda _t, plans, *_: ({}, plans))
         copy = tmp_path / f"{arrow}.duckdb"
         shutil.copyfile(template_db, copy)
         con = connect(copy)
@@ -179,7 +191,7 @@ def test_numbers_read_by_arrow_give_what_sql_gives(
             results.append(_loaded_and_quarantined(con, path))
         finally:
             con.close()
-    assert results[0] == results[1]
+    assert results[0] == results[1] and moved and all(moved)  # numbers written out of order
     loaded, quarantine = results[0]
     assert loaded and quarantine  # both kinds of row are in the file
 
