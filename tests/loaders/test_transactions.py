@@ -46,11 +46,12 @@ def test_crash_in_the_middle_of_a_load_leaves_the_database_as_it_was(con, monkey
     assert snapshot(con) == before
 
 
+@pytest.mark.parametrize("when", [dt.datetime(2000, 1, 1), None], ids=["earlier", "now"])
 @pytest.mark.parametrize("hash_first", [True, False], ids=["hashed-first", "hashed-while-read"])
-def test_same_file_twice_changes_nothing_and_says_so(con, tmp_path, monkeypatch, hash_first):
-    """Small files are recognised before they are read, large ones while they are read
-    (ingest.HASH_FIRST_BYTES): the answer is the same, even when the second load's time is
-    earlier than the last load (it is recognised before the time is checked)."""
+def test_same_file_twice_changes_nothing_and_says_so(con, tmp_path, monkeypatch, hash_first, when):
+    """Small files are recognised before they are read, large ones once read, before anything
+    is written (ingest.HASH_FIRST_BYTES): the answer is the same, also when the second load's
+    time is earlier than the last load (the same bytes say more than the time)."""
     if not hash_first:
         monkeypatch.setattr(ingest_module, "HASH_FIRST_BYTES", 0)
     ingest_files(con, [FILES / "instituciones.csv"])
@@ -58,7 +59,7 @@ def test_same_file_twice_changes_nothing_and_says_so(con, tmp_path, monkeypatch,
     copy = tmp_path / "copia_con_otro_nombre.csv"
     copy.write_bytes((FILES / "instituciones.csv").read_bytes())
     for path in (FILES / "instituciones.csv", copy):
-        result = ingest_file(con, path, loaded_at=dt.datetime(2000, 1, 1))
+        result = ingest_file(con, path, loaded_at=when)
         assert (result.status, result.exit_code) == ("already_loaded", 0)
         assert "ya se cargó" in result.message
     assert snapshot(con) == before
