@@ -2,7 +2,8 @@
 
 Every cell is read as text: types are decided later, column by column, so a bad cell becomes a
 quarantined row with a reason instead of a failed file. Line numbers are those a spreadsheet
-shows (header = line 1), because that is where the sender will look for the problem.
+shows (header = line 1), because that is where the sender will look for the problem. Columns
+of few distinct cells may come as dictionary arrays of text (`read_source`'s `repeated`).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class RowProblem:
 class SourceTable:
     """A file's cells as text, with its dialect and rows that could not even be split."""
 
-    table: pa.Table  # one string column per header, plus LINE (int64)
+    table: pa.Table  # one text column per header (string or TEXT_CODES), plus LINE (int64)
     fmt: str  # e.g. "csv ; cp1252 decimal-coma", "xlsx hoja 'metas'", "parquet"
     decimal_comma: bool = False
     problems: list[RowProblem] = field(default_factory=list)

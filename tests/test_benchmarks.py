@@ -226,6 +226,12 @@ def test_missed_loading_targets_say_why_from_the_run():
     why = "\n".join(report.loading_notes(quick_floor))
     assert "llegó a 2,500,000 filas/s" in why and "fuera de su alcance" not in why
     assert "a 1.25× del piso o menos" in why and "quedó a 1.75×" in why
+    assert "costó 0.75 veces el tiempo del piso y tendría que caber en 0.25" in why
+    assert "abajo" not in why  # the ratio is met: no note below to point at
+    over = LoadResult(5_000_000, 5.0, 3.0, 2.0, pair_ratios=(2.5,))
+    why = "\n".join(report.loading_notes(over))
+    assert "quedó a 2.50× (la razón al piso, abajo, dice por qué)" in why
+    assert "el cargador debe tipar y validar cada celda" in why
     fast = LoadResult(4_000_000, 1.5, 1.5, 1.0, pair_ratios=(1.5,))
     assert report.loading_notes(fast) == []
 

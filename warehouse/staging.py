@@ -2,7 +2,8 @@
 
 A file arrives as text cells (loaders.readers). Here, in temporary objects of the loading
 connection, every cell becomes its typed value or an error with a Spanish reason; rows with any
-error are set aside for quarantine. Numbers are parsed in SQL (there are millions of them);
+error are set aside for quarantine. Numbers arrive already read where Arrow could read every
+cell of their column (f_<column>) and are parsed here otherwise, with the Chilean forms;
 months, dates, codes and categories arrive already resolved next to the cells (parsed in Python
 on their distinct values), and defaults arrive as a one-row table: no value is ever written into
 SQL text.
@@ -24,7 +25,7 @@ import pandas as pd
 from warehouse.db import compose, ident, one, scalar
 
 SOURCE = "src_file"  # the file's cells, registered by the loader (Arrow)
-SORTED = "src_sorted"  # optionally, what stage_typed reads, already in the stored order
+SORTED = "src_sorted"  # what stage_typed reads: the columns it checks, in the stored order
 TYPED = "stg_typed"  # every row typed and checked (a view)
 BAD_LINES = "stg_bad_lines"  # the lines of the rows with any problem (a table)
 GOOD = "stg_good"  # the rows without problems, typed (a view over the other rows' cells)
