@@ -295,9 +295,9 @@ def _one_array(column: pa.ChunkedArray) -> pa.Array:
 
 
 def _move(array: pa.Array, positions: np.ndarray) -> pa.Array:
-    """`array.take(positions)`; by numpy for numbers without NULLs (lines, dictionary indices),
-    which writes only the result: Arrow's take touched three times as much fresh memory for
-    it, and took ~4× as long on a machine where fresh memory is slow (10 M rows: ~1.8 s)."""
+    """`array.take(positions)`; by numpy for numbers without NULLs (lines, dictionary indices):
+    moving a 10 M-row file's lines and indices took numpy ~0.5 s and Arrow 0.7–1.1 s, for the
+    same memory."""
     numeric = pa.types.is_integer(array.type) or pa.types.is_floating(array.type)
     if numeric and array.null_count == 0:
         return pa.array(np.take(array.to_numpy(), positions))
