@@ -107,6 +107,14 @@ def serving_row(serving: ServingPeak | None) -> Row:
     return Row(SERVING, value, "≤ 1,5 GB", _at_most(serving.peak_bytes / GB, 1.5))
 
 
+# What the loader does that the floor does not, for the notes on a missed loading target.
+LOADER_WORK = (
+    "tipar y validar cada celda, dejar en cuarentena las filas malas con su motivo, buscar"
+    " claves repetidas en el archivo, comparar con lo ya cargado para versionar cada fila con"
+    " su vigencia y rehacer los agregados de los meses cargados, todo en la misma transacción"
+)
+
+
 def _absolute_rate_note(load: LoadResult) -> str:
     """The absolute rate is bounded by the floor: say whether this host's floor leaves room
     for it, and if so how close to the floor the loader would have to come."""
@@ -132,14 +140,6 @@ def _absolute_rate_note(load: LoadResult) -> str:
         f" {load.csv_over_floor - 1:.2f} veces el tiempo del piso y tendría que caber en"
         f" {needed - 1:.2f}."
     )
-
-
-# What the loader does that the floor does not, for the notes on a missed loading target.
-LOADER_WORK = (
-    "tipar y validar cada celda, dejar en cuarentena las filas malas con su motivo, buscar"
-    " claves repetidas en el archivo, comparar con lo ya cargado para versionar cada fila con"
-    " su vigencia y rehacer los agregados de los meses cargados, todo en la misma transacción"
-)
 
 
 def loading_notes(load: LoadResult) -> list[str]:

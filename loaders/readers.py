@@ -130,10 +130,10 @@ def read_csv(path: Path, repeated: Collection[str] = ()) -> SourceTable:
         raise RejectedFile(str(exc)) from exc
     delimiter = _detect_delimiter(text_head.splitlines()[0] if text_head else "")
     try:
-        table, problems = _read_csv_fast(path, bom, encoding, delimiter, repeated)
+        table, problems = _read_csv_fast(path, head, bom, encoding, delimiter, repeated)
     except UnicodeDecodeError:
         encoding = "cp1252"
-        table, problems = _read_csv_fast(path, bom, encoding, delimiter, repeated)
+        table, problems = _read_csv_fast(path, head, bom, encoding, delimiter, repeated)
     if problems:
         text = _decode(path.read_bytes()[bom:], encoding)
         table, row_problems = _read_csv_exact(text, delimiter)
@@ -151,7 +151,7 @@ def _blank(path: Path, head: bytes) -> bool:
 
 
 def _read_csv_fast(
-    path: Path, bom: int, encoding: str, delimiter: str, repeated: Collection[str]
+    path: Path, head: bytes, bom: int, encoding: str, delimiter: str, repeated: Collection[str]
 ) -> tuple[pa.Table, int]:
     """pyarrow's multithreaded reader; returns how many rows it could not split cleanly.
 
@@ -167,8 +167,7 @@ def _read_csv_fast(
     reader takes over."""
     data: str | pa.Buffer
     if encoding == "utf-8":
-        with path.open("rb") as handle:
-            head = handle.read(SNIFF_BYTES)[bom:]
+        head = head[bom:]
         data = str(path)
     else:
         data = pa.py_buffer(_decode(path.read_bytes()[bom:], encoding).encode("utf-8"))

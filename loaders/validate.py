@@ -100,7 +100,7 @@ def _plan(column: Column, source: str | None, catalogue: bool) -> ColumnPlan:
 @dataclass(frozen=True)
 class Staged:
     keys_distinct: bool  # no two rows of the file can share a key (see `keys_distinct`)
-    presorted: bool  # staging.TYPED holds the rows in `order_by` order
+    presorted: bool  # staging.GOOD yields the rows in `order_by` order
 
 
 def stage_file(

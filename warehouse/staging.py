@@ -9,7 +9,7 @@ on their distinct values), and defaults arrive as a one-row table: no value is e
 SQL text.
 
 No wide table is materialised: typing is cheap next to copying ten million rows, so the typed
-rows are views over the file's cells, computed as they are read. One pass keeps the lines of
+rows are a view over the file's cells, computed as they are read. One pass keeps the lines of
 the bad rows (`stg_bad_lines`, usually none); the good rows are typed again, without the
 checks, as they are written. The raw text of a row is looked up again only when it is bad.
 """
@@ -26,7 +26,6 @@ from warehouse.db import compose, ident, one, scalar
 
 SOURCE = "src_file"  # the file's cells, registered by the loader (Arrow)
 SORTED = "src_sorted"  # what stage_typed reads: the columns it checks, in the stored order
-TYPED = "stg_typed"  # every row typed and checked (a view)
 BAD_LINES = "stg_bad_lines"  # the lines of the rows with any problem (a table)
 GOOD = "stg_good"  # the rows without problems, typed (a view over the other rows' cells)
 ERRORS = "stg_errors"
@@ -236,12 +235,12 @@ def stage_typed(
     *,
     source: str = SOURCE,
 ) -> None:
-    """TYPED, GOOD and BAD_LINES over `source` (SOURCE, or SORTED: the rows keep the order
-    they are read in), with typed values and the sort keys of `order_by` (`order_column`: the
-    rank the source table carries for a mapped column, else the typed value); TYPED also has
-    `bad`, true when any cell or row rule is wrong.
+    """BAD_LINES, the lines of the rows where any cell or row rule is wrong, and GOOD over the
+    other rows of `source` (SOURCE, or SORTED: the rows keep the order they are read in), with
+    typed values and the sort keys of `order_by` (`order_column`: the rank the source table
+    carries for a mapped column, else the typed value).
 
-    Why views: materialising the typed rows cost ~1 s per 10 M rows, as much again as writing
+    Why a view: materialising the typed rows cost ~1 s per 10 M rows, as much again as writing
     them; finding the bad lines costs ~0.2 s, and typing the good rows again as they are
     written costs next to nothing (every check is left out of that pass).
 
@@ -254,24 +253,12 @@ def stage_typed(
     kept = [ident(LINE), *(ident(p.name) for p in plans)]
     kept += [ident(order_column(c)) for c in ranked]
 
-    def typed_view(name: str, rows: str, columns: list[str]) -> None:
-        checked = _checked_rows(rows, plans, decimal_comma, row_rules, ranked)
-        con.execute(
-            compose(
-                "CREATE OR REPLACE TEMP VIEW {name} AS SELECT {kept} FROM ({checked})",
-                name=name,
-                kept=", ".join(columns),
-                checked=checked,
-            )
-        )
-
-    typed_view(TYPED, source, [*kept, "bad"])
     con.execute(
         compose(
-            "CREATE OR REPLACE TEMP TABLE {bad} AS SELECT {line} FROM {typed} WHERE bad",
+            "CREATE OR REPLACE TEMP TABLE {bad} AS SELECT {line} FROM ({checked}) WHERE bad",
             bad=BAD_LINES,
             line=ident(LINE),
-            typed=TYPED,
+            checked=_checked_rows(source, plans, decimal_comma, row_rules, ranked),
         )
     )
     good = source
@@ -283,7 +270,14 @@ def stage_typed(
             line=ident(LINE),
             bad=BAD_LINES,
         )
-    typed_view(GOOD, good, kept)
+    con.execute(
+        compose(
+            "CREATE OR REPLACE TEMP VIEW {name} AS SELECT {kept} FROM ({checked})",
+            name=GOOD,
+            kept=", ".join(kept),
+            checked=_checked_rows(good, plans, decimal_comma, row_rules, ranked),
+        )
+    )
 
 
 def _checked_rows(
