@@ -28,7 +28,8 @@ EVERYONE = frozenset({*ROLES, PUBLICO})
 # Pages not listed here are open to every signed-in role (their data are scoped).
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "dashboard.pages.datos": frozenset({PRESIDENCIA, ADMIN}),
-    "dashboard.pages.validacion": frozenset({MINISTERIO}),
+    # Presidencia reads the pending figures and the history there, without acting on them.
+    "dashboard.pages.validacion": frozenset({MINISTERIO, PRESIDENCIA}),
     "dashboard.pages.publico": EVERYONE,
     "dashboard.pages.publico_meta": EVERYONE,
 }

@@ -22,7 +22,7 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import dash
 import flask
@@ -166,15 +166,25 @@ def _require_login_for_pages() -> flask.Response | None:
 
 
 def login_url(next_path: str | None = None) -> str:
-    return LOGIN_PATH + (f"?next={next_path}" if next_path and next_path != "/" else "")
+    """The login form's address, coming back to `next_path` (a path with its query string).
+
+    `next` is URL-encoded: unencoded, the page's own `&ministerio=…` became a parameter of the
+    login URL and the filters were lost on the way back (issue 16)."""
+    if not next_path or next_path == "/":
+        return LOGIN_PATH
+    return LOGIN_PATH + "?" + urlencode({"next": next_path})
 
 
 def safe_next(raw: str | None) -> str:
-    """Only a path on this site: never `//other.host` or `https://…` (open redirect)."""
-    if not raw:
+    """Only a path on this site, else "/": never `//other.host`, `https://…`, or what a browser
+    reads as another host (`/\\other.host`: browsers treat a backslash as a slash; tabs and
+    newlines are dropped from URLs, so `/<tab>/other.host` is `//other.host` too)."""
+    if not raw or not raw.startswith("/"):
+        return "/"
+    if "\\" in raw or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in raw):
         return "/"
     parts = urlsplit(raw)
-    if parts.scheme or parts.netloc or not raw.startswith("/") or raw.startswith("//"):
+    if parts.scheme or parts.netloc or raw.startswith("//"):
         return "/"
     return raw
 
@@ -233,7 +243,8 @@ def _log_in(form: dict[str, str]) -> flask.Response | tuple[str, int]:
 
 
 def _too_many_attempts() -> flask.Response:
-    body = login_page.render(next_path="/", error=login_page.TOO_MANY_ATTEMPTS)
+    next_path = safe_next(flask.request.form.get("next"))  # the link is kept for the retry
+    body = login_page.render(next_path=next_path, error=login_page.TOO_MANY_ATTEMPTS)
     return flask.make_response(body, 429)
 
 

@@ -12,11 +12,11 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from dashboard import elements as el
 from dashboard.elements import Element
-from dashboard.formatting import NO_DATA, format_datetime
+from dashboard.formatting import NO_ACCESS_HELP, NO_DATA, format_datetime
 from warehouse.db import WarehouseError
 
 # light -> (word on screen, bootstrap icon, css class suffix)
@@ -27,8 +27,11 @@ LIGHTS: dict[str, tuple[str, str, str]] = {
     "cumplida": ("Cumplida", "bi-trophy-fill", "cumplida"),
     "no_iniciada": ("No iniciada", "bi-hourglass-split", "neutral"),
     "sin_informacion": ("Sin información", "bi-question-circle-fill", "neutral"),
+    "sin_acceso": ("Sin acceso", "bi-lock-fill", "neutral"),
 }
-LIGHT_ORDER = ("rojo", "amarillo", "verde", "cumplida", "sin_informacion", "no_iniciada")
+LIGHT_ORDER = (
+    "rojo", "amarillo", "verde", "cumplida", "sin_informacion", "no_iniciada", "sin_acceso",
+)  # fmt: skip
 LIGHT_HELP = {
     "verde": "Cumple al menos el umbral verde de su trayectoria (por omisión 90 %).",
     "amarillo": "Cumple entre el umbral amarillo (70 %) y el verde de su trayectoria.",
@@ -36,6 +39,7 @@ LIGHT_HELP = {
     "cumplida": "Alcanzó su valor meta.",
     "no_iniciada": "Aún no llega su fecha de inicio.",
     "sin_informacion": "Sin cifra reportada para el mes de corte ni el anterior.",
+    "sin_acceso": NO_ACCESS_HELP,
 }
 
 
@@ -167,3 +171,21 @@ def error_alert(exc: WarehouseError, id_: str) -> dbc.Alert:
 
 def empty_state(text: str) -> html.Div:
     return html.Div([html.I(className="bi bi-inbox me-2"), text], className="text-muted py-3")
+
+
+# Dash 4's dcc.Dropdown writes its own texts in English ("Search", "Select All", …) unless
+# given `labels`; every dropdown of the board is built here so none is left in English.
+DROPDOWN_LABELS = {
+    "select_all": "Seleccionar todo",
+    "deselect_all": "Quitar todo",
+    "selected_count": "{num_selected} seleccionados",
+    "search": "Buscar",
+    "clear_search": "Borrar búsqueda",
+    "clear_selection": "Borrar selección",
+    "no_options_found": "Sin opciones",
+}
+
+
+def dropdown(**kwargs: object) -> dcc.Dropdown:
+    """A dcc.Dropdown with its search box, buttons and messages in Spanish."""
+    return dcc.Dropdown(**{"labels": DROPDOWN_LABELS, **kwargs})

@@ -34,6 +34,7 @@ from indicators.synergy import ALL_AREAS
 from indicators.territory import coverage_in_year
 from indicators.territory_report import TerritoryReport
 from loaders.contracts import AREA_LABELS
+from warehouse.scope import reads_every_region, reads_region_detail
 
 BLUE, ORANGE, GREEN, GREY = OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2], "#6c757d"
 HELP = {
@@ -107,6 +108,21 @@ class ConvergenceView:
     years: list[int]  # years with deliveries, oldest first
     catalog: FilterCatalog
     last_load: datetime | None
+    # What the viewer reads of this view (warehouse.scope.FIGURE_ACCESS): every figure, the
+    # totals per region only (no service convergence), or nothing true (another region's comunas).
+    access: str = "todo"
+
+
+FULL, TOTALS_ONLY, NOTHING = "todo", "totales", "nada"
+
+
+def view_access(scope_key: tuple[object, ...], level: str, region: str | None) -> str:
+    """FULL, TOTALS_ONLY or NOTHING for a view of `level` (and `region` for comunas)."""
+    if reads_every_region(scope_key):
+        return FULL
+    if level == "region":
+        return TOTALS_ONLY
+    return FULL if reads_region_detail(scope_key, region) else NOTHING
 
 
 def convergence_view(con: duckdb.DuckDBPyConnection, state: ConvergenceState) -> ConvergenceView:
@@ -124,8 +140,9 @@ def convergence_view(con: duckdb.DuckDBPyConnection, state: ConvergenceState) ->
     base = read_defaults(con)
     report = td.cached_report(con, query, base.review_to, version)
     names = dict(zip(report.territorios["codigo"], report.territorios["nombre"], strict=True))
+    access = view_access(version[3], state.level, region)  # type: ignore[arg-type]
     return ConvergenceView(
-        state, report, regions, names, sorted(catalog.years), catalog, base.last_load
+        state, report, regions, names, sorted(catalog.years), catalog, base.last_load, access
     )
 
 

@@ -5,12 +5,15 @@ URL) and AG Grid's filterModel. `load_view` and `export_file` are what the page 
 `dashboard.data.run`; both build the query with `warehouse.explore.build_query`, so the grid
 and the files read the same SQL. The grid holds the first GRID_LIMIT rows; the files hold all.
 
-The grid's filterModel is not written to the URL (a link reproduces the dataset, its settings
-and filters; column filters are a quick look, and a link with them would be long and fragile).
+The URL holds the grid's filterModel too, as compact JSON in `filtros` (a shared link must
+reproduce the filtered rows, issue 16), and `origen=si` when the provenance columns are shown.
+Values a dataset cannot take (another dataset's filter, a code outside its list, a column
+filter the grid could not have produced) are dropped when the URL is read, never an error.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -20,10 +23,10 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 import duckdb
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from dashboard import defaults, exports, ids
-from dashboard.components import caption
+from dashboard.components import caption, dropdown
 from dashboard.formatting import format_int
 from dashboard.territory_data import CACHE, META
 from indicators.goal_report import goal_scorecard
@@ -33,15 +36,28 @@ from warehouse.explore import Column, ExploreQuery, SourceInfo
 T = TypeVar("T")
 GRID_LIMIT = 5000
 DATASET_PARAM = "conjunto"
+FILTERS_PARAM = "filtros"  # the grid's filterModel, compact JSON
+PROVENANCE_PARAM = "origen"  # 'si': the provenance columns are shown
+MAX_FILTERS_CHARS = 4000  # a longer `filtros` was not written by this page
 DEFAULT_DATASET = "estado_metas"
 SETTING_CHOICES = {
     "nivel": [("region", "Región"), ("comuna", "Comuna")],
-    "desglose": [("periodo", "Sumado en el período"), ("mes", "Por mes"), ("total", "Total")],
-}
+    "desglose": [
+        ("periodo", "Sumado en el período"), ("mes", "Por mes"), ("total", "Total"),
+        ("filas", "Filas cargadas, con su origen"),
+    ],
+}  # fmt: skip
 SETTING_HELP = {
     "mes": "Mes en que se evalúan las metas (avance, semáforos, restricciones abiertas).",
     "nivel": "Región: todas las entregas. Comuna: solo las informadas por comuna.",
-    "desglose": "Por mes, sumado en el período (por servicio y producto) o total por territorio.",
+    "desglose": "Por mes, sumado en el período (por servicio y producto), total por territorio,"
+    " o cada fila cargada con su archivo, línea y hora de carga.",
+}
+# Help of a dataset's own filter, by (dataset, key): a key may mean something else elsewhere
+# ("nivel" of deliveries is the territorial level; of bottlenecks, where it is resolved).
+FILTER_HELP = {
+    ("restricciones", "nivel"): "Dónde se resuelve: en la Coordinación Institucional del"
+    " ministerio o escalada al Grupo de Estrategia.",
 }
 
 
@@ -50,6 +66,7 @@ class ExploreRequest:
     dataset: str = DEFAULT_DATASET
     args: Mapping[str, str] = field(default_factory=dict)  # non-empty control values
     filter_model: Mapping[str, object] = field(default_factory=dict)
+    provenance: bool = False  # show the columns that say where each row comes from
 
 
 def control_keys(dataset: str, args: Mapping[str, object] | None = None) -> list[str]:
@@ -64,22 +81,62 @@ def parse_request(query_args: Mapping[str, object]) -> ExploreRequest:
     dataset = dataset if dataset in explore.DATASETS else DEFAULT_DATASET
     keys = control_keys(dataset, query_args)
     args = {k: str(v).strip() for k in keys if (v := query_args.get(k)) not in (None, "")}
-    return ExploreRequest(dataset, args)
+    model = parse_filter_model(query_args.get(FILTERS_PARAM))
+    shown = str(query_args.get(PROVENANCE_PARAM) or "") == "si"
+    return ExploreRequest(dataset, args, model, shown)
+
+
+def parse_filter_model(text: object) -> dict[str, object]:
+    """The grid's filterModel from the URL's compact JSON; {} for anything else."""
+    if not isinstance(text, str) or not text or len(text) > MAX_FILTERS_CHARS:
+        return {}
+    try:
+        model = json.loads(text)
+    except ValueError:
+        return {}
+    if not isinstance(model, dict):
+        return {}
+    return {k: v for k, v in model.items() if isinstance(k, str) and isinstance(v, dict)}
+
+
+def filter_model_text(model: Mapping[str, object]) -> str:
+    """Compact, stable JSON of a filterModel (sorted keys, no spaces)."""
+    return json.dumps(model, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
 
 
 def request_from_controls(
-    control_ids: Sequence[Mapping[str, str]], values: Sequence[object], model: object
+    control_ids: Sequence[Mapping[str, str]],
+    values: Sequence[object],
+    model: object,
+    provenance: object = False,
 ) -> ExploreRequest:
     """The request from the pattern-matched controls (each id names its dataset)."""
     dataset = control_ids[0]["dataset"] if control_ids else DEFAULT_DATASET
     args = {
         i["key"]: str(v) for i, v in zip(control_ids, values, strict=True) if v not in (None, "")
     }
-    return ExploreRequest(dataset, args, model if isinstance(model, dict) else {})
+    model = model if isinstance(model, dict) else {}
+    return ExploreRequest(dataset, args, model, bool(provenance))
+
+
+def carried_to(request: ExploreRequest, dataset: str) -> ExploreRequest:
+    """Another dataset, keeping the filters it has too (a ministry, a region, a period);
+    settings and the other filters are reset. Values it cannot take are dropped later
+    (read_controls): a region code stays, "Nacional" does not where there is no national row."""
+    old = explore.dataset_for(request.dataset, request.args)
+    new = explore.dataset_for(dataset)
+    shared = {f.key for f in old.filters} & {f.key for f in new.filters}
+    args = {k: v for k, v in request.args.items() if k in shared}
+    return ExploreRequest(dataset, args, {}, request.provenance)
 
 
 def search_of(request: ExploreRequest) -> str:
-    return "?" + urlencode({DATASET_PARAM: request.dataset, **request.args})
+    query = {DATASET_PARAM: request.dataset, **request.args}
+    if request.filter_model:
+        query[FILTERS_PARAM] = filter_model_text(request.filter_model)
+    if request.provenance:
+        query[PROVENANCE_PARAM] = "si"
+    return "?" + urlencode(query)
 
 
 # --------------------------------------------------------------------------- data
@@ -123,18 +180,55 @@ def _per_version(con: duckdb.DuckDBPyConnection, name: str, compute: Callable[[]
 
 def read_controls(con: duckdb.DuckDBPyConnection, request: ExploreRequest) -> Controls:
     """The request with its defaults (as-of month = latest month with progress) and the
-    choices of every control. Column filters of columns the dataset lacks are dropped: they
-    belong to the grid of another dataset."""
+    choices of every control. Values outside a control's choices are dropped (an old link's
+    `nivel=region` on bottlenecks read 0 rows), and so are column filters of columns the
+    dataset lacks or that the grid could not have produced."""
     base = defaults.read_defaults(con)
     months = tuple(defaults.format_month(m) for m in base.months)
-    args = dict(request.args)
+    options = _per_version(con, "explore-options", lambda: explore.filter_options(con))
+    args = valid_args(request.dataset, request.args, options)
     if request.dataset == "estado_metas" and explore.parse_month(args.get("mes")) is None:
         args["mes"] = defaults.format_month(base.as_of)
-    shown = {c.name for c in explore.dataset_for(request.dataset, args).columns}
-    model = {k: v for k, v in request.filter_model.items() if k in shown}
+    columns = explore.dataset_for(request.dataset, args).columns
+    model = valid_filter_model(columns, request.filter_model)
     request = replace(request, args=args, filter_model=model)
-    options = _per_version(con, "explore-options", lambda: explore.filter_options(con))
     return Controls(request, options, months)
+
+
+def valid_args(
+    dataset: str, args: Mapping[str, str], options: Mapping[str, list[tuple[str, str]]]
+) -> dict[str, str]:
+    """The settings and filter values the dataset's controls offer (months: any 'AAAA-MM')."""
+    ds = explore.dataset_for(dataset, args)
+    kept = {}
+    for key in ds.settings:
+        value = args.get(key)
+        offered = {v for v, _ in SETTING_CHOICES.get(key, [])}
+        if value and (value in offered or (key == "mes" and explore.parse_month(value))):
+            kept[key] = value
+    for spec in ds.filters:
+        value = args.get(spec.key)
+        if not value:
+            continue
+        if spec.kind in ("month_from", "month_to"):
+            ok = explore.parse_month(value) is not None
+        else:
+            ok = value in {v for v, _ in options.get(spec.options, [])}
+        if ok:
+            kept[spec.key] = value
+    return kept
+
+
+def valid_filter_model(columns: Sequence[Column], model: Mapping[str, object]) -> dict[str, object]:
+    """The column filters that name a column of the grid and translate to SQL."""
+    kept = {}
+    for name, entry in model.items():
+        try:
+            explore.grid_clauses(columns, {name: entry})
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue
+        kept[name] = entry
+    return kept
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, request: ExploreRequest):
@@ -171,8 +265,15 @@ def export_file(
     info = exports.ExportInfo(
         dataset=query.dataset.label, settings=query.settings, filters=query.descriptions(),
         source=_source(con), generated_at=now, rows=len(rows),
+        provenance=provenance_text(query.columns),
     )  # fmt: skip
     return exports.xlsx_bytes(rows, query.columns, info), name
+
+
+def provenance_text(columns: Sequence[Column]) -> str:
+    """'Columnas «Archivo de origen», «Línea del archivo», …' for the export's second sheet."""
+    labels = [c.label for c in columns if c.name in explore.PROVENANCE]
+    return ("Columnas " + ", ".join(f"«{label}»" for label in labels)) if labels else ""
 
 
 # --------------------------------------------------------------------------- builders
@@ -196,9 +297,20 @@ WIDE = frozenset({"meta", "descripcion", "comentario", "ultimo_seguimiento", "se
                   "producto", "ministerio", "responsable"})  # fmt: skip
 
 
-def column_defs(columns: Sequence[Column]) -> list[dict[str, object]]:
+def shows_provenance(request: ExploreRequest) -> bool:
+    """The provenance columns are in view when asked, or when the rows were chosen for it."""
+    return request.provenance or (
+        request.dataset == "entregas" and request.args.get("desglose") == "filas"
+    )
+
+
+def column_defs(
+    columns: Sequence[Column], show_provenance: bool = False
+) -> list[dict[str, object]]:
     """Text and number columns with AG Grid's own filters (translated server-side on export).
-    The first column (a code or a territory) stays in view when scrolling sideways."""
+    The first column (a code or a territory) stays in view when scrolling sideways. The
+    provenance columns (file, line, load time, validation) are hidden unless asked: the
+    downloads always hold them."""
     defs = []
     for index, column in enumerate(columns):
         spec: dict[str, object] = {
@@ -206,6 +318,8 @@ def column_defs(columns: Sequence[Column]) -> list[dict[str, object]]:
             "headerName": column.label,
             "headerTooltip": column.label,
         }
+        if column.name in explore.PROVENANCE:
+            spec["hide"] = not show_provenance
         if index == 0:
             spec["pinned"] = "left"
         if column.name in WIDE:
@@ -247,15 +361,16 @@ def caption_of(view: ExploreView) -> html.P:
 
 
 def _choices(key: str, options: Mapping[str, list[tuple[str, str]]], months: Sequence[str],
-             spec_options: str, selected: str | None) -> list[dict[str, str]]:  # fmt: skip
-    if key in SETTING_CHOICES:
+             spec_options: str, selected: str | None,
+             is_setting: bool) -> list[dict[str, str]]:  # fmt: skip
+    if is_setting and key in SETTING_CHOICES:
         pairs = SETTING_CHOICES[key]
-    elif key == "mes":
+    elif is_setting and key == "mes":
         listed = list(months) + ([selected] if selected and selected not in months else [])
         pairs = [(m, m) for m in listed]
     else:
         pairs = options.get(spec_options, [])
-    if key == "mes" or spec_options == "mes":
+    if (is_setting and key == "mes") or spec_options == "mes":
         pairs = [(v, _month_label(v)) for v, _ in pairs]
     return [{"label": label, "value": value} for value, label in pairs]
 
@@ -266,7 +381,10 @@ def _month_label(value: str) -> str:
 
 
 def filter_controls(controls: Controls) -> dbc.Row:
-    """One dropdown per setting and filter of the dataset, ids pattern-matched by key."""
+    """One dropdown per setting and filter of the dataset, ids pattern-matched by key.
+
+    Defaults, choices and help come from the control's role in *this* dataset: deliveries'
+    setting `nivel` (Región/Comuna) once filled the bottlenecks' filter `nivel` too."""
     dataset, args = controls.request.dataset, controls.request.args
     options, months = controls.options, controls.months
     ds = explore.dataset_for(dataset, args)
@@ -275,14 +393,15 @@ def filter_controls(controls: Controls) -> dbc.Row:
     cols = []
     for key, label, spec_options, is_setting in specs:
         id_ = {"type": ids.EXPLORE_FILTER, "key": key, "dataset": dataset}
-        value = args.get(key) or explore.SETTING_DEFAULTS.get(key)
-        dropdown = dcc.Dropdown(
+        value = args.get(key) or (explore.SETTING_DEFAULTS.get(key) if is_setting else None)
+        control = dropdown(
             id=id_,
-            options=_choices(key, options, months, spec_options, value),
+            options=_choices(key, options, months, spec_options, value, is_setting),
             value=value,
             clearable=not is_setting,
             placeholder="Todos",
         )
-        title = html.Span(label, title=SETTING_HELP.get(key, ""))
-        cols.append(dbc.Col([dbc.Label(title, class_name="small mb-0"), dropdown], md=4, xl=2))
+        help_text = SETTING_HELP.get(key, "") if is_setting else FILTER_HELP.get((dataset, key), "")
+        title = html.Span(label, title=help_text)
+        cols.append(dbc.Col([dbc.Label(title, class_name="small mb-0"), control], md=4, xl=2))
     return dbc.Row(cols, class_name="g-2 mb-2 explore-filters")

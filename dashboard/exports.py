@@ -44,6 +44,7 @@ class ExportInfo:
     source: SourceInfo
     generated_at: datetime  # UTC
     rows: int
+    provenance: str = ""  # which columns say where each row comes from
 
 
 def labelled(frame: pd.DataFrame, columns: Sequence[Column]) -> pd.DataFrame:
@@ -118,6 +119,7 @@ def filter_rows(info: ExportInfo) -> list[tuple[str, str]]:
     rows += [
         ("Filas", f"{info.rows:,}".replace(",", ".")),
         ("Base de datos", info.source.database),
+        *([("Origen de cada fila", info.provenance)] if info.provenance else []),
         ("Última carga de datos", format_datetime(info.source.last_load) + " (hora de Chile)"),
         ("Datos de demostración", "Sí (cifras ficticias)" if info.source.is_demo else "No"),
         ("Generado", format_datetime(info.generated_at) + " (hora de Chile)"),

@@ -12,6 +12,13 @@ from zoneinfo import ZoneInfo
 
 CHILE = ZoneInfo("America/Santiago")
 NO_DATA = "—"
+# What a role may not read (warehouse.scope.FIGURE_ACCESS): never 0, never a light.
+NO_ACCESS = "sin acceso"
+NO_ACCESS_HELP = (
+    "Su perfil no puede leer todas las filas con que se calcula esta cifra; "
+    "mostrarla con las filas visibles daría un valor falso."
+)
+BOTTLENECKS_HIDDEN = "no visibles para su perfil"
 
 
 def to_chile_time(moment: datetime) -> datetime:
@@ -34,3 +41,18 @@ def format_int(value: int | None) -> str:
     if value is None:
         return NO_DATA
     return f"{value:,}".replace(",", ".")
+
+
+def source_text(
+    file: str | None, line: int | None = None, loaded_at: datetime | None = None
+) -> str:
+    """'Fuente: archivo X, línea N, cargado el 22-11-2025 15:53' (Chilean time): where a figure
+    came from, written the same way on every screen. Parts not known are left out."""
+    if not file:
+        return "Fuente: " + NO_DATA
+    parts = [f"archivo {file}"]
+    if line is not None:
+        parts.append(f"línea {int(line)}")
+    if loaded_at is not None:
+        parts.append("cargado el " + format_datetime(loaded_at))
+    return "Fuente: " + ", ".join(parts)

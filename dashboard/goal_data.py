@@ -87,6 +87,20 @@ def load_board(
     )
 
 
+# How many of the board's goals the viewer reads every bottleneck of (warehouse.scope): lists of
+# bottlenecks are then complete, partial, or hidden, and each says so instead of "none".
+EVERY_BOTTLENECK, SOME_BOTTLENECKS, NO_BOTTLENECK = "todas", "algunas", "ninguna"
+
+
+def bottleneck_reach(goals: pd.DataFrame) -> str:
+    """EVERY_BOTTLENECK, SOME_BOTTLENECKS or NO_BOTTLENECK: whether the lists of bottlenecks
+    shown beside these goals hold every one of them, a part, or none (sin acceso)."""
+    hidden = goals["semaforo_gestion"].eq("sin_acceso").to_numpy(dtype=bool)
+    if not hidden.any():
+        return EVERY_BOTTLENECK
+    return NO_BOTTLENECK if hidden.all() else SOME_BOTTLENECKS
+
+
 # Boards per data version and viewer's scope (territory_catalog.data_version), month, knowledge
 # instant and bottleneck day: the review, goals, ministry, map and region pages all start from
 # one (~70 ms to compute), and their filters only pick rows of it. Never changed by readers.
@@ -153,17 +167,20 @@ def region_red_share(
 ) -> pd.DataFrame:
     """Per region (all 16, north to south): goals of the region (of one area and service when
     given), how many are rojo, and the share in rojo as a percentage (NaN for a region without
-    goals: "sin datos", not 0 %)."""
+    goals: "sin datos", not 0 %; NaN and `sin_acceso` where the viewer may not read the light
+    of one of its goals)."""
     rows = _chosen(board.region_rows, area, servicio)
     counts = (
-        rows.assign(rojo=rows["estado"] == "rojo")
+        rows.assign(rojo=rows["estado"] == "rojo", oculta=rows["estado"] == "sin_acceso")
         .groupby("region")
-        .agg(metas=("codigo_meta", "size"), rojas=("rojo", "sum"))
+        .agg(metas=("codigo_meta", "size"), rojas=("rojo", "sum"), ocultas=("oculta", "sum"))
     )
     frame = board.regions.rename(columns={"nombre_corto": "nombre"}).merge(
         counts, left_on="codigo", right_index=True, how="left"
     )
     frame["metas"] = frame["metas"].fillna(0).astype(int)
     frame["rojas"] = frame["rojas"].fillna(0).astype(int)
-    share = frame["rojas"] / frame["metas"].where(frame["metas"] > 0)
-    return frame.assign(valor=share * 100).reset_index(drop=True)
+    # A region with a goal whose light the viewer may not read has no share: sin acceso.
+    frame["sin_acceso"] = frame["ocultas"].fillna(0).astype(int) > 0
+    share = frame["rojas"] / frame["metas"].where((frame["metas"] > 0) & ~frame["sin_acceso"])
+    return frame.drop(columns="ocultas").assign(valor=share * 100).reset_index(drop=True)

@@ -56,7 +56,19 @@ def finish_layout(figure: FigureDict, height: int, ticks: tuple[list[date], list
     return figure.to_dict()
 
 
-def add_vline(figure: FigureDict, day: date, name: str, text: str, dash: str, color: str) -> None:
+def add_vline(
+    figure: FigureDict,
+    day: date,
+    name: str,
+    text: str,
+    dash: str,
+    color: str,
+    *,
+    top: bool = True,
+    side: str = "left",
+) -> None:
+    """A vertical line across the plot, labelled at its top or bottom, the text on `side` of
+    the line; on a white ground, so a line it crosses does not make it unreadable."""
     figure.add_shape(
         type="line",
         xref="x",
@@ -70,16 +82,29 @@ def add_vline(figure: FigureDict, day: date, name: str, text: str, dash: str, co
     )
     figure.add_annotation(
         x=day,
-        y=1,
+        y=1 if top else 0,
         xref="x",
         yref="paper",
         text=text,
         showarrow=False,
-        xanchor="left",
-        yanchor="top",
+        xanchor=side,
+        yanchor="top" if top else "bottom",
+        xshift=3 if side == "left" else -3,
+        bgcolor="rgba(255, 255, 255, 0.7)",
         font={"size": 13, "color": color},
         name=name,
     )
+
+
+def add_cut_and_deadline(figure: FigureDict, cut: date, deadline: date, cut_month: str) -> None:
+    """The deadline labelled at the top, the cut at the bottom: a month apart (a cut in
+    November, a deadline on 31 December) both labels at the top printed over each other.
+    Each text sits on the side of its line that stays inside the plot: the deadline's to
+    its left, the cut's towards the deadline (to its left once the deadline has passed)."""
+    add_vline(figure, deadline, "plazo", "Plazo " + format_date(deadline), "solid", VERMILLION,
+              top=True, side="right")  # fmt: skip
+    add_vline(figure, cut, "corte", "Corte " + cut_month, "dot", BLACK,
+              top=False, side="left" if cut < deadline else "right")  # fmt: skip
 
 
 def add_hline(figure: FigureDict, value: float, name: str, text: str, dash: str) -> None:
@@ -282,10 +307,7 @@ def timeline_figure(
     base, target = format_value(goal.linea_base, digits), format_value(goal.valor_meta, digits)
     add_hline(figure, goal.linea_base, "linea_base", "Línea base: " + base, "dot")
     add_hline(figure, goal.valor_meta, "meta", "Meta: " + target, "solid")
-    deadline = "Plazo " + format_date(goal.fecha_meta)
-    add_vline(figure, goal.fecha_meta, "plazo", deadline, "solid", VERMILLION)
-    cut = "Corte " + month_label(as_of, short=True)
-    add_vline(figure, month_end(as_of), "corte", cut, "dot", BLACK)
+    add_cut_and_deadline(figure, month_end(as_of), goal.fecha_meta, month_label(as_of, short=True))
     figure.update_yaxes(tickformat=f",.{digits}f")
     last = max([goal.fecha_meta, *(line[0] if line else [])])
     return finish_layout(figure, 460, month_ticks(goal.fecha_inicio, last))

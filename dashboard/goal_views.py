@@ -29,10 +29,11 @@ def goal_href(codigo_meta: str) -> str:
     return "/meta/" + quote(str(codigo_meta), safe="")
 
 
-def goal_link(codigo_meta: str, nombre: str | None = None) -> dcc.Link:
-    """The goal's name (or code) linking to its detail page, with the code as a small prefix."""
+def goal_link(codigo_meta: str, nombre: str | None = None, query: str = "") -> dcc.Link:
+    """The goal's name (or code) linking to its detail page, with the code as a small prefix;
+    `query` ('?mes=…&al=…') opens the page as the linking screen judged the goal."""
     label = [html.Span(codigo_meta, className="goal-code"), " ", nombre] if nombre else codigo_meta
-    return dcc.Link(label, href=goal_href(codigo_meta), className="goal-link")
+    return dcc.Link(label, href=goal_href(codigo_meta) + query, className="goal-link")
 
 
 def goals_href(**filters: str) -> str:
@@ -42,9 +43,13 @@ def goals_href(**filters: str) -> str:
 
 
 def light_counts(goals: pd.DataFrame) -> dict[str, int]:
-    """Goals per overall light, every light present (0 when none), in LIGHT_ORDER."""
+    """Goals per overall light, every light present (0 when none), in LIGHT_ORDER; "sin
+    acceso" only when the viewer may not read some goal's light (it is no state of a goal)."""
     counts = goals["estado"].value_counts() if not goals.empty else pd.Series(dtype=int)
-    return {light: int(counts.get(light, 0)) for light in LIGHT_ORDER}
+    found = {light: int(counts.get(light, 0)) for light in LIGHT_ORDER}
+    if not found["sin_acceso"]:
+        del found["sin_acceso"]
+    return found
 
 
 def light_card(light: str, count: int, total: int, href: str | None = None) -> dbc.Col:

@@ -8,6 +8,9 @@ from __future__ import annotations
 # Application shell (navbar and footer, on every screen).
 NAVBAR = "shell-navbar"
 NAV_LINKS = "shell-nav-links"
+NAV_TOGGLER = "shell-nav-toggler"
+NAV_COLLAPSE = "shell-nav-collapse"
+NAV_MORE = "shell-nav-more"
 DEMO_BADGE = "shell-demo-badge"
 LAST_LOAD = "shell-last-load"
 DB_ERROR = "shell-db-error"
@@ -142,6 +145,7 @@ EXPLORE_CSV = "explorar-csv"
 EXPLORE_XLSX = "explorar-xlsx"
 EXPLORE_DOWNLOAD = "explorar-descarga"
 EXPLORE_ERROR = "explorar-error"
+EXPLORE_PROVENANCE = "explorar-origen"
 
 # Convergencia (dashboard/pages/convergencia.py); territory filters are "<CONV_FILTERS>-area"…
 CONV_URL = "convergencia-url"

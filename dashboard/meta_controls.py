@@ -6,9 +6,10 @@ skeleton Dash validates the page's callback against.
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 
 from dashboard import ids
+from dashboard.components import dropdown
 from dashboard.defaults import format_month
 from dashboard.goal_format import month_label
 from dashboard.goal_header import not_found_notice
@@ -29,7 +30,7 @@ def controls(page: GoalPage) -> dbc.Row:
             dbc.Col(
                 [
                     dbc.Label("Mes de corte", html_for=ids.META_MONTH),
-                    dcc.Dropdown(
+                    dropdown(
                         id=ids.META_MONTH,
                         options=options,
                         value=format_month(page.as_of),
@@ -78,7 +79,7 @@ def validation_skeleton() -> html.Div:
     the components the page's callback reads, so the callback validates on every page."""
     return html.Div(
         [
-            dcc.Dropdown(id=ids.META_MONTH, options=[]),
+            dropdown(id=ids.META_MONTH, options=[]),
             dbc.RadioItems(id=ids.META_VALIDATED, options=VALIDATED_OPTIONS),
         ],
         hidden=True,

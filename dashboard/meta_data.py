@@ -21,7 +21,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dashboard.defaults import format_month, parse_month, read_defaults
+from dashboard.defaults import (
+    bottleneck_day,
+    format_month,
+    parse_day,
+    parse_month,
+    read_defaults,
+)
 from dashboard.goal_charts import milestone_columns, milestone_days
 from dashboard.goal_format import value_digits
 from dashboard.lru import LRU
@@ -31,7 +37,7 @@ from indicators.goal_regions import evaluate_goal_regions
 from indicators.goals import Goal, month_dates
 from indicators.months import month_end
 from indicators.scorecard import GOAL_COLUMNS, GoalInputs, first_row
-from warehouse import catalog
+from warehouse import catalog, provenance
 from warehouse import goal_detail as q
 from warehouse.territory_catalog import data_version
 
@@ -56,10 +62,12 @@ class GoalPage:
     region_names: dict[str, str]  # region code -> short name
     digits: int  # decimals the goal's figures need
     last_load: datetime | None
+    judged_at: date | None = None  # the day bottlenecks and milestones are judged, if not the
+    # end of the as-of month: a weekly review's date (defaults.bottleneck_day)
 
     @property
     def cut(self) -> date:
-        return month_end(self.as_of)
+        return self.judged_at or month_end(self.as_of)
 
 
 def headline_series(progress: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
@@ -191,7 +199,11 @@ def _read_goal(con: duckdb.DuckDBPyConnection, codigo: str) -> GoalReads | None:
     if goals.empty:
         return None
     progress = q.progress_with_lineage(con, codigo)
-    bottlenecks = q.goal_bottlenecks(con, codigo)
+    bottlenecks = provenance.with_sources(
+        q.goal_bottlenecks(con, codigo),
+        provenance.bottleneck_sources(con, codigo),
+        "codigo_restriccion",
+    )
     milestones = q.goal_milestones(con, codigo)
     names = q.region_names(con)
     return GoalReads(
@@ -210,20 +222,27 @@ def load_goal_page(
     codigo: str,
     month_text: str | None = None,
     validated_only: bool = True,
+    day_text: str | None = None,
 ) -> GoalPage | None:
     """The page's data at the month the URL names ('2025-05'; the data-driven default of
-    dashboard.defaults when missing or invalid), or None when no current goal has this code."""
+    dashboard.defaults when missing or invalid), or None when no current goal has this code.
+
+    Bottlenecks and milestones are judged on the day `day_text` names (a review's date, from
+    the review's links: '2025-06-18', not before the month), else on the day every goal screen
+    uses (defaults.bottleneck_day), so this page shows the light and the bottlenecks the review
+    showed."""
     reads = goal_reads(con, codigo)
     if reads is None:
         return None
     basis = reads.basis
     defaults = read_defaults(con)
     month = parse_month(month_text, defaults.as_of)
+    day = judging_day(month, day_text, defaults.review_to)
     inputs = basis.inputs
-    score = first_row(inputs.columns(month, validated_only), GOAL_COLUMNS)
+    score = first_row(inputs.columns(month, validated_only, day), GOAL_COLUMNS)
     rows = inputs.rows
     points = pg.recent_values(inputs.series, rows, rows.reported(validated_only), month)
-    cut = month_end(month)
+    cut = day or month_end(month)
     return GoalPage(
         record=dict(basis.record),
         goal=basis.goal,
@@ -234,14 +253,22 @@ def load_goal_page(
         fit=(month_dates(points.month), points.value.tolist()),
         milestones=basis.milestones_at(cut),
         bottlenecks=basis.raised_by(cut),
-        regions=_regions(reads, month, validated_only),
+        regions=_regions(reads, month, validated_only, day),
         region_names=dict(basis.region_names),
         months=list(defaults.months),
         month_invalid=bool(month_text) and format_month(month) != str(month_text).strip(),
         ministry_slug=reads.ministry_slug,
         digits=basis.digits,
         last_load=defaults.last_load,
+        judged_at=day,
     )
+
+
+def judging_day(month: date, day_text: str | None, review_to: date) -> date | None:
+    """The day the URL names when it is a valid day of the month or after, else the review
+    rule's day (None: the end of the month)."""
+    day = parse_day(day_text, date.min) if day_text else date.min
+    return day if day >= month else bottleneck_day(month, review_to)
 
 
 def _slug(con: duckdb.DuckDBPyConnection, ministerio: str) -> str:
@@ -251,12 +278,19 @@ def _slug(con: duckdb.DuckDBPyConnection, ministerio: str) -> str:
     return found[0] if found else catalog.slugify(ministerio)
 
 
-def _regions(reads: GoalReads, month: date, validated_only: bool) -> pd.DataFrame:
+def _regions(
+    reads: GoalReads, month: date, validated_only: bool, day: date | None = None
+) -> pd.DataFrame:
     """The regional scorecard rows of this goal, north to south, with the regions' names."""
     if not reads.basis.breakdown:
         return pd.DataFrame()  # no breakdown: national rows, or only the goal's own region
     regions = evaluate_goal_regions(
-        reads.goals, reads.progress, reads.bottlenecks, month, validated_only=validated_only
+        reads.goals,
+        reads.progress,
+        reads.bottlenecks,
+        month,
+        validated_only=validated_only,
+        bottlenecks_at=day,
     )
     where = reads.basis.region_places
     found = [where.get(region, (region, np.nan)) for region in regions["region"].tolist()]

@@ -9,6 +9,7 @@ built again for every goal and month asked for, and its cells were most of that 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import pandas as pd
 from dash import html
@@ -17,10 +18,11 @@ from dashboard import components, ids
 from dashboard import elements as el
 from dashboard.components import empty_state, light_badge, percent
 from dashboard.elements import Element
-from dashboard.formatting import NO_DATA, format_datetime
+from dashboard.formatting import NO_DATA, format_datetime, source_text
 from dashboard.goal_charts import MILESTONE_STATES
 from dashboard.goal_format import format_date, format_value, is_missing, month_label
 from indicators.frames import row_dicts
+from loaders.contracts import LEVEL_LABELS
 
 TYPE_WORDS = {
     "financiera": "Financiera",
@@ -29,9 +31,11 @@ TYPE_WORDS = {
     "comunicacional": "Comunicacional",
     "tecnico_administrativa": "Técnico-administrativa",
 }
-LEVEL_WORDS = {"institucional": "Coordinación Institucional", "estrategia": "Grupo de Estrategia"}
+LEVEL_WORDS = LEVEL_LABELS  # the loader accepts these words too (loaders.values)
 VALIDATED = ("bi-patch-check-fill text-success", "Validado")
 UNVALIDATED = ("bi-hourglass-split text-secondary", "Reportado, sin validar")
+RETURNED = ("bi-reply-fill text-warning", "Devuelto")
+JUDGED = {"validado": VALIDATED, "devuelto": RETURNED}
 
 
 def table(headers: Sequence[str], rows: list[Element], id_: str, numeric: set[str] = frozenset()):
@@ -44,6 +48,36 @@ def _icon_word(icon: str, word: str) -> list:
 
 def _text(value: object) -> str:
     return NO_DATA if is_missing(value) else str(value)
+
+
+def _moment(value: object) -> datetime | None:
+    return None if is_missing(value) or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
+
+
+def row_source(row: dict) -> str:
+    """'Fuente: archivo X, línea N, cargado el …' of a row with archivo, linea, cargado_en."""
+    line = row.get("linea")
+    return source_text(
+        None if is_missing(row.get("archivo")) else str(row["archivo"]),
+        None if is_missing(line) or pd.isna(line) else int(line),
+        _moment(row.get("cargado_en")),
+    )
+
+
+def validation_state(row: dict) -> tuple[str, str, str]:
+    """(icon, word, detail) of a monthly figure's state: who validated or returned it and when
+    (who only when the viewer may read the validation record), or that it awaits validation."""
+    state = row.get("estado")
+    if state not in JUDGED:
+        icon, word = UNVALIDATED if state == "reportado" else (UNVALIDATED[0], _text(state))
+        return icon, word, ""
+    icon, word = JUDGED[state]
+    who, when = row.get("validado_por"), _moment(row.get("validado_en"))
+    when = when or _moment(row.get("estado_desde"))
+    if when is None:  # the file itself said "validado": no action was recorded here
+        return icon, word, "en el archivo de origen"
+    by = "" if is_missing(who) else f"por {who} "
+    return icon, word, f"{by}el {format_datetime(when)}"
 
 
 def bottleneck_row(b: dict, region_names: dict[str, str]) -> Element:
@@ -75,17 +109,24 @@ def bottleneck_row(b: dict, region_names: dict[str, str]) -> Element:
             el.td(age, className="text-end text-nowrap"),
             el.td(escalate),
             el.td(state),
+            el.td(row_source(b), className="small"),
         ]
     )
 
 
-def bottlenecks_table(frame: pd.DataFrame, region_names: dict[str, str]) -> html.Div:
-    """Open bottlenecks first (oldest first), then the resolved ones."""
+def bottlenecks_table(
+    frame: pd.DataFrame, region_names: dict[str, str], *, complete: bool = True
+) -> html.Div:
+    """Open bottlenecks first (oldest first), then the resolved ones. `complete` is false when
+    the viewer's role may not read every bottleneck of the goal: an empty table then says so
+    instead of "none", and a partial one says whose rows it holds."""
     if frame.empty:
-        return html.Div(
-            empty_state("Sin restricciones registradas a la fecha de corte."),
-            id=ids.META_BOTTLENECKS,
+        text = (
+            "Sin restricciones registradas a la fecha de corte."
+            if complete
+            else "Las restricciones de esta meta no son visibles para su perfil."
         )
+        return html.Div(empty_state(text), id=ids.META_BOTTLENECKS)
     ordered = frame.sort_values(["abierta", "fecha_alerta"], ascending=[False, True])
     headers = [
         "Código",
@@ -99,9 +140,19 @@ def bottlenecks_table(frame: pd.DataFrame, region_names: dict[str, str]) -> html
         "Antigüedad",
         "Escalar",
         "Estado",
+        "Fuente",
     ]
     rows = [bottleneck_row(b, region_names) for b in row_dicts(ordered)]
-    return table(headers, rows, ids.META_BOTTLENECKS, {"Antigüedad"})
+    if complete:
+        return table(headers, rows, ids.META_BOTTLENECKS, {"Antigüedad"})
+    note = html.P(
+        "Solo se muestran las restricciones visibles para su perfil; la meta puede tener otras.",
+        className="small text-muted mb-1",
+    )
+    return html.Div(
+        [note, components.table(headers, rows, None, {"Antigüedad"}, class_name="meta-table")],
+        id=ids.META_BOTTLENECKS,
+    )
 
 
 def milestones_table(frame: pd.DataFrame) -> html.Div:
@@ -151,6 +202,14 @@ def regions_table(frame: pd.DataFrame, digits: int) -> html.Div:
     )
 
 
+def _state_cell(icon: str, word: str, detail: str) -> list:
+    """Icon and word on one line; who and when (if known) below, in small print."""
+    first = el.span(_icon_word(icon, word), className="text-nowrap")
+    if not detail:
+        return [first]
+    return [first, el.element("Div", detail, className="small text-muted")]
+
+
 def provenance_table(series: pd.DataFrame, digits: int) -> html.Div:
     """'Procedencia de las cifras': for each month shown, where its figure came from."""
     if series.empty:
@@ -160,7 +219,7 @@ def provenance_table(series: pd.DataFrame, digits: int) -> html.Div:
         )
     rows = []
     for r in row_dicts(series.sort_values("mes", ascending=False)):
-        icon, word = VALIDATED if r["estado"] == "validado" else UNVALIDATED
+        icon, word, detail = validation_state(r)
         reported = not is_missing(r["valor_real"])
         rows.append(
             el.tr(
@@ -168,9 +227,7 @@ def provenance_table(series: pd.DataFrame, digits: int) -> html.Div:
                     el.td(month_label(r["mes"]), className="text-nowrap"),
                     el.td(format_value(r["valor_programado"], digits), className="text-end"),
                     el.td(format_value(r["valor_real"], digits), className="text-end"),
-                    el.td(
-                        _icon_word(icon, word) if reported else "Sin cifra", className="text-nowrap"
-                    ),
+                    el.td(_state_cell(icon, word, detail) if reported else "Sin cifra"),
                     el.td(_text(r["reportado_por"])),
                     el.td(_text(r["archivo"]), className="archivo"),
                     el.td(

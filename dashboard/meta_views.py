@@ -13,6 +13,7 @@ from dash import html
 
 from dashboard import ids
 from dashboard.components import light_badge, percent, thermometer
+from dashboard.formatting import BOTTLENECKS_HIDDEN, NO_ACCESS_HELP
 from dashboard.goal_format import (
     format_date,
     format_value,
@@ -58,6 +59,8 @@ def _trajectory_help(page: GoalPage) -> str:
 
 
 def _management_help(page: GoalPage) -> str:
+    if page.score["semaforo_gestion"] == "sin_acceso":
+        return "Semáforo de gestión: " + NO_ACCESS_HELP
     n = int(page.score["restricciones_abiertas"])
     return (
         "Semáforo de gestión: la peor severidad entre las restricciones abiertas al "
@@ -91,13 +94,19 @@ def _light(label: str, light: str, help_text: str, note: str, id_: str) -> dbc.C
     )
 
 
-def lights(page: GoalPage) -> dbc.Row:
-    s = page.score
-    escalate = int(s["restricciones_escalar"])
-    n = int(s["restricciones_abiertas"])
-    management_note = (f"{n} restricción abierta" if n == 1 else f"{n} restricciones abiertas") + (
+def _management_note(score: dict) -> str:
+    """Open and escalated bottlenecks, or that the viewer's role cannot see them (never 0)."""
+    if score["semaforo_gestion"] == "sin_acceso":
+        return "restricciones: " + BOTTLENECKS_HIDDEN
+    escalate = int(score["restricciones_escalar"])
+    n = int(score["restricciones_abiertas"])
+    return (f"{n} restricción abierta" if n == 1 else f"{n} restricciones abiertas") + (
         f" · {escalate} para escalar" if escalate else ""
     )
+
+
+def lights(page: GoalPage) -> dbc.Row:
+    s = page.score
     return dbc.Row(
         [
             _light("Estado general", s["estado"], OVERALL_HELP, "el peor de ambos", ids.META_LIGHT),
@@ -112,7 +121,7 @@ def lights(page: GoalPage) -> dbc.Row:
                 "Gestión",
                 s["semaforo_gestion"],
                 _management_help(page),
-                management_note,
+                _management_note(s),
                 ids.META_LIGHT_MANAGEMENT,
             ),
         ],

@@ -63,10 +63,14 @@ def ministry_summary(board: GoalBoard) -> pd.DataFrame:
     goals = board.goals
     lights = pd.crosstab(goals["ministerio"], goals["estado"])
     frame = board.ministries.set_index("ministerio")
-    for light in ("rojo", "amarillo", "verde"):
+    for light in ("rojo", "amarillo", "verde", "sin_acceso"):
         frame[light] = lights.get(light, 0)
-    frame["abiertas"] = goals.groupby("ministerio")["restricciones_abiertas"].sum()
-    numbers = ["rojo", "amarillo", "verde", "abiertas"]
+    # A sum over goals some of whose bottlenecks the viewer cannot read is no total: NaN.
+    opened = goals.groupby("ministerio")["restricciones_abiertas"]
+    frame["abiertas"] = opened.sum(min_count=1).where(opened.count() == opened.size())
+    numbers = ["rojo", "amarillo", "verde", "sin_acceso"]
     frame[numbers] = frame[numbers].fillna(0).astype(int)
-    frame["otras"] = frame["metas"] - frame[["rojo", "amarillo", "verde"]].sum(axis=1)
+    frame["abiertas"] = frame["abiertas"].where(frame["metas"] > 0, 0.0)
+    counted = frame[["rojo", "amarillo", "verde", "sin_acceso"]].sum(axis=1)
+    frame["otras"] = frame["metas"] - counted
     return frame.reset_index()

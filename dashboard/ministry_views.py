@@ -8,9 +8,10 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components import LIGHTS
-from dashboard.formatting import NO_DATA, format_int
+from dashboard.formatting import NO_ACCESS, NO_ACCESS_HELP, NO_DATA, format_int
+from dashboard.goal_data import EVERY_BOTTLENECK
 from dashboard.goal_views import Column, small_table
-from dashboard.review_views import AGE, BOTTLENECK, META, SEVERITY, TYPE
+from dashboard.review_views import AGE, BOTTLENECK, META, SEVERITY, TYPE, bottleneck_table
 
 MINISTRY_PATH = "/ministerio/"
 STAGES = {1: "Diagnóstico", 2: "Plan", 3: "Ejecución", 4: "Evaluación"}
@@ -57,13 +58,28 @@ def ministries_table(summary: pd.DataFrame) -> html.Div:
         ),
         Column("Verde", lambda r: light_count("verde", r["verde"]), numeric=True, nowrap=True),
         Column("Otras", lambda r: format_int(r["otras"]), numeric=True),
-        Column("Restricciones abiertas", lambda r: format_int(r["abiertas"]), numeric=True),
+        Column("Restricciones abiertas", lambda r: _open_count(r["abiertas"]), numeric=True),
         Column("Servicios", lambda r: format_int(r["servicios"]), numeric=True),
     ]
+    if summary["sin_acceso"].any():
+        hidden = Column(
+            "Sin acceso",
+            lambda r: light_count("sin_acceso", r["sin_acceso"]),
+            numeric=True,
+            nowrap=True,
+        )
+        columns.insert(6, hidden)
     return small_table(summary, columns, id_=ids.MINISTRY_LIST, empty="No hay ministerios.")
 
 
-def bottlenecks_table(frame: pd.DataFrame) -> html.Div:
+def _open_count(value: float) -> object:
+    """Open bottlenecks of a ministry's goals, or "sin acceso" when some are not visible."""
+    if pd.isna(value):
+        return html.Span(NO_ACCESS, className="text-muted", title=NO_ACCESS_HELP)
+    return format_int(value)
+
+
+def bottlenecks_table(frame: pd.DataFrame, reach: str = EVERY_BOTTLENECK) -> html.Div:
     level = Column("Nivel", lambda r: LEVELS.get(r["nivel"], r["nivel"]))
     flag = Column(
         "Escalar",
@@ -71,7 +87,7 @@ def bottlenecks_table(frame: pd.DataFrame) -> html.Div:
     )
     columns = [META, BOTTLENECK, TYPE, SEVERITY, level, AGE, flag]
     empty = "Sus metas no tienen restricciones abiertas."
-    return small_table(frame, columns, id_=ids.MINISTRY_BOTTLENECKS, empty=empty)
+    return bottleneck_table(frame, columns, ids.MINISTRY_BOTTLENECKS, empty, reach)
 
 
 def stage_cell(stage: object, state: str, validated: object) -> html.Span:

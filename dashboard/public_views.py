@@ -22,6 +22,7 @@ from dashboard.components import (
     LIGHT_ORDER,
     LIGHTS,
     caption,
+    dropdown,
     kpi_card,
     light_badge,
     percent,
@@ -175,7 +176,10 @@ def _latest_cell(row: dict) -> list:
 
 
 def result_columns(region: str | None) -> list[Column]:
+    # The light first: on a phone the table scrolls inside its box, and the light is what a
+    # reader must see without scrolling.
     columns = [
+        Column("Semáforo", lambda r: public_light(r.get("semaforo")), nowrap=True),
         Column("Meta", lambda r: _goal_cell(r, region)),
         Column(
             "Avance (marca: esperado)",
@@ -187,11 +191,10 @@ def result_columns(region: str | None) -> list[Column]:
             numeric=True,
             nowrap=True,
         ),
-        Column("Semáforo", lambda r: public_light(r.get("semaforo")), nowrap=True),
         Column("Última cifra validada", _latest_cell, numeric=True, nowrap=True),
     ]
     if region:
-        columns.insert(1, Column("Cifras", lambda r: r.get("cifras_texto", ""), nowrap=True))
+        columns.insert(2, Column("Cifras", lambda r: r.get("cifras_texto", ""), nowrap=True))
     return columns
 
 
@@ -220,7 +223,7 @@ def controls(board: PublicBoard, region: str | None, group: str) -> dbc.Row:
             dbc.Col(
                 [
                     dbc.Label("Región", html_for=REGION, class_name="small mb-1"),
-                    dcc.Dropdown(
+                    dropdown(
                         id=REGION,
                         options=region_options(board),
                         value=region,
@@ -512,14 +515,14 @@ def regions_section(page: PublicGoal) -> html.Section | None:
     def region_link(r: dict) -> dcc.Link:
         return dcc.Link(r["nombre_region"], href=goal_href(page.record["codigo_meta"], r["region"]))
 
-    columns = [
+    columns = [  # the light first, as in the goals tables
+        Column("Semáforo", lambda r: public_light(r["semaforo"]), nowrap=True),
         Column("Región", region_link),
         Column(
             "Avance (marca: esperado)",
             lambda r: thermometer(number(r.get("avance")), number(r.get("esperado"))),
         ),
         Column("Avance esperado", lambda r: percent(number(r["esperado"])), numeric=True),
-        Column("Semáforo", lambda r: public_light(r["semaforo"]), nowrap=True),
         Column(
             "Última cifra validada",
             lambda r: [
@@ -550,7 +553,7 @@ def region_control(page: PublicGoal) -> dbc.Row | None:
         dbc.Col(
             [
                 dbc.Label("Ver también la región", html_for=GOAL_REGION, class_name="small mb-1"),
-                dcc.Dropdown(
+                dropdown(
                     id=GOAL_REGION,
                     options=options,
                     value=page.region,

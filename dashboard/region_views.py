@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from dashboard import territory_views as tv
 from dashboard.components import kpi_card
-from dashboard.formatting import NO_DATA, format_int
+from dashboard.formatting import NO_ACCESS, NO_ACCESS_HELP, NO_DATA, format_int, source_text
 from dashboard.goal_grid import goals_grid, grid_row
 from dashboard.territory_data import (
     ROMAN_OF,
@@ -34,6 +34,7 @@ STAGE_STATES = {
     "sin_etapa": ("Sin etapa comprometida", "bi-dash-circle", "neutral"),
 }
 COMMITMENT_STATES = {"pendiente": "pendiente", "en_curso": "en curso"}
+SOURCE = "region-fuente"  # the delivery files' line under the key figures
 
 
 def state_badge(word: str, icon: str, css: str, help_text: str = "") -> html.Span:
@@ -71,10 +72,8 @@ def key_figures(view: RegionView) -> dbc.Row:
     row, chile = _totals(view)
     area = view.filters.area
     synergy = synergy_values(view.national, "region", area).set_index("codigo")["sinergia"]
-    region_synergy = float(synergy.get(view.code, float("nan")))
-    late = int(view.commitments["atrasado"].sum()) if not view.commitments.empty else 0
-    done = int((view.commitments["estado"] == "cumplido").sum()) if len(view.commitments) else 0
-    red = int((view.goals["estado"] == "rojo").sum()) if not view.goals.empty else 0
+    region_synergy = float(synergy.get(view.code, float("nan"))) if view.detail else float("nan")
+    chile_synergy = national_synergy(view.national, area) if view.country_detail else float("nan")
     spending_note = (
         "Corriente " + tv.number_text(row["gasto_corriente_per_capita"]) + " · inversión "
         + tv.number_text(row["gasto_inversion_per_capita"])
@@ -88,20 +87,52 @@ def key_figures(view: RegionView) -> dbc.Row:
             "Gasto per cápita ($)", tv.number_text(row["gasto_per_capita"]),
             _ratio_note(row["gasto_per_capita"], chile["gasto"], 0) + " · " + spending_note,
         ),
-        kpi_card(
-            "Convergencia de servicios", tv.number_text(region_synergy, 0, " %"),
-            _ratio_note(region_synergy, national_synergy(view.national, area), 0, " %"),
-        ),
-        kpi_card(
-            "Compromisos atrasados", f"{late} de {len(view.commitments)}",
-            f"{done} cumplidos", accent=_accent(late, len(view.commitments)),
-        ),
-        kpi_card(
-            "Metas en rojo", f"{red} de {len(view.goals)}",
-            "al mes " + view.goals_month.strftime("%m-%Y"), accent=_accent(red, len(view.goals)),
-        ),
+        _synergy_card(view, region_synergy, chile_synergy),
+        _commitments_card(view),
+        _red_goals_card(view),
     ]  # fmt: skip
     return dbc.Row([dbc.Col(card, xs=12, sm=6, xl=True) for card in cards], class_name="g-3 mb-3")
+
+
+def _synergy_card(view: RegionView, region: float, chile: float) -> object:
+    if not view.detail:
+        return _no_access_card("Convergencia de servicios")
+    note = _ratio_note(region, chile, 0, " %") if view.country_detail else "Chile: " + NO_ACCESS
+    return kpi_card("Convergencia de servicios", tv.number_text(region, 0, " %"), note)
+
+
+def _commitments_card(view: RegionView) -> object:
+    if not view.detail:
+        return _no_access_card("Compromisos atrasados")
+    frame = view.commitments
+    late = int(frame["atrasado"].sum()) if not frame.empty else 0
+    done = int((frame["estado"] == "cumplido").sum()) if len(frame) else 0
+    return kpi_card(
+        "Compromisos atrasados", f"{late} de {len(frame)}", f"{done} cumplidos",
+        accent=_accent(late, len(frame)),
+    )  # fmt: skip
+
+
+def _red_goals_card(view: RegionView) -> object:
+    """Goals of the region in rojo; "sin acceso" when the light of one of them is not the
+    viewer's to read (a count over the visible ones only would not be the region's)."""
+    goals = view.goals
+    month = "al mes " + view.goals_month.strftime("%m-%Y")
+    hidden = int((goals["estado"] == "sin_acceso").sum()) if not goals.empty else 0
+    red = int((goals["estado"] == "rojo").sum()) if not goals.empty else 0
+    if hidden:
+        return _no_access_card("Metas en rojo", f"al menos {red} de {len(goals)} · {month}")
+    return kpi_card(
+        "Metas en rojo", f"{red} de {len(goals)}", month, accent=_accent(red, len(goals))
+    )
+
+
+def _no_access_card(label: str, note: str = "") -> object:
+    return html.Div(
+        kpi_card(label, NO_ACCESS, note or "no visible para su perfil", accent="neutral"),
+        title=NO_ACCESS_HELP,
+        className="h-100",
+    )
 
 
 def _accent(bad: int, total: int) -> str:
@@ -191,7 +222,10 @@ def commitments_table(view: RegionView) -> html.Div:
         _rank=frame["estado"].eq("cumplido").astype(int) * 2 + (~frame["atrasado"]).astype(int),
         _late=-frame["dias_atraso"].fillna(0),
     ).sort_values(["_rank", "_late", "fecha_compromiso", "codigo_compromiso"])
-    header = ["Código", "Servicio", "Comisión", "Compromiso", "Plazo", "Estado", "Seguimiento"]
+    header = [
+        "Código", "Servicio", "Comisión", "Compromiso", "Plazo", "Estado", "Seguimiento", "Fuente",
+    ]  # fmt: skip
+    sources = commitment_sources(view)
     body = [
         html.Tr(
             [
@@ -202,11 +236,36 @@ def commitments_table(view: RegionView) -> html.Div:
                 html.Td(_day(r["fecha_compromiso"]), className="text-nowrap"),
                 html.Td(commitment_state(r)),
                 html.Td(r["ultimo_seguimiento"] or NO_DATA, className="small"),
+                html.Td(sources.get(r["codigo_compromiso"], NO_DATA), className="small"),
             ]
         )
         for r in order.to_dict("records")
     ]
     return _table(header, body)
+
+
+def commitment_sources(view: RegionView) -> dict[str, str]:
+    """Commitment code -> 'Fuente: archivo X, línea N, cargado el …' (warehouse.provenance)."""
+    frame = view.commitment_sources
+    if frame is None or frame.empty:
+        return {}
+    return {
+        str(code): source_text(
+            None if tv.is_missing(name) else str(name),
+            None if tv.is_missing(line) or pd.isna(line) else int(line),
+            None if pd.isna(loaded) else pd.Timestamp(loaded).to_pydatetime(),
+        )
+        for code, name, line, loaded in frame[
+            ["codigo_compromiso", "archivo", "linea", "cargado_en"]
+        ].itertuples(index=False)
+    }
+
+
+def delivery_source(view: RegionView) -> html.P | None:
+    """The "Fuente" line under the region's figures: the delivery files behind them."""
+    if view.deliveries is None:
+        return None
+    return html.P(tv.delivery_source(view.deliveries), id=SOURCE, className="small text-muted mb-0")
 
 
 def _table(header: Sequence[str], body: list[html.Tr]) -> html.Div:
@@ -269,7 +328,11 @@ def region_cards(overview: RegionOverview) -> dbc.Row:
                 "Cobertura " + tv.number_text(coverage.get(code), 1) + " por 1.000 hab.",
                 className="small",
             ),
-            html.Div(f"Compromisos atrasados: {int(late.get(code, 0))}", className="small"),
+            html.Div(
+                "Compromisos atrasados: "
+                + (str(int(late.get(code, 0))) if overview.reads_detail(code) else NO_ACCESS),
+                className="small",
+            ),
         ]
         card = dbc.Card(dbc.CardBody(body), class_name="h-100 region-card")
         link = dcc.Link(card, href=f"/region/{code}", className="text-reset text-decoration-none")

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 import duckdb
 import pandas as pd
 
-from dashboard.defaults import bottleneck_day
-from dashboard.goal_data import GoalBoard, cached_board, region_red_share
+from dashboard.defaults import bottleneck_day, format_day, format_month
+from dashboard.goal_data import GoalBoard, bottleneck_reach, cached_board, region_red_share
 from dashboard.lru import LRU
 from indicators import goal_report
 from indicators.bottlenecks import bottleneck_status
@@ -42,6 +43,11 @@ class ReviewPage:
     escalate_new: pd.DataFrame  # changes.escalar_nuevas
     due: pd.DataFrame  # changes.hitos_proximos
     overdue: pd.DataFrame  # changes.hitos_atrasados, newly overdue first
+
+    @property
+    def reach(self) -> str:
+        """Whether the bottleneck lists hold every bottleneck (goal_data.bottleneck_reach)."""
+        return bottleneck_reach(self.board.goals)
 
 
 # What changed between the two review dates: the same for every as-of month the page is opened
@@ -69,16 +75,23 @@ def load_review(
     overdue = changes.hitos_atrasados.sort_values(
         ["nuevo", "fecha_programada"], ascending=[False, True], ignore_index=True
     )
+    # Links open each goal as this review judged it: its month, bottlenecks on its day.
+    query = "?" + urlencode({"mes": format_month(as_of), "al": format_day(at)} if at else
+                            {"mes": format_month(as_of)})  # fmt: skip
+
+    def linked(frame: pd.DataFrame) -> pd.DataFrame:
+        return with_goal_names(frame, board).assign(consulta=query)
+
     return ReviewPage(
         board=board,
         changes=changes,
-        escalate=with_goal_names(escalate, board),
+        escalate=linked(escalate),
         red_share=region_red_share(board),
-        opened=with_goal_names(changes.restricciones_nuevas, board),
-        resolved=with_goal_names(changes.restricciones_resueltas, board),
-        escalate_new=with_goal_names(changes.escalar_nuevas, board),
-        due=with_goal_names(changes.hitos_proximos, board),
-        overdue=with_goal_names(overdue, board),
+        opened=linked(changes.restricciones_nuevas),
+        resolved=linked(changes.restricciones_resueltas),
+        escalate_new=linked(changes.escalar_nuevas),
+        due=linked(changes.hitos_proximos),
+        overdue=linked(overdue),
     )
 
 

@@ -10,6 +10,7 @@ from dash import html
 from dashboard import ids
 from dashboard.components import section
 from dashboard.defaults import day_label
+from dashboard.goal_data import NO_BOTTLENECK
 from dashboard.review_data import ReviewPage, at_risk
 from dashboard.review_views import (
     RED_SHARE_HELP,
@@ -47,8 +48,8 @@ def decisions(page: ReviewPage) -> html.Section:
                 dbc.Col(
                     sub_block(
                         "Restricciones para escalar al Grupo de Estrategia",
-                        escalate_table(page.escalate),
-                        len(page.escalate),
+                        escalate_table(page.escalate, page.reach),
+                        None if page.reach == NO_BOTTLENECK else len(page.escalate),
                         help_text=ESCALATE_HELP,
                     ),
                     lg=7,
@@ -80,7 +81,7 @@ def changes(page: ReviewPage) -> html.Section:
             len(ch.compromisos_atrasados),
         ),
     ]
-    right = bottleneck_change_tables(page.opened, page.resolved, page.escalate_new)
+    right = bottleneck_change_tables(page.opened, page.resolved, page.escalate_new, page.reach)
     body: list[object] = [dbc.Row([dbc.Col(left, lg=6), dbc.Col(right, lg=6)])]
     before = ch.lights.get("desde")
     if before is not None and before.empty:

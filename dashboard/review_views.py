@@ -15,7 +15,8 @@ from dashboard import ids
 from dashboard.components import LIGHTS, light_badge, percent
 from dashboard.defaults import month_label
 from dashboard.figure_dict import Figure
-from dashboard.formatting import NO_DATA
+from dashboard.formatting import BOTTLENECKS_HIDDEN, NO_ACCESS_HELP, NO_DATA
+from dashboard.goal_data import EVERY_BOTTLENECK, NO_BOTTLENECK, SOME_BOTTLENECKS
 from dashboard.goal_views import Column, day_text, goal_link, is_missing, small_table
 from dashboard.maps import MapData, choropleth
 from indicators.months import as_date
@@ -52,7 +53,8 @@ def days(value: object) -> str:
 
 
 def _meta(row: dict) -> object:
-    return goal_link(row["codigo_meta"], row.get("nombre_meta") or row.get("nombre"))
+    name = row.get("nombre_meta") or row.get("nombre")
+    return goal_link(row["codigo_meta"], name, row.get("consulta") or "")
 
 
 def _bottleneck(row: dict) -> html.Div:
@@ -69,10 +71,34 @@ RESPONSIBLE = Column("Responsable", lambda r: r.get("responsable") or NO_DATA)
 AGE = Column("Abierta hace", lambda r: days(r.get("dias_abierta")), numeric=True, nowrap=True)
 
 
-def escalate_table(frame: pd.DataFrame) -> html.Div:
+def escalate_table(frame: pd.DataFrame, reach: str = EVERY_BOTTLENECK) -> html.Div:
     columns = [META, BOTTLENECK, TYPE, RESPONSIBLE, AGE]
     empty = "Ninguna restricción debe escalarse al Grupo de Estrategia."
-    return small_table(frame, columns, id_=ids.HOME_ESCALATE, empty=empty)
+    return bottleneck_table(frame, columns, ids.HOME_ESCALATE, empty, reach)
+
+
+def bottleneck_table(
+    frame: pd.DataFrame, columns: list[Column], id_: str, empty: str, reach: str
+) -> html.Div:
+    """A list of bottlenecks that says when the viewer's role reads only part of them, or
+    none: an empty list is then "not visible", never "none"."""
+    if reach == NO_BOTTLENECK:
+        return small_table(
+            frame, columns, id_=id_, empty="Restricciones " + BOTTLENECKS_HIDDEN + "."
+        )
+    if reach == SOME_BOTTLENECKS:
+        empty = "Ninguna entre las restricciones visibles para su perfil."
+    table = small_table(frame, columns, id_=id_, empty=empty)
+    if reach == EVERY_BOTTLENECK:
+        return table
+    note = html.P(PARTIAL_BOTTLENECKS, className="small text-muted mb-1")
+    return html.Div([note, table])
+
+
+PARTIAL_BOTTLENECKS = (
+    "Solo las restricciones de las metas de su ámbito: las de otras metas no son visibles para "
+    "su perfil."
+)
 
 
 def projection_text(row: dict) -> str:
@@ -104,7 +130,10 @@ def light_change_table(frame: pd.DataFrame) -> html.Div:
 
 
 def bottleneck_change_tables(
-    opened_rows: pd.DataFrame, resolved_rows: pd.DataFrame, escalate_rows: pd.DataFrame
+    opened_rows: pd.DataFrame,
+    resolved_rows: pd.DataFrame,
+    escalate_rows: pd.DataFrame,
+    reach: str = EVERY_BOTTLENECK,
 ) -> list[object]:
     """Opened, resolved and newly-to-escalate bottlenecks, each under its own heading."""
     alert = Column("Alerta", lambda r: day_text(r["fecha_alerta"]), nowrap=True)
@@ -119,7 +148,11 @@ def bottleneck_change_tables(
          ids.HOME_ESCALATE_NEW, "Ninguna restricción pasó a escalarse."),
     )  # fmt: skip
     return [
-        sub_block(title, small_table(frame, cols, id_=id_, empty=empty), len(frame))
+        sub_block(
+            title,
+            bottleneck_table(frame, cols, id_, empty, reach),
+            None if reach == NO_BOTTLENECK else len(frame),
+        )
         for title, frame, cols, id_, empty in blocks
     ]
 
@@ -170,7 +203,9 @@ def red_share_figure(share: pd.DataFrame, geojson_url: str) -> Figure:
     """Regions coloured by their share of goals in rojo, as the dict Dash sends (dashboard.maps).
     Natural breaks: shares take few distinct values (2 of 5, 1 of 6…), which quantile classes
     would tie."""
-    data = MapData("region", share[["codigo", "nombre", "valor"]], "% de metas en rojo")
+    hidden = "sin_acceso" in share and share["sin_acceso"].any()
+    columns = ["codigo", "nombre", "valor", *(["sin_acceso"] if hidden else [])]
+    data = MapData("region", share[columns], "% de metas en rojo")
     return choropleth(data, geojson_url, scheme="cortes_naturales", k=4, height=560)
 
 
@@ -185,12 +220,13 @@ def red_share_map(share: pd.DataFrame, geojson_url: str) -> dcc.Graph:
 def red_share_ranking(share: pd.DataFrame, top: int = 8) -> html.Div:
     """The regions with the largest share in rojo, as text: the map's colours are never the
     only way to read it."""
-    ranked = share[share["metas"] > 0].sort_values(["valor", "metas"], ascending=False).head(top)
+    known = share[(share["metas"] > 0) & share["valor"].notna()]
+    ranked = known.sort_values(["valor", "metas"], ascending=False).head(top)
     columns = [
         Column("Región", lambda r: r["nombre"]),
         Column("En rojo", lambda r: f"{r['rojas']} de {r['metas']}", numeric=True),
         Column("%", lambda r: percent(r["valor"] / 100), numeric=True),
     ]
-    return small_table(
-        ranked, columns, id_=ids.HOME_MAP + "-ranking", empty="Sin metas regionales."
-    )
+    hidden = "sin_acceso" in share and share["sin_acceso"].any()
+    empty = NO_ACCESS_HELP if hidden else "Sin metas regionales."
+    return small_table(ranked, columns, id_=ids.HOME_MAP + "-ranking", empty=empty)

@@ -16,18 +16,27 @@ import dash_bootstrap_components as dbc
 import duckdb
 import flask
 from dash import dcc, html
-from flask_wtf.csrf import generate_csrf
 
 from dashboard import access, data, ids
 from dashboard.formatting import format_datetime
 from warehouse import status
 from warehouse.db import WarehouseError
-from warehouse.scope import ROLE_LABELS, Scope
+from warehouse.scope import MINISTERIO, ROLE_LABELS, Scope
 
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
 
 APP_TITLE = "Tablero de Metas y Territorio"
+BRAND_PREFIX = "Tablero de "  # the brand reads "Metas y Territorio" where space is short
+# Below Bootstrap's xl (1200 px) the navbar folds behind a toggler; from xl on it is one line.
+NAV_EXPAND = "xl"
+# Pages a cabinet opens less often: under "Más" when there are two or more of them, so the
+# account and "Salir" stay on screen on a 1366 px laptop. Validation is a ministry
+# coordinator's daily page (on the bar for them), an occasional one for other roles.
+MORE_PAGES = ("/convergencia", "/explorar", "/publico", "/validacion")
+MAIN_PAGES_OF_ROLE = {MINISTERIO: ("/validacion",)}
+# Words of a link that only screens from 1600 px show (CSS class nav-long).
+LONG_WORDS = {"/": " semanal"}
 DEMO_EXPLANATION = (
     "Las cifras de esta base son ficticias: fueron generadas para mostrar el tablero "
     "y no representan datos oficiales."
@@ -61,7 +70,6 @@ def demo_badge() -> dbc.Badge:
         id=ids.DEMO_BADGE,
         color="warning",
         text_color="dark",
-        class_name="fs-6",
         title=DEMO_EXPLANATION,
     )
 
@@ -76,9 +84,9 @@ def freshness(shell: ShellStatus) -> html.Span:
             title=shell.error.detail,
         )
     if shell.last_load:
-        # The words hide on narrower screens (every page caption repeats them); the time stays.
+        # The words hide on one-line navbars under 1800 px (every page caption repeats them).
         text = [
-            html.Span("Datos cargados: ", className="d-none d-xxl-inline"),
+            html.Span("Datos cargados: ", className="wide-only"),
             format_datetime(shell.last_load),
         ]
     else:
@@ -91,25 +99,39 @@ def freshness(shell: ShellStatus) -> html.Span:
     )
 
 
-def nav_links(scope: Scope) -> dbc.Nav:
-    """One link per page this viewer may open, in the registry's order (`order=`)."""
-    return dbc.Nav(
-        [
-            dbc.NavItem(
-                dbc.NavLink(
-                    page["name"],
-                    href=page["relative_path"],
-                    # /ministerio/salud keeps "Ministerios" lit; "/" must not light up everything
-                    active="exact" if page["relative_path"] == "/" else "partial",
-                )
-            )
-            for page in access.visible_pages(scope)
-            if page.get("nav", True)  # detail pages (/meta/<codigo>) are reached by links
-        ],
-        id=ids.NAV_LINKS,
-        navbar=True,
-        class_name="me-auto",
+def _nav_link(page: dict) -> dbc.NavItem:
+    name, long = page["name"], LONG_WORDS.get(page["relative_path"], "")
+    label = [name.removesuffix(long), html.Span(long, className="nav-long")] if long else name
+    return dbc.NavItem(
+        dbc.NavLink(
+            label,
+            href=page["relative_path"],
+            # /ministerio/salud keeps "Ministerios" lit; "/" must not light up everything
+            active="exact" if page["relative_path"] == "/" else "partial",
+        )
     )
+
+
+def nav_links(scope: Scope) -> dbc.Nav:
+    """One link per page this viewer may open, in the registry's order (`order=`); the less
+    used ones under a "Más" menu when there are two or more."""
+    pages = [p for p in access.visible_pages(scope) if p.get("nav", True)]  # no detail pages
+    main = MAIN_PAGES_OF_ROLE.get(scope.role, ())
+    more = [p for p in pages if p["relative_path"] in MORE_PAGES and p["relative_path"] not in main]
+    if len(more) < 2:
+        more = []
+    items: list[object] = [_nav_link(p) for p in pages if p not in more]
+    if more:
+        items.append(
+            dbc.DropdownMenu(
+                [dbc.DropdownMenuItem(p["name"], href=p["relative_path"]) for p in more],
+                label="Más",
+                id=ids.NAV_MORE,
+                nav=True,
+                in_navbar=True,
+            )
+        )
+    return dbc.Nav(items, id=ids.NAV_LINKS, navbar=True, class_name="me-auto")
 
 
 def account_area(scope: Scope) -> html.Div:
@@ -125,7 +147,6 @@ def account_area(scope: Scope) -> html.Div:
                 id=ids.LOGIN_LINK,
             )
         )
-    token = generate_csrf() if flask.has_request_context() else ""
     return html.Div(
         [
             html.Span(
@@ -136,10 +157,12 @@ def account_area(scope: Scope) -> html.Div:
                 + (f" · región {scope.region}" if scope.region else "")
                 + (" · " + ", ".join(scope.ministries) if scope.ministries else ""),
             ),
-            # A plain form: logging out changes state, so it is a POST with the CSRF token.
+            # A plain form: logging out changes state, so it is a POST with the CSRF token,
+            # which assets/shell.js takes from this session's cookie when the form is sent
+            # (the frame is kept per account, not per session: dashboard/responses.py).
             html.Form(
                 [
-                    dcc.Input(type="hidden", name="csrf_token", value=token),
+                    dcc.Input(type="hidden", name="csrf_token", value=""),
                     dbc.Button("Salir", type="submit", color="light", outline=True, size="sm"),
                 ],
                 action=LOGOUT_PATH,
@@ -152,29 +175,63 @@ def account_area(scope: Scope) -> html.Div:
     )
 
 
+def brand(scope: Scope) -> dbc.NavbarBrand:
+    return dbc.NavbarBrand(
+        [
+            html.I(className="bi bi-bar-chart-line me-2", **{"aria-hidden": "true"}),
+            html.Span(BRAND_PREFIX, className="brand-prefix"),
+            APP_TITLE.removeprefix(BRAND_PREFIX),
+        ],
+        href="/publico" if scope.is_public else "/",
+    )
+
+
 def navbar(shell: ShellStatus | None, scope: Scope) -> dbc.Navbar:
+    """Brand and toggler; behind the toggler on narrow screens, the links, the data status
+    and the account (on a phone the open menu stacks them)."""
     status_items = []
     if shell is not None:
         status_items = [demo_badge()] if shell.is_demo else []
         status_items.append(freshness(shell))
-    home = "/publico" if scope.is_public else "/"
+    # Plain Bootstrap markup, opened and closed by assets/shell.js: a Dash callback would be
+    # registered with the first app of a process only (the frame is not a page module).
+    menu = html.Div(
+        [
+            nav_links(scope),
+            html.Div(
+                [*status_items, account_area(scope)],
+                className="navbar-status d-flex flex-wrap align-items-center gap-2 py-2 py-xl-0"
+                " ms-xl-auto",
+            ),
+        ],
+        id=ids.NAV_COLLAPSE,
+        className="collapse navbar-collapse",
+    )
+    toggler = html.Button(
+        html.Span(className="navbar-toggler-icon"),
+        id=ids.NAV_TOGGLER,
+        className="navbar-toggler",
+        type="button",
+        title="Menú",
+        **{
+            "aria-controls": ids.NAV_COLLAPSE,
+            "aria-expanded": "false",
+            "aria-label": "Abrir el menú",
+        },
+    )
     return dbc.Navbar(
         dbc.Container(
             [
-                dbc.NavbarBrand(
-                    [html.I(className="bi bi-bar-chart-line me-2"), APP_TITLE], href=home
-                ),
-                nav_links(scope),
-                html.Div(
-                    [*status_items, account_area(scope)],
-                    className="d-flex align-items-center gap-3",
-                ),
+                brand(scope),
+                toggler,
+                menu,
             ],
             fluid=True,
         ),
         id=ids.NAVBAR,
         color="dark",
         dark=True,
+        expand=NAV_EXPAND,
         class_name="mb-3",
     )
 

@@ -51,8 +51,8 @@ from indicators.territory_report import (
     territory_report,
 )
 from warehouse import commitments as commitment_queries
-from warehouse import places, territory_catalog
-from warehouse.scope import REGION
+from warehouse import places, provenance, territory_catalog
+from warehouse.scope import reads_every_region, reads_region_detail
 
 T = TypeVar("T")
 
@@ -332,6 +332,7 @@ class MapView:
     catalog: FilterCatalog
     last_load: datetime | None
     goals_month: date | None  # as-of month of the goal lights, when shown
+    deliveries: provenance.DeliveryLoads | None = None  # the "Fuente" line under the figures
 
     @property
     def level(self) -> str:
@@ -362,29 +363,59 @@ def map_view(con: duckdb.DuckDBPyConnection, state: MapState) -> MapView:
         month = goals_month(filters, base.as_of)
         board = goal_data.cached_board(con, month)
         red = region_red_share(board, filters.area, filters.servicio)
-        red = red[["codigo", "metas", "rojas", "valor"]].rename(columns={"valor": "metas_rojo"})
+        red = red[["codigo", "metas", "rojas", "valor", "sin_acceso"]].rename(
+            columns={"valor": "metas_rojo", "sin_acceso": "sin_acceso_metas"}
+        )
         table = table.merge(red, on="codigo", how="left")
     else:
         table = table.assign(metas_rojo=float("nan"))
-    table = _unknown_outside_scope(table, version[3])  # type: ignore[arg-type]
+    table = _unknown_outside_scope(table, version[3], region, state.indicator)  # type: ignore[arg-type]
     names = dict(zip(known["codigo"], known["nombre_corto"], strict=True))
     return MapView(
         state, report, table, names.get(region) if region else None, catalog,
-        base.last_load, month,
+        base.last_load, month, deliveries=provenance.delivery_loads(con),
     )  # fmt: skip
 
 
-def _unknown_outside_scope(table: pd.DataFrame, scope_key: tuple[object, ...]) -> pd.DataFrame:
-    """For a regional account, other territories read "sin datos", not 0: their deliveries
-    are outside its scope, not absent."""
-    if scope_key[0] != REGION or not scope_key[2]:
-        return table
-    outside = ~table["codigo"].astype(str).str.startswith(str(scope_key[2]))
-    numbers = table.select_dtypes("number").columns
+def delivery_columns(table: pd.DataFrame) -> list[str]:
+    """The figures of a territory table computed from deliveries (population is everyone's)."""
+    reference = {"poblacion", "anio_poblacion"}
+    return [c for c in table.select_dtypes("number").columns if c not in reference]
+
+
+def _unknown_outside_scope(
+    table: pd.DataFrame, scope_key: tuple[object, ...], region: str | None, indicator: str
+) -> pd.DataFrame:
+    """Values computed on rows the viewer may not read are NaN, and `sin_acceso` is true where
+    the indicator shown is one of them, so the map says "sin acceso", never 0 or "sin datos"
+    (warehouse.scope.FIGURE_ACCESS): for a regional account, the comunas of another region and
+    the service convergence of other regions; for anyone, the share of goals in red of a region
+    with a goal whose light they may not read. Totals per region are every staff role's."""
+    hidden = np.zeros(len(table), dtype=bool)
+    columns: list[str] = []
+    if region is not None and not reads_region_detail(scope_key, region):
+        hidden[:] = True
+        columns = delivery_columns(table)
+    elif region is None and not reads_every_region(scope_key):
+        hidden = (table["codigo"].astype(str) != str(scope_key[2])).to_numpy(dtype=bool)
+        columns = ["sinergia"]
     table = table.copy()
-    table[numbers] = table[numbers].astype(float)
-    table.loc[outside, numbers] = float("nan")
-    return table
+    if hidden.any():
+        table[columns] = table[columns].astype(float)
+        table.loc[hidden, columns] = float("nan")
+    goals_hidden = table.pop("sin_acceso_metas") if "sin_acceso_metas" in table else None
+    goals_hidden = (
+        np.zeros(len(table), dtype=bool)
+        if goals_hidden is None
+        else goals_hidden.fillna(False).to_numpy(dtype=bool)
+    )
+    # Per row, the columns that read "sin acceso" (the map's table writes them so).
+    hidden_columns = [
+        ",".join([*(columns if secret else []), *(["metas_rojo"] if goals else [])])
+        for secret, goals in zip(hidden, goals_hidden, strict=True)
+    ]
+    shown = np.array([COLUMN_OF[indicator] in c.split(",") for c in hidden_columns], dtype=bool)
+    return table.assign(sin_acceso=shown, ocultas=hidden_columns)
 
 
 # --------------------------------------------------------------------------- region page
@@ -409,6 +440,10 @@ class RegionView:
     goals_month: date
     today: date
     last_load: datetime | None
+    detail: bool = True  # the viewer reads the region's comunas, commitments and convergence
+    commitment_sources: pd.DataFrame | None = None  # warehouse.provenance.commitment_sources
+    deliveries: provenance.DeliveryLoads | None = None  # the "Fuente" line under the figures
+    country_detail: bool = True  # ... and those of every region (Chile's convergence)
 
 
 def region_view(
@@ -442,6 +477,10 @@ def region_view(
         goals=goals_in_region(board, region, filters.area, filters.servicio),
         goals_month=month, today=base.review_to,
         last_load=base.last_load,
+        commitment_sources=provenance.commitment_sources(con, region),
+        deliveries=provenance.delivery_loads(con),
+        detail=reads_region_detail(version[3], region),  # type: ignore[arg-type]
+        country_detail=reads_every_region(version[3]),  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -454,6 +493,10 @@ class RegionOverview:
     commitments: pd.DataFrame  # indicators.commitments.SUMMARY_COLUMNS, per region
     filters: TerritoryFilters
     last_load: datetime | None
+    scope_key: tuple[object, ...] = ("todo",)  # whose commitments are in scope
+
+    def reads_detail(self, code: str) -> bool:
+        return reads_region_detail(self.scope_key, code)
 
 
 def region_overview(con: duckdb.DuckDBPyConnection) -> RegionOverview:
@@ -464,12 +507,25 @@ def region_overview(con: duckdb.DuckDBPyConnection) -> RegionOverview:
     query = filters.query("region")
     report = cached_coverage(con, query, version)
     summary = commitments_summary(con, query, base.review_to)
-    return RegionOverview(regions(con, version), report, summary, filters, base.last_load)
+    return RegionOverview(
+        regions(con, version),
+        report,
+        summary,
+        filters,
+        base.last_load,
+        version[3],  # type: ignore[arg-type]
+    )
 
 
 def comuna_map_view(view: RegionView) -> MapView:
     """The region's comunas as a coverage map (the map page's builders draw it)."""
     report = view.comunas
     table = with_synergy(report, "comuna", view.filters.area).assign(metas_rojo=float("nan"))
+    numbers = delivery_columns(table)
+    if not view.detail:  # another region's comunas, for a regional account: sin acceso
+        table[numbers] = float("nan")
+    table = table.assign(
+        sin_acceso=not view.detail, ocultas="" if view.detail else ",".join(numbers)
+    )
     state = MapState(view.filters, "cobertura", "cuantiles", view.code)
     return MapView(state, report, table, view.short_name, view.catalog, view.last_load, None)

@@ -18,9 +18,10 @@ import dash
 import dash_bootstrap_components as dbc
 import duckdb
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, html
 
 from dashboard import data
+from dashboard.components import dropdown
 from indicators.months import format_month, parse_month
 from indicators.territory_report import TerritoryQuery
 from loaders.contracts import AREA_LABELS
@@ -30,7 +31,6 @@ from warehouse.territory import Selection
 MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 PERIOD_YEAR, PERIOD_MONTHS = "anio", "meses"
 HIDDEN, SHOWN = {"display": "none"}, {}
-DROPDOWN_LABELS = {"no_options_found": "Sin resultados", "search": "Buscar"}
 
 
 def month_label(month: date) -> str:
@@ -273,11 +273,10 @@ def _dropdown(id_: str, label: str, options: list, value: object, **kwargs: obje
     return html.Div(
         [
             dbc.Label(label, html_for=id_, class_name="small mb-0"),
-            dcc.Dropdown(
+            dropdown(
                 id=id_,
                 options=options,
                 value=value,
-                labels=DROPDOWN_LABELS,
                 placeholder=kwargs.pop("placeholder", "Todos"),
                 **kwargs,
             ),
@@ -306,15 +305,15 @@ def controls(fids: FilterIds, filters: TerritoryFilters, catalog: FilterCatalog)
             class_name="small",
         ),
         html.Div(
-            dcc.Dropdown(id=fids.anio, options=years, value=year, clearable=False),
+            dropdown(id=fids.anio, options=years, value=year, clearable=False),
             id=fids.anio_box,
             style=SHOWN if mode == PERIOD_YEAR else HIDDEN,
         ),
         html.Div(  # the flex box inside: Bootstrap's d-flex would override display: none
             html.Div(
                 [
-                    dcc.Dropdown(id=fids.desde, options=months, value=first, placeholder="Desde"),
-                    dcc.Dropdown(id=fids.hasta, options=months, value=last, placeholder="Hasta"),
+                    dropdown(id=fids.desde, options=months, value=first, placeholder="Desde"),
+                    dropdown(id=fids.hasta, options=months, value=last, placeholder="Hasta"),
                 ],
                 className="d-flex gap-1 period-months",
             ),

@@ -10,23 +10,25 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import dash
 import dash_ag_grid as dag
 import pandas as pd
-from dash import html
+from dash import Input, Output, html
 
 from dashboard import maps
 from dashboard.figure_dict import Figure, template
-from dashboard.formatting import NO_DATA
+from dashboard.formatting import NO_ACCESS, NO_DATA, source_text
 from dashboard.territory_data import (
     COMUNA_SYNERGY_LEGEND,
     INDICATORS,
     SCHEMES,
     MapView,
 )
+from warehouse.provenance import DeliveryLoads
 
 # Valparaíso's islands: Rapa Nui (05201) and the Juan Fernández archipelago (05104).
 ISLAND_REGION = "05"
-ISLANDS = (("Isla de Pascua", "05201"), ("Juan Fernández", "05104"))
+ISLANDS = tuple(maps.ISLAND_COMUNAS.items())
 PERCENT_COLUMNS = frozenset({"sinergia", "metas_rojo"})
 MAP_HEIGHT, INSET_HEIGHT = 640, 220
 
@@ -50,7 +52,10 @@ def legend(view: MapView) -> str:
 
 def map_data(view: MapView) -> maps.MapData:
     """Codes, names and the chosen indicator's value: all a map sends to the browser."""
-    frame = view.table[["codigo", "nombre", view.column]].rename(columns={view.column: "valor"})
+    columns = ["codigo", "nombre", view.column]
+    if "sin_acceso" in view.table and view.table["sin_acceso"].any():
+        columns.append("sin_acceso")
+    frame = view.table[columns].rename(columns={view.column: "valor"})
     frame = frame.assign(valor=frame["valor"].astype(float))
     return maps.MapData(view.level, frame, legend(view), INDICATORS[view.state.indicator].digits)
 
@@ -61,16 +66,28 @@ def geometry_file(view: MapView) -> str:
 
 
 def map_figure(view: MapView, geojson_url: str) -> Figure:
-    """The main map: Chile's regions, or one region's comunas framed on the mainland."""
-    frame = maps.region_view(view.state.region) if view.state.region else maps.NATIONAL_VIEW
+    """The main map: Chile's regions, or one region's comunas framed whole on the mainland
+    (the island comunas are insets)."""
+    box = maps.region_box(view.state.region) if view.state.region else maps.chile_box()
     # A new region (or level) reframes the map; an indicator change keeps the user's zoom.
     return maps.choropleth(
         map_data(view),
         geojson_url,
         scheme=view.state.scheme,
-        view=frame,
+        box=box,
         height=MAP_HEIGHT,
         uirevision=view.state.region or "chile",
+    )
+
+
+def register_map_fit(graph_id: str) -> None:
+    """Refit a map figure to its graph's real width in the browser (the server assumes
+    maps.MAP_WIDTH): its own output, so it runs once per new figure."""
+    dash.clientside_callback(
+        maps.fit_js(graph_id),
+        Output(graph_id, "figure", allow_duplicate=True),
+        Input(graph_id, "figure"),
+        prevent_initial_call="initial_duplicate",
     )
 
 
@@ -154,7 +171,19 @@ def notes(view: MapView) -> list[str]:
         out.append("Las metas se informan por región: no hay cifras de metas por comuna.")
     if view.state.indicator == "sinergia":
         out.append(INDICATORS["sinergia"].help)
+    if view.deliveries is not None:
+        out.append(delivery_source(view.deliveries))
     return out
+
+
+def delivery_source(loads: DeliveryLoads) -> str:
+    """The delivery files behind the territorial figures: the latest, and how many there are."""
+    if not loads.files:
+        return "Fuente: ningún archivo de entregas cargado."
+    text = source_text(loads.latest_file, None, loads.latest_loaded_at)
+    if loads.files == 1:
+        return text + " (el único archivo de entregas)."
+    return text + f" (el más reciente de {loads.files} archivos de entregas)."
 
 
 # --------------------------------------------------------------------------- table
@@ -187,11 +216,14 @@ def table_rows(view: MapView) -> list[dict[str, object]]:
     columns = _columns(view)
     for record in view.table.to_dict("records"):
         row: dict[str, object] = {"codigo": record["codigo"], "nombre": record["nombre"]}
+        hidden = str(record.get("ocultas") or "").split(",")
         for field, _, digits, suffix in columns:
             value = record.get(field)
             row[field] = None if is_missing(value) else float(value)  # type: ignore[arg-type]
-            row[field + "_txt"] = number_text(value, digits, suffix)
-        if "metas" in record and not is_missing(record["metas"]):
+            row[field + "_txt"] = (
+                NO_ACCESS if field in hidden else number_text(value, digits, suffix)
+            )
+        if "metas" in record and not is_missing(record["metas"]) and "metas_rojo" not in hidden:
             row["metas_rojo_txt"] = (
                 f"{int(record['rojas'])} de {int(record['metas'])}"
                 f" ({number_text(record['metas_rojo'], 0, ' %')})"

@@ -20,7 +20,7 @@ from dashboard.components import empty_state, section
 from dashboard.formatting import NO_DATA, format_datetime
 from dashboard.goal_format import format_value, is_missing, month_label, value_digits
 from dashboard.goal_views import goal_link
-from warehouse.scope import Scope
+from warehouse.scope import PRESIDENCIA, Scope
 from warehouse.validation import MAX_COMMENT, RETURN, Refusal, ValidationResult
 
 # Component ids of this page (kept here, not in dashboard/ids.py: one page, one module).
@@ -35,11 +35,22 @@ RESULT = "validacion-resultado"
 HISTORY = "validacion-historial"
 NOT_ALLOWED = "validacion-sin-permiso"
 ERROR = "validacion-error"
+READ_ONLY = "validacion-solo-lectura"
+HISTORY_GOAL = "validacion-historial-meta"
+
+# Roles that read the pending figures and the history without acting on them (warehouse.scope
+# gives presidencia every `validaciones` row; only a ministry validates, Scope.can_validate).
+READ_ONLY_ROLES = frozenset({PRESIDENCIA})
 
 HISTORY_ROWS = 50
 NATIONAL = "Nacional"
 ACTION_WORDS = {"validar": "Validó", "devolver": "Devolvió"}
 STATE_WORDS = {"reportado": "Reportado", "validado": "Validado", "devuelto": "Devuelto"}
+STATE_ICONS = {
+    "validado": "bi-patch-check-fill text-success",
+    "devuelto": "bi-reply-fill text-warning",
+    "reportado": "bi-hourglass-split text-secondary",
+}
 COMMENT_HELP = (
     "Obligatorio para devolver: explique qué debe corregir quien reportó la cifra. "
     "Al validar es opcional y queda en el historial."
@@ -166,22 +177,34 @@ def grid_rows(pending: pd.DataFrame) -> list[dict[str, object]]:
     return [grid_row(r) for r in pending.to_dict("records")]
 
 
-def pending_grid(rows: list[dict[str, object]]) -> dag.AgGrid:
-    """Checkbox selection (header box = all); a figure is identified by its key."""
+MINISTRY_COLUMN: dict[str, object] = {
+    "headerName": "Ministerio",
+    "field": "ministerio",
+    "width": 200,
+    "tooltipField": "ministerio",
+}
+SELECTION = {
+    "mode": "multiRow",
+    "checkboxes": True,
+    "headerCheckbox": True,
+    "enableClickSelection": False,
+}
+
+
+def pending_grid(rows: list[dict[str, object]], *, selectable: bool = True) -> dag.AgGrid:
+    """Checkbox selection (header box = all); a figure is identified by its key. Read-only
+    (no checkboxes, the ministry shown) for a role that reads without validating."""
+    columns = COLUMN_DEFS if selectable else [COLUMN_DEFS[0], MINISTRY_COLUMN, *COLUMN_DEFS[1:]]
+    selection = {"rowSelection": SELECTION} if selectable else {}
     return dag.AgGrid(
         id=GRID,
         rowData=rows,
-        columnDefs=COLUMN_DEFS,
+        columnDefs=columns,
         defaultColDef={"sortable": True, "resizable": True, "suppressMovable": True},
         getRowId="params.data.id",
         selectedRows=[],
         dashGridOptions={
-            "rowSelection": {
-                "mode": "multiRow",
-                "checkboxes": True,
-                "headerCheckbox": True,
-                "enableClickSelection": False,
-            },
+            **selection,
             "domLayout": "autoHeight",
             "tooltipShowDelay": 300,
             "localeText": LOCALE_TEXT,
@@ -327,12 +350,7 @@ def history_table(history: pd.DataFrame) -> html.Div:
                         format_value(value, value_digits([value])),  # type: ignore[arg-type]
                         className="text-end",
                     ),
-                    html.Td(
-                        STATE_WORDS.get(h["estado_antes"], h["estado_antes"])
-                        + " → "
-                        + STATE_WORDS.get(h["estado_despues"], h["estado_despues"]),
-                        className="text-nowrap",
-                    ),
+                    html.Td(_state_change(h), className="text-nowrap"),
                     html.Td(_plain(h.get("comentario")) or NO_DATA, className="small"),
                 ]
             )
@@ -353,18 +371,78 @@ def history_table(history: pd.DataFrame) -> html.Div:
     )
 
 
-def history_section(history: pd.DataFrame) -> html.Section:
+def _state_change(action: Mapping[str, object]) -> list[object]:
+    """'Reportado → Devuelto', the state after with its icon (never colour alone)."""
+    before, after = str(action["estado_antes"]), str(action["estado_despues"])
+    icon = STATE_ICONS.get(after, "bi-circle")
+    return [
+        STATE_WORDS.get(before, before) + " → ",
+        html.I(className=f"bi {icon} me-1", **{"aria-hidden": "true"}),
+        STATE_WORDS.get(after, after),
+    ]
+
+
+def history_section(history: pd.DataFrame, goal: str | None = None) -> html.Section:
+    """The recent actions, of every goal in scope or of one (`?meta=` in the URL)."""
+    children: list[object] = [html.Div(history_table(history), id=HISTORY)]
+    title = "Acciones recientes"
+    if goal:
+        title = f"Historial de validación de la meta {goal}"
+        children.insert(
+            0,
+            html.P(
+                [
+                    "Solo las acciones sobre ",
+                    goal_link(goal),
+                    ". ",
+                    html.A("Ver las de todas las metas", href="/validacion"),
+                    ".",
+                ],
+                id=HISTORY_GOAL,
+                className="small mb-1",
+            ),
+        )
     return section(
-        "Acciones recientes",
-        html.Div(history_table(history), id=HISTORY),
+        title,
+        children,
         help_text="Cada acción queda registrada (quién, cuándo, qué y el estado antes → después);"
-        " la cifra anterior se conserva como versión cerrada.",
+        " la cifra anterior se conserva como versión cerrada. Una cifra devuelta espera un nuevo"
+        " reporte de su meta.",
     )
 
 
 def intro(scope: Scope) -> html.P:
     ministries = ", ".join(scope.ministries) or "su ministerio"
     return html.P(INTRO_TEXT.format(ministries=ministries), id=INTRO, className="lead")
+
+
+def reads_only(scope: Scope) -> bool:
+    """A role that may read this page without validating (presidencia)."""
+    return scope.role in READ_ONLY_ROLES and not scope.can_validate
+
+
+def read_only_intro() -> html.Div:
+    """What presidencia reads here, and that only each ministry validates its figures."""
+    return html.Div(
+        [
+            html.P(
+                "Cifras mensuales reportadas y aún no validadas de todas las metas, y el "
+                "historial de validaciones y devoluciones.",
+                id=INTRO,
+                className="lead",
+            ),
+            dbc.Alert(
+                [
+                    html.I(className="bi bi-eye me-2", **{"aria-hidden": "true"}),
+                    "Vista de solo lectura: la coordinación de cada ministerio valida o devuelve"
+                    " las cifras de sus metas.",
+                ],
+                color="info",
+                id=READ_ONLY,
+                class_name="py-2",
+            ),
+        ]
+    )
 
 
 def not_allowed(scope: Scope) -> dbc.Alert:

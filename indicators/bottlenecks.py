@@ -18,10 +18,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from indicators.lights import ROJO, SEVERITIES, VERDE
+from indicators.lights import ROJO, SEVERITIES, SIN_ACCESO, VERDE
 from indicators.months import moments
 
 ESCALATION_DAYS = 30
+# Columns of the goals frame that say whether the reading viewer sees every bottleneck of a goal
+# (and of which region): warehouse.goals attaches them (warehouse.scope.BOTTLENECKS_SEEN*).
+SEEN = "restricciones_visibles"
+SEEN_REGION = "restricciones_visibles_region"
 MANAGEMENT_COLUMNS = [
     "semaforo_gestion",
     "restricciones_abiertas",
@@ -117,6 +121,23 @@ def management_arrays(
         "escalar": escalating > 0,
         "restricciones_escalar": escalating,
     }
+
+
+def without_unseen(columns: dict[str, np.ndarray], seen: np.ndarray) -> dict[str, np.ndarray]:
+    """MANAGEMENT_COLUMNS where the viewer does not read every bottleneck of a key: the light
+    reads sin_acceso, the counts NaN and `escalar` None ("not visible"), never verde, 0, False."""
+    hidden = ~np.asarray(seen, dtype=bool)
+    if not hidden.any():
+        return columns
+    light = np.asarray(columns["semaforo_gestion"], dtype=object).copy()
+    light[hidden] = SIN_ACCESO
+    escalate = np.asarray(columns["escalar"], dtype=object).copy()
+    escalate[hidden] = None
+    counts = {
+        name: np.where(hidden, np.nan, np.asarray(columns[name], dtype="float64"))
+        for name in ("restricciones_abiertas", "restricciones_escalar")
+    }
+    return columns | counts | {"semaforo_gestion": light, "escalar": escalate}
 
 
 def management(bottlenecks: pd.DataFrame, at: date, keys: list[str] | None = None) -> pd.DataFrame:

@@ -32,7 +32,7 @@ from indicators import progress as pg
 from indicators.goals import GoalArrays, interpolated_plans
 from indicators.months import month_end, month_index, month_start
 from indicators.projection import Points
-from indicators.scorecard import column, frame, score, sorted_goals
+from indicators.scorecard import bottlenecks_seen, column, frame, score, sorted_goals
 
 REGION_COLUMNS = [
     "codigo_meta", "region", "escala", "linea_base_regional", "meta_regional", "valor_actual",
@@ -80,6 +80,8 @@ def evaluate_goal_regions(
     }
     at = bottlenecks_at or month_end(as_of)
     management = bn.management_arrays(bottlenecks, at, pairs.positions(bottlenecks), size)
+    seen = bottlenecks_seen(goals, order)[pairs.goal] | (pairs.region == _region_seen(goals))
+    management = bn.without_unseen(management, seen)
     fields = {
         "codigo_meta": goals_of.codigo_meta.tolist(),
         "region": pairs.region.tolist(),
@@ -88,6 +90,13 @@ def evaluate_goal_regions(
         "meta_regional": goals_of.valor_meta / k,
     }
     return frame(fields | figures | management, REGION_COLUMNS)
+
+
+def _region_seen(goals: pd.DataFrame) -> str | None:
+    """The region whose bottlenecks the reading viewer sees in full (warehouse.goals)."""
+    if bn.SEEN_REGION not in goals or goals.empty:
+        return None
+    return goals[bn.SEEN_REGION].iloc[0]
 
 
 @dataclass(frozen=True)

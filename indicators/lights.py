@@ -16,6 +16,8 @@ ROJO = "rojo"
 NO_INICIADA = "no_iniciada"
 CUMPLIDA = "cumplida"
 SIN_INFORMACION = "sin_informacion"
+# Not a state of the goal: the viewer may not read every bottleneck the light is computed on.
+SIN_ACCESO = "sin_acceso"
 
 SEVERITIES = (VERDE, AMARILLO, ROJO)
 TRAJECTORY_LIGHTS = (NO_INICIADA, CUMPLIDA, SIN_INFORMACION, VERDE, AMARILLO, ROJO)
@@ -39,15 +41,18 @@ def overall_lights(trajectory: np.ndarray, management: np.ndarray) -> np.ndarray
 
     rojo if either light is rojo; else amarillo if either is amarillo; else no_iniciada or
     sin_informacion when the trajectory light is one of them; else cumplida; else verde.
+    A management light the viewer may not read (sin_acceso) leaves the overall light unknown
+    (sin_acceso) unless the trajectory light alone makes it rojo.
     """
     trajectory = np.asarray(trajectory, dtype=object)
     management = np.asarray(management, dtype=object)
     checks = [
         (trajectory == ROJO) | (management == ROJO),
+        management == SIN_ACCESO,
         (trajectory == AMARILLO) | (management == AMARILLO),
         np.isin(trajectory, [NO_INICIADA, SIN_INFORMACION, CUMPLIDA]),
     ]
-    return np.select(checks, [ROJO, AMARILLO, trajectory], VERDE).astype(object)
+    return np.select(checks, [ROJO, SIN_ACCESO, AMARILLO, trajectory], VERDE).astype(object)
 
 
 def overall(trajectory: str, management: str) -> str:

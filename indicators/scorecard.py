@@ -108,6 +108,7 @@ class GoalInputs:
     series: pg.SeriesRows  # the headline rule
     bottlenecks: bn.BottleneckArrays
     positions: np.ndarray  # each bottleneck's goal (−1: none of these goals)
+    seen: np.ndarray  # per goal: the viewer reads every bottleneck of it
 
     @classmethod
     def of(
@@ -132,6 +133,7 @@ class GoalInputs:
             series=pg.headline_series(rows, arrays.codigo_meta, column(goals, "ambito", order)),
             bottlenecks=bn.BottleneckArrays.of(bottlenecks),
             positions=pg.Labels.of(bottlenecks["codigo_meta"]).positions(arrays.codigo_meta),
+            seen=bottlenecks_seen(goals, order),
         )
 
     def columns(
@@ -149,12 +151,20 @@ class GoalInputs:
         )
         at = bottlenecks_at or month_end(as_of)
         management = bn.management_arrays(self.bottlenecks, at, self.positions, size)
-        return self.fields | figures | management
+        return self.fields | figures | bn.without_unseen(management, self.seen)
 
 
 def sorted_goals(goals: pd.DataFrame) -> np.ndarray:
     """Row positions of the goals in codigo_meta order."""
     return np.argsort(goals["codigo_meta"].to_numpy(dtype=object), kind="stable")
+
+
+def bottlenecks_seen(goals: pd.DataFrame, order: np.ndarray) -> np.ndarray:
+    """Per goal in `order`: whether its bottlenecks are all in the frames (the column that
+    warehouse.goals attaches for the reading viewer; all of them when the frame lacks it)."""
+    if bn.SEEN not in goals:
+        return np.ones(len(order), dtype=bool)
+    return goals[bn.SEEN].to_numpy(dtype=bool)[order]
 
 
 def column(goals: pd.DataFrame, name: str, order: np.ndarray) -> np.ndarray:

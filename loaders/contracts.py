@@ -50,9 +50,15 @@ AREA_LABELS = {
 BOTTLENECK_TYPES = ("financiera", "legal", "politica", "comunicacional", "tecnico_administrativa")
 SEVERITIES = ("verde", "amarillo", "rojo")
 LEVELS = ("institucional", "estrategia")
+# The screens' words for the bottleneck levels: files written from what people read on screen
+# say "Grupo de Estrategia", and the loader accepts it as the code (loaders.values).
+LEVEL_LABELS = {"institucional": "Coordinación Institucional", "estrategia": "Grupo de Estrategia"}
 DIRECTIONS = ("ascendente", "descendente")
 PROGRESS_STATES = ("reportado", "validado")
 COMMITMENT_STATES = ("pendiente", "en_curso", "cumplido")
+# Category code -> the label the UI shows for it: a category cell may hold either (matched
+# ignoring case, accents and separators by loaders.values.parse_category).
+CATEGORY_LABELS: dict[str, str] = {**AREA_LABELS, **LEVEL_LABELS}
 
 
 @dataclass(frozen=True)

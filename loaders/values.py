@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from loaders.contracts import CATEGORY_LABELS
 from loaders.geography import REGION_ROMAN
 from loaders.normalize import strip_accents, token
 
@@ -76,11 +77,19 @@ def parse_date(raw: str) -> Parsed:
 
 
 def parse_category(raw: str, choices: Iterable[str]) -> Parsed:
+    """A category code, written as the code or as the label the screens show for it
+    (contracts.CATEGORY_LABELS: "Grupo de Estrategia" is `estrategia`), in any case or accents."""
     wanted = token(raw)
+    choices = tuple(choices)
     for choice in choices:
-        if token(choice) == wanted:
+        if wanted in (token(choice), token(CATEGORY_LABELS.get(choice, choice))):
             return choice, None
-    return None, "Valor no permitido; se acepta: " + ", ".join(choices) + "."
+    labels = {choice: CATEGORY_LABELS.get(choice, choice) for choice in choices}
+    accepted = [
+        choice if token(label) == token(choice) else f"{choice} («{label}»)"
+        for choice, label in labels.items()
+    ]
+    return None, "Valor no permitido; se acepta: " + ", ".join(accepted) + "."
 
 
 _REGION_PREFIX = re.compile(r"^(region\s+(de\s+la|del|de)\s+|region\s+)", re.IGNORECASE)

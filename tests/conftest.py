@@ -252,11 +252,20 @@ def app_for() -> Iterator[Callable[[Path], object]]:
     def build(db_path: Path, **kwargs: object):
         app = create_app(Settings(db_path=db_path, threads=1), **kwargs)
         apps.append(app)
-        return app
+        return served(app)
 
     yield build
     for app in apps:
         data.database_of(app.server).close()
+
+
+def served(app):
+    """The app set up by one request, as a served app is. Dash hands module-level clientside
+    callbacks (dashboard.shell, dashboard.territory_views) to the first app that serves a
+    request and their inline scripts to the first app created: an app built and never served
+    would leave the callbacks to a later test's app that lacks their scripts."""
+    app.server.test_client().get("/login")
+    return app
 
 
 # The demo as of a fixed day, so page tests see the same data every time. 2025-06-18 keeps the

@@ -20,7 +20,7 @@ import pytest
 from dash._utils import to_json
 
 from dashboard import meta_data
-from dashboard.defaults import read_defaults
+from dashboard.defaults import bottleneck_day, read_defaults
 from dashboard.goal_charts import milestone_status
 from dashboard.goal_figures import plan_points, timeline_figure
 from dashboard.goal_format import format_date, is_missing, month_label, value_digits
@@ -53,16 +53,20 @@ def same(x: Any, y: Any) -> bool:
     return bool(x == y)
 
 
-def reference(reads: meta_data.GoalReads, month: date, validated_only: bool) -> dict[str, Any]:
-    """The page's month-dependent parts computed from the frames, as the page once did."""
+def reference(
+    reads: meta_data.GoalReads, month: date, validated_only: bool, day: date | None = None
+) -> dict[str, Any]:
+    """The page's month-dependent parts computed from the frames, as the page once did, with
+    bottlenecks and milestones judged on `day` (the end of the month when None)."""
     goals, progress, bottlenecks = reads.goals, reads.progress, reads.bottlenecks
-    cut = month_end(month)
+    cut = day or month_end(month)
     raised = bottlenecks[pd.to_datetime(bottlenecks["fecha_alerta"]) <= pd.Timestamp(cut)]
     series = headline_series(progress, goals)
+    score = evaluate_goals(
+        goals, progress, bottlenecks, month, validated_only=validated_only, bottlenecks_at=day
+    )
     return {
-        "score": evaluate_goals(goals, progress, bottlenecks, month, validated_only=validated_only)
-        .iloc[0]
-        .to_dict(),
+        "score": score.iloc[0].to_dict(),
         "series": series,
         "milestones": milestone_status(reads.milestones, cut),
         "bottlenecks": bottleneck_status(raised, cut).reset_index(drop=True),
@@ -77,7 +81,8 @@ def reference(reads: meta_data.GoalReads, month: date, validated_only: bool) -> 
 def test_every_page_of_the_demo_equals_the_frame_by_frame_computation(demo) -> None:
     meta_data.READS.clear()
     codes = sorted(goal_queries.goals(demo)["codigo_meta"])
-    every = list(read_defaults(demo).months)  # newest first
+    defaults = read_defaults(demo)
+    every, review_to = list(defaults.months), defaults.review_to  # months newest first
     months = [every[0], every[len(every) // 2], every[-1]]  # the latest, one between, the first
     assert codes and months
     compared = 0
@@ -87,7 +92,8 @@ def test_every_page_of_the_demo_equals_the_frame_by_frame_computation(demo) -> N
                 page = load_goal_page(demo, codigo, month.strftime("%Y-%m"), validated_only)
                 reads = meta_data.goal_reads(demo, codigo)
                 assert page is not None and reads is not None
-                expected = reference(reads, month, validated_only)
+                day = bottleneck_day(month, review_to)  # the rule of every goal screen
+                expected = reference(reads, month, validated_only, day)
                 assert same(page.score, expected["score"]), (codigo, month)
                 assert same(page.record, expected["record"]), codigo
                 assert page.digits == expected["digits"]
@@ -113,7 +119,7 @@ def test_a_page_cannot_alter_what_the_next_page_is_built_from(demo) -> None:
     again = load_goal_page(demo, codigo, "2025-05", True)
     reads = meta_data.goal_reads(demo, codigo)
     assert again is not None and reads is not None
-    expected = reference(reads, month, True)
+    expected = reference(reads, month, True, again.judged_at)
     for name in ("series", "milestones", "bottlenecks"):
         pd.testing.assert_frame_equal(getattr(again, name), expected[name], obj=name)
     assert same(again.record, expected["record"]) and again.region_names

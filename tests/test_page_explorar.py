@@ -112,7 +112,8 @@ def test_url_reproduces_the_view_and_a_filter_changes_the_rows(dash_duo, app_for
         timeout=20,
     )
     until(lambda: query(dash_duo).get("conjunto") == ["restricciones"], timeout=10)
-    assert "region" not in query(dash_duo)
+    assert query(dash_duo).get("region") == ["05"]  # a filter both datasets have stays
+    assert "estado" not in query(dash_duo)  # the commitments' own filter does not
     assert dash_duo.get_logs() == []
 
 

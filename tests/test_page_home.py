@@ -109,7 +109,7 @@ def test_home_layout_on_the_demo(app_for, demo_db):
         tree = dash.page_registry["dashboard.pages.home"]["layout"]()
     by_id = {c.id: c for c in walk(tree) if isinstance(getattr(c, "id", None), str)}
     assert by_id[ids.HOME_MONTH].value == "2025-05"  # defaults from the data
-    assert (by_id[ids.HOME_FROM].value, by_id[ids.HOME_TO].value) == ("2025-06-09", "2025-06-16")
+    assert (by_id[ids.HOME_FROM].date, by_id[ids.HOME_TO].date) == ("2025-06-09", "2025-06-16")
     cards = [
         text_of(c)
         for c in walk(by_id[ids.HOME_CARDS])
@@ -173,11 +173,12 @@ def test_home_in_a_browser(dash_duo, app_for, demo_db):
     dash_duo.wait_for_element(f"#{ids.HOME_MAP} .js-plotly-plot")
 
     link = dash_duo.find_element(f"#{ids.HOME_ESCALATE_NEW} a")
-    assert link.get_attribute("href").endswith("/meta/VIV-01")
+    # The goal opens as the review judged it: its month, bottlenecks on the review's day.
+    assert link.get_attribute("href").endswith("/meta/VIV-01?mes=2025-05&al=2025-06-16")
     if "dashboard.pages.meta" in dash.page_registry:  # the goal page is another module's
         # A JavaScript click: a link wrapped over several lines has no clickable centre point.
         dash_duo.driver.execute_script("arguments[0].click();", link)
-        until(lambda: dash_duo.driver.current_url.endswith("/meta/VIV-01"), timeout=10)
+        until(lambda: "/meta/VIV-01?" in dash_duo.driver.current_url, timeout=10)
         dash_duo.wait_for_contains_text(f"#{ids.META_TITLE}", "Viviendas terminadas", timeout=10)
 
     # A pasted link replays a past review…
@@ -187,7 +188,7 @@ def test_home_in_a_browser(dash_duo, app_for, demo_db):
     dash_duo.wait_for_contains_text(f"#{ids.HOME_CAPTION}", "02-06-2025 → 09-06-2025")
     # Nothing was loaded on 2025-06-02 (the demo's first load is on 06-09): the page says so.
     dash_duo.wait_for_contains_text(f"#{ids.HOME_CHANGES_NOTICE}", "No había metas cargadas")
-    assert dash_duo.find_element(f"#{ids.HOME_FROM}").get_attribute("value") == "2025-06-02"
+    assert dash_duo.find_element(f"#{ids.HOME_FROM}").get_attribute("value") == "02-06-2025"
     assert card_values(dash_duo) == past
 
     # …and a control rewrites the URL, which renders the page again.

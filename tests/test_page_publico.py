@@ -215,9 +215,11 @@ def results(client: DashClient, region: str | None, group: str | None = "ministe
 
 
 def goal_row(text: str, code: str) -> str:
-    """The rendered JSON of the table row of goal `code` (from its link to the rows' end)."""
-    start = text.index(f'"href": "{views.GOAL_PATH}{code}')
-    end = text.find('"type": "Tr"', start)
+    """The rendered JSON of the table row of goal `code` (from the row before it to its end:
+    the light comes before the goal's link)."""
+    link = text.index(f'"href": "{views.GOAL_PATH}{code}')
+    start = text.rfind('"type": "Tr"', 0, link)
+    end = text.find('"type": "Tr"', link)
     return text[start:end]
 
 

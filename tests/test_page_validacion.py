@@ -195,3 +195,53 @@ def test_a_coordinator_validates_a_row_in_the_browser(dash_duo, app_for, db_path
     dash_duo.wait_for_contains_text(f"#{views.HISTORY}", "Validó")
     assert state_of(db_path, row)[0] == "validado"
     assert dash_duo.get_logs() == []
+
+
+# --------------------------------------------------------------------------- presidencia
+
+
+def return_figure(client, row, comment: str) -> None:
+    """The coordinator returns `row` with a comment through the page's callback."""
+    response = act(client, [row], views.RETURN_BUTTON, comment)
+    assert "Se devolvió 1 cifra" in json.dumps(response.get_json(), ensure_ascii=False)
+
+
+def test_presidencia_reads_pending_figures_and_history_without_acting(app_for, db_path):
+    row = health_national_figure(db_path)
+    app = app_for(db_path)
+    return_figure(signed_in(app, "ministerio"), row, "Falta el respaldo del DEIS")
+    president = signed_in(app, "presidencia")
+
+    listed = page(president, "/validacion")
+    assert "acceso-denegado" not in listed and views.NOT_ALLOWED not in listed
+    assert views.READ_ONLY in listed and "rowSelection" not in listed  # no checkboxes
+    other = pending(db_path).iloc[0]
+    assert str(other["version"]) in listed and "Ministerio" in listed  # every ministry's
+    assert "Devuelto" in listed and "Falta el respaldo del DEIS" in listed  # the history
+    one_goal = page(president, "/validacion", f"?meta={row['codigo_meta']}")
+    assert views.HISTORY_GOAL in one_goal and "Falta el respaldo del DEIS" in one_goal
+    assert "Falta el respaldo" not in page(president, "/validacion", "?meta=NO-EXISTE")
+    # The goal page says it too: returned, by whom and why (not "Reportado, sin validar").
+    shown = goal_page_for(president, row)
+    assert "Devuelto" in shown and "Falta el respaldo del DEIS" in shown
+
+    response = act(president, [other.to_dict() | {"mes": str(other["mes"])[:10]}])
+    assert "Su cuenta no puede validar cifras" in json.dumps(
+        response.get_json(), ensure_ascii=False
+    )
+    assert state_of(db_path, row) == ("devuelto", 1)
+
+
+def test_presidencia_reads_the_history_in_the_browser(dash_duo, app_for, db_path):
+    row = health_national_figure(db_path)
+    app = app_for(db_path)
+    return_figure(signed_in(app, "ministerio"), row, "Revisar la cifra de noviembre")
+    start_signed_in(dash_duo, app, "presidencia", "/validacion")
+
+    dash_duo.wait_for_element(f"#{views.READ_ONLY}", timeout=20)
+    dash_duo.wait_for_contains_text(f"#{views.HISTORY}", "Devuelto")
+    dash_duo.wait_for_contains_text(f"#{views.HISTORY}", "Revisar la cifra de noviembre")
+    until(lambda: len(dash_duo.find_elements(ROWS)) > 0, timeout=10)
+    assert not dash_duo.find_elements(f"#{views.GRID} .ag-row input[type=checkbox]")
+    assert not dash_duo.find_element(f"#{views.VALIDATE}").is_displayed()
+    assert dash_duo.get_logs() == []

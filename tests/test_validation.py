@@ -251,8 +251,10 @@ def test_return_keeps_the_value_and_carries_the_comment_to_the_reporter(con):
     later = act(con, [figure], at=datetime(2025, 6, 18, 16, 0))
     assert [r.reason for r in later.refused] == [ALREADY_RETURNED]
     analyst = scoped(con, Scope("analista", user="analista"))
-    # A returned figure is not official: the analyst reads the month as not reported yet.
+    # A returned figure is not official: the analyst reads the month as not reported yet,
+    # and nothing of the return (who, why).
     assert figure_rows(analyst, figure)["valor_real"].isna().all()
+    assert validation_history(analyst).empty
 
 
 # --------------------------------------------------------------------------- refusals
@@ -361,7 +363,8 @@ def test_an_analyst_reads_the_figure_only_once_validated(con):
     for scope in (analyst, Scope.public(), Scope("region", region="13", user="region")):
         rows = figure_rows(scoped(con, scope), figure)
         assert list(rows["estado"]) == ["validado"] and list(rows["valor_real"]) == [value]
-    assert validation_history(scoped(con, analyst)).empty  # the audit trail is not theirs
+    # Who validated an official figure, and when, is its provenance; returns stay unseen.
+    assert list(validation_history(scoped(con, analyst))["accion"]) == ["validar"]
     assert len(validation_history(scoped(con, COORDINATOR))) == 1
 
 

@@ -47,16 +47,18 @@ SCORECARD = "explore_scorecard"  # name under which the scorecard frame is regis
 LABELS: dict[str, str] = {
     **AREA_LABELS,
     "verde": "Verde", "amarillo": "Amarillo", "rojo": "Rojo", "cumplida": "Cumplida",
-    "no_iniciada": "No iniciada", "sin_informacion": "Sin información",
+    "no_iniciada": "No iniciada", "sin_informacion": "Sin información", "sin_acceso": "Sin acceso",
     "reportado": "Reportado", "validado": "Validado",
     "pendiente": "Pendiente", "en_curso": "En curso", "cumplido": "Cumplido",
     "financiera": "Financiera", "legal": "Legal", "politica": "Política",
     "comunicacional": "Comunicacional", "tecnico_administrativa": "Técnico-administrativa",
-    "institucional": "Institucional", "estrategia": "Grupo de Estrategia",
+    "institucional": "Coordinación Institucional", "estrategia": "Grupo de Estrategia",
     "ascendente": "Ascendente", "descendente": "Descendente",
     "nacional": "Nacional", "abierta": "Abierta", "resuelta": "Resuelta",
     "region": "Región", "comuna": "Comuna",
     "mes": "Por mes", "periodo": "Sumado en el período", "total": "Total del territorio",
+    "filas": "Filas cargadas, con su origen", "validar": "Validado", "devolver": "Devuelto",
+    "devuelto": "Devuelto",
 }  # fmt: skip
 
 
@@ -169,6 +171,53 @@ def _cols(specs: str) -> tuple[Column, ...]:
     return tuple(Column(*s.strip().split(":")) for s in specs.split(";") if s.strip())
 
 
+# --------------------------------------------------------------------------- lineage
+# Where each row comes from (issue 16): the file and line it was loaded from and when, from
+# `ingestas` (readable by every viewer). Times are stored in UTC and shown in Chile's time.
+CHILE_TZ = "America/Santiago"
+
+
+def chile_time(expr: str) -> str:
+    """A UTC timestamp column as 'AAAA-MM-DD HH:MM' in Chile's time (sortable text)."""
+    local = "timezone('" + CHILE_TZ + "', " + expr + " AT TIME ZONE 'UTC')"
+    return "strftime(" + local + ", '%Y-%m-%d %H:%M')"
+
+
+def lineage_select(row: str, prefix: str = "") -> str:
+    """Select list of the file, line and load time of the rows of alias `row` (joined to `i`)."""
+    return (
+        "i.archivo AS " + prefix + "archivo, " + row + ".source_line AS " + prefix + "linea, "
+        + chile_time("i.cargado_en") + " AS " + prefix + "cargado_en"
+    )  # fmt: skip
+
+
+def lineage_join(row: str) -> str:
+    return " LEFT JOIN ingestas AS i ON i.id = " + row + ".ingestion_id"
+
+
+LINEAGE_COLUMNS = (
+    "archivo:Archivo de origen; linea:Línea del archivo:number; cargado_en:Cargado (hora de Chile)"
+)
+# Monthly progress: who validated (or returned) the figure and when. A figure validated in the
+# file it came from has no action; one whose action this viewer may not read says so, never
+# "validated in the file" (scope: `validaciones` is limited per role).
+VALIDATION_SELECT = (
+    "CASE WHEN v.id IS NOT NULL THEN LABEL(v.accion)"
+    " WHEN a.validacion_id IS NOT NULL THEN 'Sin acceso al detalle'"
+    " WHEN a.estado = 'validado' THEN 'Validado en el archivo' END AS validacion,"
+    " v.usuario AS validado_por, " + chile_time("v.en") + " AS validado_en"
+)
+VALIDATION_COLUMNS = (
+    "validacion:Validación; validado_por:Validado o devuelto por;"
+    " validado_en:Fecha de validación (hora de Chile)"
+)
+# Output columns that say where a row comes from: the grid hides them unless asked, the
+# downloads always carry them.
+PROVENANCE = frozenset(
+    {"archivo", "linea", "cargado_en", "validacion", "validado_por", "validado_en",
+     "meta_archivo", "meta_linea", "meta_cargado_en"}
+)  # fmt: skip
+
 CURRENT_GOALS = "(SELECT * FROM metas WHERE valid_to IS NULL)"
 F_MINISTRY = FilterSpec("ministerio", "Ministerio", "m.ministerio", options="ministerio")
 F_FROM = FilterSpec("desde", "Desde", "a.mes", "month_from", options="mes")
@@ -189,11 +238,12 @@ GOAL_STATUS = Dataset(
         " strftime(s.mes_reportado, '%Y-%m') AS mes_reportado,"
         " strftime(s.proyeccion, '%Y-%m') AS proyeccion,"
         " CASE WHEN s.en_riesgo THEN 'Sí' ELSE 'No' END AS en_riesgo,"
-        " s.restricciones_abiertas, CASE WHEN s.escalar THEN 'Sí' ELSE 'No' END AS escalar"
+        " s.restricciones_abiertas, CASE WHEN s.escalar IS NULL THEN 'Sin acceso'"
+        " WHEN s.escalar THEN 'Sí' ELSE 'No' END AS escalar, " + lineage_select("m", "meta_")
     ),
     source=(
         "FROM " + SCORECARD + " AS s LEFT JOIN " + CURRENT_GOALS + " AS m USING (codigo_meta)"
-        " LEFT JOIN territorios AS t ON t.codigo = m.ambito"
+        " LEFT JOIN territorios AS t ON t.codigo = m.ambito" + lineage_join("m")
     ),
     columns=_cols(
         "codigo_meta:Código; meta:Meta; ministerio:Ministerio; servicio:Servicio;"
@@ -204,7 +254,10 @@ GOAL_STATUS = Dataset(
         " valor_actual:Valor actual:number; valor_programado:Valor programado:number;"
         " valor_meta:Valor meta:number; unidad:Unidad; mes_reportado:Último mes reportado;"
         " proyeccion:Proyección (mes); en_riesgo:En riesgo;"
-        " restricciones_abiertas:Restricciones abiertas:number; escalar:Escalar"
+        " restricciones_abiertas:Restricciones abiertas:number; escalar:Escalar;"
+        # Computed rows: their origin is the goal's own row (name, target, dates, thresholds).
+        " meta_archivo:Archivo de la meta; meta_linea:Línea de la meta:number;"
+        " meta_cargado_en:Meta cargada (hora de Chile)"
     ),
     filters=(
         F_MINISTRY,
@@ -223,17 +276,19 @@ PROGRESS = Dataset(
         "a.codigo_meta, m.nombre AS meta, m.ministerio, strftime(a.mes, '%Y-%m') AS mes,"
         " coalesce(t.nombre_corto, 'Nacional') AS region, coalesce(t.orden, -1) AS orden,"
         " a.valor_programado, a.valor_real, m.unidad, LABEL(a.estado) AS estado,"
-        " a.reportado_por, a.comentario"
+        " a.reportado_por, a.comentario, " + lineage_select("a") + ", " + VALIDATION_SELECT
     ),
     source=(
         "FROM avance_mensual AS a LEFT JOIN " + CURRENT_GOALS + " AS m USING (codigo_meta)"
         " LEFT JOIN territorios AS t ON t.codigo = a.region"
+        + lineage_join("a")
+        + " LEFT JOIN validaciones AS v ON v.id = a.validacion_id"
     ),
     columns=_cols(
         "codigo_meta:Código; meta:Meta; ministerio:Ministerio; mes:Mes; region:Región;"
         " valor_programado:Valor programado:number; valor_real:Valor real:number;"
         " unidad:Unidad; estado:Estado del dato; reportado_por:Reportado por;"
-        " comentario:Comentario"
+        " comentario:Comentario; " + LINEAGE_COLUMNS + "; " + VALIDATION_COLUMNS
     ),
     filters=(
         F_MINISTRY,
@@ -256,14 +311,19 @@ COMMITMENTS = Dataset(
         " strftime(c.fecha_acuerdo, '%Y-%m-%d') AS fecha_acuerdo,"
         " strftime(c.fecha_compromiso, '%Y-%m-%d') AS fecha_compromiso,"
         " LABEL(c.estado) AS estado,"
-        " strftime(c.fecha_cumplimiento, '%Y-%m-%d') AS fecha_cumplimiento, c.ultimo_seguimiento"
+        " strftime(c.fecha_cumplimiento, '%Y-%m-%d') AS fecha_cumplimiento, c.ultimo_seguimiento, "
+        + lineage_select("c")
     ),
-    source="FROM compromisos AS c LEFT JOIN territorios AS t ON t.codigo = c.region",
+    source=(
+        "FROM compromisos AS c LEFT JOIN territorios AS t ON t.codigo = c.region"
+        + lineage_join("c")
+    ),
     columns=_cols(
         "codigo_compromiso:Código; region:Región; servicio:Servicio; comision:Comisión;"
         " descripcion:Descripción; fecha_acuerdo:Fecha de acuerdo;"
         " fecha_compromiso:Fecha comprometida; estado:Estado;"
-        " fecha_cumplimiento:Fecha de cumplimiento; ultimo_seguimiento:Último seguimiento"
+        " fecha_cumplimiento:Fecha de cumplimiento; ultimo_seguimiento:Último seguimiento; "
+        + LINEAGE_COLUMNS
     ),
     filters=(
         FilterSpec("region", "Región", "c.region", options="region"),
@@ -284,17 +344,18 @@ BOTTLENECKS = Dataset(
         " coalesce(t.nombre_corto, 'Nacional') AS region, r.descripcion, r.responsable,"
         " strftime(r.fecha_alerta, '%Y-%m-%d') AS fecha_alerta,"
         " strftime(r.fecha_resolucion, '%Y-%m-%d') AS fecha_resolucion,"
-        " CASE WHEN r.fecha_resolucion IS NULL THEN 'Abierta' ELSE 'Resuelta' END AS situacion"
+        " CASE WHEN r.fecha_resolucion IS NULL THEN 'Abierta' ELSE 'Resuelta' END AS situacion, "
+        + lineage_select("r")
     ),
     source=(
         "FROM restricciones AS r LEFT JOIN " + CURRENT_GOALS + " AS m USING (codigo_meta)"
-        " LEFT JOIN territorios AS t ON t.codigo = r.region"
+        " LEFT JOIN territorios AS t ON t.codigo = r.region" + lineage_join("r")
     ),
     columns=_cols(
         "codigo_restriccion:Código; codigo_meta:Código de meta; meta:Meta;"
         " ministerio:Ministerio; tipo:Tipo; severidad:Severidad; nivel:Nivel; region:Región;"
         " descripcion:Descripción; responsable:Responsable; fecha_alerta:Fecha de alerta;"
-        " fecha_resolucion:Fecha de resolución; situacion:Situación"
+        " fecha_resolucion:Fecha de resolución; situacion:Situación; " + LINEAGE_COLUMNS
     ),
     filters=(
         F_MINISTRY,
@@ -368,11 +429,56 @@ _DELIVERY_FILTERS = (
 )
 
 
+# The current rows of `entregas` as loaded, each with its file, line and load time: the
+# breakdown that says where every delivery figure comes from (a sum over the period has no
+# single line). Not grouped: the grid shows the first rows, the downloads all of them.
+_LOADED_DELIVERIES = (
+    "(SELECT e.*, t.codigo_region, t.nivel = 'comuna' AS es_comuna, p.area_tematica"
+    " FROM entregas AS e JOIN territorios AS t ON t.codigo = e.territorio"
+    " LEFT JOIN (SELECT servicio, producto, any_value(area_tematica) AS area_tematica"
+    " FROM productos WHERE valid_to IS NULL GROUP BY servicio, producto) AS p"
+    " ON p.servicio = e.servicio AND p.producto = e.producto WHERE e.valid_to IS NULL)"
+)
+
+
+def _delivery_rows(level: str) -> Dataset:
+    """Deliveries one loaded row each (desglose=filas), at comuna level only comuna rows."""
+    return Dataset(
+        key="entregas",
+        label="Entregas",
+        select=(
+            "a.codigo_region, r.nombre_corto AS region, r.orden, a.territorio,"
+            " x.nombre_corto AS territorio_nombre, LABEL(a.area_tematica) AS area_tematica,"
+            " a.servicio, a.producto, strftime(a.mes, '%Y-%m') AS mes, a.beneficiarios,"
+            " a.unidades, a.gasto_corriente, a.gasto_inversion, " + lineage_select("a")
+        ),
+        source=(
+            "FROM " + _LOADED_DELIVERIES + " AS a"
+            " JOIN territorios AS r ON r.codigo = a.codigo_region"
+            " JOIN territorios AS x ON x.codigo = a.territorio" + lineage_join("a")
+        ),
+        columns=_cols(
+            "codigo_region:Código región; region:Región; territorio:Código territorio;"
+            " territorio_nombre:Territorio; area_tematica:Área temática; servicio:Servicio;"
+            " producto:Producto; mes:Mes; beneficiarios:Beneficiarios:number;"
+            " unidades:Unidades:number; gasto_corriente:Gasto corriente (CLP):number;"
+            " gasto_inversion:Gasto de inversión (CLP):number; " + LINEAGE_COLUMNS
+        ),
+        filters=_DELIVERY_FILTERS,
+        order="orden, territorio, servicio, producto, mes",
+        fixed=("a.es_comuna",) if level == "comuna" else (),
+        settings=("nivel", "desglose"),
+    )
+
+
 def _deliveries(args: Mapping[str, object]) -> Dataset:
     """Deliveries from the pre-aggregated tables, at region or comuna level, by month, summed
     over the period (by service and product) or one total per territory. A product at comuna
-    level reads the current `entregas` rows (the comuna aggregate has no product column)."""
+    level reads the current `entregas` rows (the comuna aggregate has no product column).
+    `desglose=filas` lists the loaded rows themselves, with their origin."""
     level = "comuna" if args.get("nivel") == "comuna" else "region"
+    if args.get("desglose") == "filas":
+        return _delivery_rows(level)
     breakdown = args.get("desglose") if args.get("desglose") in ("mes", "total") else "periodo"
     by_product = level == "region" or bool(args.get("producto"))
     shown = {"", level, "mes" if breakdown == "mes" else "summed"}

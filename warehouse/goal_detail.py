@@ -13,15 +13,21 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from warehouse.goals import BOTTLENECK_SQL, GOAL_SQL, MILESTONE_SQL
+from warehouse.goals import BOTTLENECK_SQL, GOAL_SQL, GOALS, MILESTONE_SQL, read
 from warehouse.versioned import as_known, fetch, where
 
 CODE_CONDITION = "codigo_meta = $codigo"
 
+# A version opened by a validation action carries its id (migration 003), and its valid_from
+# is the action's time: `estado_desde` says when a figure was validated or returned even to a
+# viewer whose scope hides the `validaciones` row (who did it then reads as NULL).
 PROGRESS_LINEAGE_SQL = (
     "SELECT a.codigo_meta, a.mes, a.region, a.valor_programado, a.valor_real, a.estado,"
-    " a.reportado_por, a.comentario, a.source_line, a.ingestion_id, i.archivo, i.cargado_en"
+    " a.reportado_por, a.comentario, a.source_line, a.ingestion_id, i.archivo, i.cargado_en,"
+    " a.validacion_id, CASE WHEN a.validacion_id IS NOT NULL THEN a.valid_from END"
+    " AS estado_desde, v.usuario AS validado_por, v.en AS validado_en"
     " FROM avance_mensual AS a LEFT JOIN ingestas AS i ON i.id = a.ingestion_id"
+    " LEFT JOIN validaciones AS v ON v.id = a.validacion_id"
 )
 
 
@@ -30,14 +36,18 @@ def goal(
 ) -> pd.DataFrame:
     """The goal's `metas` row (a one-row frame; empty when the code is unknown)."""
     condition, params = as_known(None, known_at)
-    return fetch(con, GOAL_SQL + where([condition, CODE_CONDITION]), params | {"codigo": codigo})
+    return read(
+        con, GOALS, GOAL_SQL + where([condition, CODE_CONDITION]), params | {"codigo": codigo}
+    )
 
 
 def progress_with_lineage(
     con: duckdb.DuckDBPyConnection, codigo: str, known_at: datetime | None = None
 ) -> pd.DataFrame:
     """Every monthly row of the goal (national and regional), with archivo, cargado_en (UTC),
-    source_line and ingestion_id of the file that brought it; sorted by month, national first."""
+    source_line and ingestion_id of the file that brought it, and the validation action that
+    set its state (validacion_id, estado_desde, validado_por, validado_en); sorted by month,
+    national first."""
     condition, params = as_known("a", known_at)
     sql = (
         PROGRESS_LINEAGE_SQL

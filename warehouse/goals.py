@@ -24,6 +24,13 @@ import pandas as pd
 import pyarrow as pa
 
 from warehouse.db import compose, ident
+from warehouse.scope import (
+    BOTTLENECKS_SEEN,
+    BOTTLENECKS_SEEN_REGION,
+    bottlenecks_seen,
+    cursor_scope_key,
+    region_with_every_bottleneck,
+)
 from warehouse.versioned import Params, as_known, fetch, fetch_arrow, where
 
 
@@ -136,12 +143,29 @@ def known_at_each(
     )
     table = fetch_arrow(con, sql, params)
     data = table.select(range(table.num_columns - len(instants)))
-    return [_frame(data.filter(table.column(data.num_columns + i))) for i in range(len(instants))]
+    frames = [_frame(data.filter(table.column(data.num_columns + i))) for i in range(len(instants))]
+    return [_with_access(con, query, frame) for frame in frames]
 
 
 def read(con: duckdb.DuckDBPyConnection, query: Table, sql: str, params: Params) -> pd.DataFrame:
     """`fetch` of one of this module's queries, through Arrow when the table is marked so."""
-    return _frame(fetch_arrow(con, sql, params)) if query.arrow else fetch(con, sql, params)
+    frame = _frame(fetch_arrow(con, sql, params)) if query.arrow else fetch(con, sql, params)
+    return _with_access(con, query, frame)
+
+
+def _with_access(con: duckdb.DuckDBPyConnection, query: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """Goals carry whether the cursor's viewer reads every bottleneck of each (and of which
+    region), so that no light or count over bottlenecks is computed on a part of them
+    (warehouse.scope.FIGURE_ACCESS)."""
+    if query is not GOALS:
+        return frame
+    key = cursor_scope_key(con)
+    seen = bottlenecks_seen(
+        key, frame["ministerio"].to_numpy(dtype=object), frame["ambito"].to_numpy(dtype=object)
+    )
+    return frame.assign(
+        **{BOTTLENECKS_SEEN: seen, BOTTLENECKS_SEEN_REGION: region_with_every_bottleneck(key)}
+    )
 
 
 def _frame(rows: pa.Table) -> pd.DataFrame:

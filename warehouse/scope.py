@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 import duckdb
+import numpy as np
 
 from warehouse.db import compose, ident, one, scalar
 
@@ -109,7 +110,15 @@ _IN_MINISTRY_GOALS = (
     " WHERE valid_to IS NULL AND list_contains((SELECT ministerios FROM alcance), ministerio))"
 )
 _REGION_IS = "{column} = (SELECT region FROM alcance)"
+# The region's own goals: every bottleneck of them, whatever region it names.
+_REGIONAL_GOALS = (
+    "codigo_meta IN (SELECT codigo_meta FROM {db}.main.metas"
+    " WHERE valid_to IS NULL AND ambito = (SELECT region FROM alcance))"
+)
 _VALIDATED = "estado = 'validado'"
+# Who validated an official figure, and when, is part of its provenance (its seal of quality);
+# returned figures, and who returned them, stay with those who read the unvalidated figure.
+_VALIDATION = "accion = 'validar'"
 
 
 @dataclass(frozen=True)
@@ -126,16 +135,19 @@ class Masked:
 Rule = str | Masked
 _NOTHING = "FALSE"
 
+# A regional account reads the rows and comunas of its region only. The totals per region
+# (agg_entregas_region_mes, agg_entregas_region_servicio_mes: beneficiaries and spending of each
+# region, no comuna, no row) are every staff role's, so that an intendente compares the region
+# with the true national figure and with the other regions (see REGION_TOTALS below).
 _TERRITORY_IN_REGION = {
     "entregas": "left(territorio, 2) = (SELECT region FROM alcance)",  # CUT: comuna 05101 → 05
-    "agg_entregas_region_mes": _REGION_IS.format(column="codigo_region"),
     "agg_entregas_comuna_mes": _REGION_IS.format(column="codigo_region"),
-    "agg_entregas_region_servicio_mes": _REGION_IS.format(column="codigo_region"),
     "agg_entregas_comuna_area_mes": _REGION_IS.format(column="codigo_region"),
     "agg_servicios_activos_anio": _REGION_IS.format(column="codigo_region"),
     "compromisos": _REGION_IS.format(column="region"),
 }
-_NO_TERRITORY = dict.fromkeys(_TERRITORY_IN_REGION, _NOTHING)
+REGION_TOTALS = ("agg_entregas_region_mes", "agg_entregas_region_servicio_mes")
+_NO_TERRITORY = dict.fromkeys([*_TERRITORY_IN_REGION, *REGION_TOTALS], _NOTHING)
 _NO_ADMIN_TABLES = {"cuentas": _NOTHING, "auditoria_cuentas": _NOTHING}
 _NO_LOAD_DETAIL = {"cuarentena": _NOTHING}
 
@@ -152,8 +164,8 @@ RULES: Mapping[str, Mapping[str, Rule]] = {
     },
     REGION: {
         "avance_mensual": Masked(f"{_VALIDATED} OR " + _REGION_IS.format(column="region")),
-        "restricciones": _REGION_IS.format(column="region"),
-        "validaciones": _NOTHING,
+        "restricciones": f"{_REGION_IS.format(column='region')} OR {_REGIONAL_GOALS}",
+        "validaciones": f"{_VALIDATION} OR " + _REGION_IS.format(column="region"),
         **_TERRITORY_IN_REGION,
         **_NO_LOAD_DETAIL,
         **_NO_ADMIN_TABLES,
@@ -161,14 +173,14 @@ RULES: Mapping[str, Mapping[str, Rule]] = {
     ANALISTA: {
         "avance_mensual": Masked(_VALIDATED),
         "restricciones": _NOTHING,
-        "validaciones": _NOTHING,
+        "validaciones": _VALIDATION,
         **_NO_LOAD_DETAIL,
         **_NO_ADMIN_TABLES,
     },
     ADMIN: {
         "avance_mensual": Masked(_VALIDATED),
         "restricciones": _NOTHING,
-        "validaciones": _NOTHING,
+        "validaciones": _VALIDATION,
     },
     PUBLICO: {
         "avance_mensual": Masked(_VALIDATED),
@@ -271,3 +283,76 @@ def cursor_scope_key(cur: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
         key = (row[0], tuple(row[1]), row[2])
     _SCOPE_KEYS[cur] = key  # apply_scope on this cursor later replaces it
     return key
+
+
+# --------------------------------------------------------------------------- figures for a viewer
+# A figure that sums or ranks rows is true for a viewer only when it is computed on rows that
+# viewer reads *in full at that level*; otherwise it is shown as "sin acceso", never as a number
+# or a light computed on the part the viewer happens to read. The decision per figure and role
+# (docs/access.md prints this table; tests/test_figure_access.py checks every cell on the pages):
+#   ALL      computed on every row (the viewer's figure equals presidencia's);
+#   OWN      computed on every row of the viewer's ministries or region, which it reads in full;
+#            outside them: "sin acceso";
+#   TOTALS   computed on the totals per region (REGION_TOTALS), which every staff role reads;
+#   HIDDEN   "sin acceso" (or, for the overall light, rojo when the trajectory alone is rojo).
+ALL, OWN, TOTALS, HIDDEN = "todo", "propio", "totales regionales", "sin acceso"
+_STAFF = (PRESIDENCIA, MINISTERIO, REGION, ANALISTA, ADMIN)
+
+_OWN_BOTTLENECKS = {
+    PRESIDENCIA: ALL, MINISTERIO: OWN, REGION: OWN, ANALISTA: HIDDEN, ADMIN: HIDDEN,
+    PUBLICO: HIDDEN,
+}  # fmt: skip
+_OWN_REGION_DETAIL = {
+    PRESIDENCIA: ALL, MINISTERIO: ALL, REGION: OWN, ANALISTA: ALL, ADMIN: ALL, PUBLICO: HIDDEN,
+}  # fmt: skip
+FIGURE_ACCESS: Mapping[str, Mapping[str, str]] = {
+    # Goals: validated figures are everyone's, the plan is public (lights use validated only).
+    "avance, esperado y semáforo de trayectoria": dict.fromkeys((*_STAFF, PUBLICO), ALL),
+    "semáforo de gestión, restricciones abiertas y por escalar": _OWN_BOTTLENECKS,
+    "semáforo general (estado) y conteos de metas por semáforo": _OWN_BOTTLENECKS,
+    # Territory.
+    "cobertura, beneficiarios y gasto por región; Chile; σ, β y Gini entre regiones": {
+        **_OWN_REGION_DETAIL, REGION: TOTALS,
+    },
+    "cifras por comuna; Theil entre y dentro de regiones": _OWN_REGION_DETAIL,
+    "convergencia de servicios (sinergia), pares de servicios": _OWN_REGION_DETAIL,
+    "compromisos del Gabinete Regional Ampliado": _OWN_REGION_DETAIL,
+}  # fmt: skip
+
+# The frame columns that carry the bottleneck decision with the goals read for a viewer
+# (warehouse.goals attaches them; indicators.scorecard and goal_regions honour them).
+BOTTLENECKS_SEEN = "restricciones_visibles"
+BOTTLENECKS_SEEN_REGION = "restricciones_visibles_region"
+
+
+def bottlenecks_seen(
+    key: tuple[object, ...], ministerio: np.ndarray, ambito: np.ndarray
+) -> np.ndarray:
+    """Per goal: whether the viewer of scope `key` reads every bottleneck of it (RULES above):
+    a ministry reads its goals' bottlenecks, a region those of the goals whose ámbito it is."""
+    role = key[0]
+    size = len(ambito)
+    if role in ("todo", SISTEMA, PRESIDENCIA):
+        return np.ones(size, dtype=bool)
+    if role == MINISTERIO:
+        return np.isin(np.asarray(ministerio, dtype=object), list(key[1] or ()))
+    if role == REGION:
+        return np.asarray(ambito, dtype=object) == key[2]
+    return np.zeros(size, dtype=bool)
+
+
+def region_with_every_bottleneck(key: tuple[object, ...]) -> str | None:
+    """The region whose bottlenecks a regional account reads in full (its goal breakdowns for
+    that region are complete), None for every other scope."""
+    return str(key[2]) if key[0] == REGION and key[2] else None
+
+
+def reads_every_region(key: tuple[object, ...]) -> bool:
+    """Whether comuna-level and per-region detail of every region is in scope (not REGION)."""
+    return key[0] != REGION
+
+
+def reads_region_detail(key: tuple[object, ...], region: str | None) -> bool:
+    """Whether comunas, commitments and service convergence of `region` (of every region when
+    None) are in scope in full: always but for a regional account outside its own region."""
+    return reads_every_region(key) or (region is not None and region == key[2])

@@ -19,8 +19,8 @@ from dash import Input, Output, dcc, html
 from dashboard import convergence_figures as cf
 from dashboard import data, ids, responses
 from dashboard import territory_data as td
-from dashboard.components import caption, empty_state, error_alert, kpi_card, section
-from dashboard.formatting import format_int
+from dashboard.components import caption, dropdown, empty_state, error_alert, kpi_card, section
+from dashboard.formatting import NO_ACCESS, NO_ACCESS_HELP, format_int
 from dashboard.shell import APP_TITLE
 from dashboard.territory_filters import FilterIds, controls, from_controls
 from dashboard.territory_filters import register_callbacks as register_filter_callbacks
@@ -66,14 +66,19 @@ def caption_items(view: cf.ConvergenceView) -> dict[str, object]:
     return {"Territorios": where, "σ y β": years} | state.filters.describe(view.catalog)
 
 
+NO_ACCESS_FIGURE = "Sin acceso: su perfil ve las comunas de su región"
+
+
 def render(view: cf.ConvergenceView) -> dict[str, object]:
     """Every output of the page for one view (the layout and the callback share it)."""
+    if view.access == cf.NOTHING:
+        return no_access(view)
     report, level = view.report, view.state.level
     cards = [
         dbc.Col(html.Div(kpi_card(label, value, note), title=help_), xs=6, lg=3)
         for label, value, note, help_ in cf.cards(report)
     ]
-    return {
+    out = {
         "caption": caption(caption_items(view), view.last_load),
         "cards": cards,
         "sigma": cf.sigma_figure(report),
@@ -88,6 +93,34 @@ def render(view: cf.ConvergenceView) -> dict[str, object]:
         "notes": [html.P(n, className="small text-muted mb-1") for n in notes(view)],
         "search": "?" + urlencode(view.state.to_params()),
         "region_disabled": level != "comuna",
+    }
+    if view.access == cf.TOTALS_ONLY:
+        # Service convergence is counted per comuna: only the viewer's region is in scope.
+        out |= {
+            "synergy": cf.empty_figure(NO_ACCESS_FIGURE),
+            "synergy_text": NO_ACCESS_HELP,
+            "pairs": html.P(NO_ACCESS_HELP, className="text-muted"),
+        }
+    return out
+
+
+def no_access(view: cf.ConvergenceView) -> dict[str, object]:
+    """Comunas outside a regional account's region: every figure would be computed on rows it
+    may not read, so none is shown (warehouse.scope.FIGURE_ACCESS)."""
+    empty = cf.empty_figure(NO_ACCESS_FIGURE)
+    cards = [
+        dbc.Col(html.Div(kpi_card(label, NO_ACCESS, ""), title=NO_ACCESS_HELP), xs=6, lg=3)
+        for label, *_ in cf.cards(view.report)
+    ]
+    return {
+        "caption": caption(caption_items(view), view.last_load),
+        "cards": cards,
+        **dict.fromkeys(("sigma", "beta", "theil", "synergy"), empty),
+        **dict.fromkeys(("sigma_text", "beta_text", "theil_text", "synergy_text"), NO_ACCESS_HELP),
+        "pairs": html.P(NO_ACCESS_HELP, className="text-muted"),
+        "notes": [],
+        "search": "?" + urlencode(view.state.to_params()),
+        "region_disabled": view.state.level != "comuna",
     }
 
 
@@ -104,12 +137,12 @@ def level_controls(view: cf.ConvergenceView) -> dbc.Row:
                     md=4, xl=3),
             dbc.Col([dbc.Label("Región (comunas de)", html_for=ids.CONV_REGION,
                                class_name="small mb-0"),
-                     dcc.Dropdown(id=ids.CONV_REGION, options=regions, value=state.region,
+                     dropdown(id=ids.CONV_REGION, options=regions, value=state.region,
                                   placeholder="Todas las comunas de Chile",
                                   disabled=state.level != "comuna")], md=4, xl=3),
             dbc.Col([dbc.Label("Año inicial de σ y β", html_for=ids.CONV_FROM_YEAR,
                                class_name="small mb-0"),
-                     dcc.Dropdown(id=ids.CONV_FROM_YEAR, options=years, value=state.from_year,
+                     dropdown(id=ids.CONV_FROM_YEAR, options=years, value=state.from_year,
                                   placeholder="Primer año con datos")], md=4, xl=3),
         ],
         class_name="g-2 mb-2",

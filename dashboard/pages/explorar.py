@@ -1,9 +1,11 @@
 """Explorar y exportar: five datasets in a filterable grid, downloadable as CSV or Excel.
 
-The URL holds the dataset and its filters (?conjunto=entregas&nivel=comuna&region=05…), so a
-pasted link reproduces the view. The grid's own column filters (AG Grid's filterModel) refine
-it; the server applies them too, so the count, the grid and both downloads always hold the
-same rows (dashboard.explore_views, warehouse.explore).
+The URL holds the dataset, its filters and the grid's column filters
+(?conjunto=entregas&nivel=comuna&region=05&filtros={…}), so a pasted link reproduces the view.
+The grid's own column filters (AG Grid's filterModel) refine it; the server applies them too,
+so the count, the grid and both downloads always hold the same rows (dashboard.explore_views,
+warehouse.explore). Every row says where it comes from (file, line, load time; validation of
+monthly figures): those columns are hidden until asked for, and always in the downloads.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dashboard import explore_views as ev
 from dashboard.components import empty_state, error_alert
 from dashboard.shell import APP_TITLE
 from indicators.frames import row_dicts
+from warehouse import explore
 from warehouse.db import WarehouseError
 from warehouse.explore import DATASETS
 
@@ -69,6 +72,14 @@ def download_buttons() -> html.Div:
     )  # fmt: skip
 
 
+def provenance_switch(shown: bool) -> dbc.Switch:
+    return dbc.Switch(
+        id=ids.EXPLORE_PROVENANCE, value=shown, label="Mostrar el origen de cada fila",
+        class_name="mb-0 small", label_class_name="small",
+        input_class_name="me-1",
+    )  # fmt: skip
+
+
 def layout(**query_args: str) -> html.Div:
     request = ev.parse_request(query_args)
     header = [
@@ -92,16 +103,25 @@ def layout(**query_args: str) -> html.Div:
             html.Div(ev.filter_controls(controls), id=ids.EXPLORE_FILTERS),
             html.Div(id=ids.EXPLORE_CAPTION),
             html.Div(
-                [html.Span(id=ids.EXPLORE_COUNT, className="fw-semibold"), download_buttons()],
+                [
+                    html.Span(id=ids.EXPLORE_COUNT, className="fw-semibold"),
+                    provenance_switch(controls.request.provenance),
+                    download_buttons(),
+                ],
                 className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-2",
             ),
+            # Columns and the URL's column filters from the start: the grid applies the
+            # filterModel to the columns it has, and the first rows come with the callback.
             dag.AgGrid(
                 id=ids.EXPLORE_GRID,
                 rowData=[],
-                columnDefs=[],
+                columnDefs=ev.column_defs(
+                    explore.dataset_for(controls.request.dataset, controls.request.args).columns,
+                    ev.shows_provenance(controls.request),
+                ),
                 defaultColDef=DEFAULT_COL,
                 dashGridOptions=GRID_OPTIONS,
-                filterModel={},
+                filterModel=dict(controls.request.filter_model),
                 className="explore-grid",
                 style={"height": "65vh", "minHeight": "420px"},
             ),
@@ -114,11 +134,17 @@ def layout(**query_args: str) -> html.Div:
     Output(ids.EXPLORE_FILTERS, "children"),
     Output(ids.EXPLORE_GRID, "filterModel"),
     Input(ids.EXPLORE_DATASET, "value"),
+    State(FILTER_IDS, "value"),
+    State(FILTER_IDS, "id"),
     prevent_initial_call=True,
 )
-def change_dataset(dataset):
-    """Another dataset: its own controls, at their defaults, and no column filter."""
-    controls = data.run(ev.read_controls, ev.ExploreRequest(dataset))
+def change_dataset(dataset, values, control_ids):
+    """Another dataset: its own controls, keeping the filters it shares with the previous one
+    (ministry, region, period), the rest at their defaults, and no column filter."""
+    if dataset not in DATASETS:
+        raise PreventUpdate
+    previous = ev.request_from_controls(control_ids, values, {})
+    controls = data.run(ev.read_controls, ev.carried_to(previous, dataset))
     return ev.filter_controls(controls), {}
 
 
@@ -130,19 +156,27 @@ def change_dataset(dataset):
     Output(ids.EXPLORE_URL, "search"),
     Input(FILTER_IDS, "value"),
     Input(ids.EXPLORE_GRID, "filterModel"),
+    Input(ids.EXPLORE_PROVENANCE, "value"),
     State(FILTER_IDS, "id"),
+    State(ids.EXPLORE_GRID, "columnDefs"),
 )
-def show(values, model, control_ids):
-    """Controls or column filters -> one query -> grid rows, count, caption and URL."""
-    request = ev.request_from_controls(control_ids, values, model)
+def show(values, model, provenance, control_ids, shown_columns):
+    """Controls or column filters -> one query -> grid rows, count, caption and URL.
+
+    The columns are sent only when they change: new column definitions make AG Grid rebuild
+    its filters, and a link's column filter, applied as the page opened, was then lost."""
+    request = ev.request_from_controls(control_ids, values, model, provenance)
     try:
         view = data.run(ev.load_view, request)
     except (WarehouseError, ValueError) as exc:
         return [], [], "", empty_state(str(exc)), ev.search_of(request)
     responses.may_keep()
+    columns = ev.column_defs(view.query.columns, ev.shows_provenance(view.request))
+    if columns == shown_columns:
+        columns = dash.no_update
     return (
-        row_dicts(view.rows), ev.column_defs(view.query.columns), ev.count_text(view),
-        ev.caption_of(view), ev.search_of(view.request),
+        row_dicts(view.rows), columns, ev.count_text(view), ev.caption_of(view),
+        ev.search_of(view.request),
     )  # fmt: skip
 
 

@@ -21,7 +21,7 @@ import duckdb
 from dash import Input, Output, callback, dcc, html
 
 from dashboard import components, data, ids
-from dashboard.components import caption
+from dashboard.components import caption, dropdown
 from dashboard.defaults import (
     FROM_PARAM,
     MONTH_PARAM,
@@ -61,25 +61,34 @@ def control(label: str, id_: str, component: object) -> dbc.Col:
     )
 
 
+def date_input(id_: str, day: str) -> dcc.DatePickerSingle:
+    """A day written dd-mm-aaaa whatever the browser's language (a native date input follows
+    it: mm/dd/yyyy in an English browser); the value stays ISO (YYYY-MM-DD) for the URL."""
+    return dcc.DatePickerSingle(
+        id=id_,
+        date=day or None,
+        display_format="DD-MM-YYYY",
+        month_format="MMMM YYYY",
+        first_day_of_week=1,
+        placeholder="dd-mm-aaaa",
+    )
+
+
 def controls(month_choices: list[dict[str, str]], month: str | None, start: str, end: str):
-    """As-of month and review dates; native date inputs speak the browser's language."""
+    """As-of month and review dates (Chilean dd-mm-aaaa, weeks from Monday)."""
     return dbc.Row(
         [
             control(
                 "Mes de corte",
                 ids.HOME_MONTH,
-                dcc.Dropdown(
-                    id=ids.HOME_MONTH, options=month_choices, value=month, clearable=False
-                ),
+                dropdown(id=ids.HOME_MONTH, options=month_choices, value=month, clearable=False),
             ),
             control(
                 "Revisión anterior",
                 ids.HOME_FROM,
-                dbc.Input(id=ids.HOME_FROM, type="date", value=start),
+                date_input(ids.HOME_FROM, start),
             ),
-            control(
-                "Esta revisión", ids.HOME_TO, dbc.Input(id=ids.HOME_TO, type="date", value=end)
-            ),
+            control("Esta revisión", ids.HOME_TO, date_input(ids.HOME_TO, end)),
         ],
         class_name="g-2 mb-2 review-controls",
     )
@@ -135,8 +144,8 @@ def layout(**query_args: str) -> html.Div:
 @callback(
     Output(ids.HOME_URL, "search"),
     Input(ids.HOME_MONTH, "value"),
-    Input(ids.HOME_FROM, "value"),
-    Input(ids.HOME_TO, "value"),
+    Input(ids.HOME_FROM, "date"),
+    Input(ids.HOME_TO, "date"),
     prevent_initial_call=True,
 )
 def navigate(month: str | None, start: str | None, end: str | None) -> str:

@@ -18,7 +18,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import access, data, ids, responses
 from dashboard import territory_data as td
 from dashboard import territory_views as tv
-from dashboard.components import caption, empty_state, error_alert
+from dashboard.components import caption, dropdown, empty_state, error_alert
 from dashboard.shell import APP_TITLE
 from dashboard.territory_filters import FilterCatalog, FilterIds, controls, from_controls
 from dashboard.territory_filters import register_callbacks as register_filter_callbacks
@@ -75,7 +75,7 @@ def indicator_controls(state: td.MapState) -> dbc.Row:
             dbc.Col(
                 [
                     dbc.Label("Indicador", html_for=ids.MAP_INDICATOR, class_name="small mb-0"),
-                    dcc.Dropdown(
+                    dropdown(
                         id=ids.MAP_INDICATOR,
                         options=indicators,
                         value=state.indicator,
@@ -227,3 +227,4 @@ def update_map(indicator, scheme, filters, clicks, back, region):
 
 
 register_filter_callbacks(FILTERS, load=td.cached_catalog)
+tv.register_map_fit(ids.MAP_GRAPH)

@@ -8,18 +8,18 @@ a pasted link and a change of month.
 
 from __future__ import annotations
 
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import data, ids
+from dashboard import access, data, ids
 from dashboard.components import LIGHTS, caption, error_alert, section
 from dashboard.goal_charts import milestones_figure, region_bars
 from dashboard.goal_figures import timeline_figure
-from dashboard.goal_format import month_label
+from dashboard.goal_format import format_date, month_label
 from dashboard.meta_controls import (
     controls,
     month_notice,
@@ -53,6 +53,8 @@ dash.register_page(
 )
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+VALIDATION_PAGE = "dashboard.pages.validacion"
+HISTORY_LINK = "meta-historial-validacion"
 LIGHT_WORDS = {light: word for light, (word, _icon, _css) in LIGHTS.items()}
 
 
@@ -100,6 +102,20 @@ def regions_section(page: GoalPage) -> html.Section | None:
     )
 
 
+def history_link(codigo: str) -> html.P | None:
+    """The goal's validation history, for the roles that may open /validacion."""
+    if data.viewer().role not in access.roles_for(VALIDATION_PAGE):
+        return None
+    return html.P(
+        dcc.Link(
+            [html.I(className="bi bi-clock-history me-1"), "Historial de validación de esta meta"],
+            href="/validacion?" + urlencode({"meta": codigo}),
+        ),
+        id=HISTORY_LINK,
+        className="small mt-2 mb-0",
+    )
+
+
 def goal_view(page: GoalPage, month_text: str | None) -> html.Div:
     shown = page.series[pd.to_datetime(page.series["mes"]) <= pd.Timestamp(page.as_of)]
     filters = {
@@ -121,22 +137,32 @@ def goal_view(page: GoalPage, month_text: str | None) -> html.Div:
             milestones_section(page),
             section(
                 "Restricciones (cuellos de botella)",
-                bottlenecks_table(page.bottlenecks, page.region_names),
-                help_text="Abiertas al cierre del mes de corte. Se escalan al Grupo de Estrategia"
-                " las rojas de nivel institucional abiertas hace más de 30 días.",
+                bottlenecks_table(
+                    page.bottlenecks,
+                    page.region_names,
+                    complete=page.score["semaforo_gestion"] != "sin_acceso",
+                ),
+                help_text=f"Abiertas al {format_date(page.cut)} (cierre del mes de corte, o la "
+                "fecha de la revisión semanal). Se escalan al Grupo de Estrategia las rojas de "
+                "nivel institucional abiertas hace más de 30 días.",
             ),
             regions_section(page),
             section(
                 "Procedencia de las cifras",
-                provenance_table(shown, page.digits),
-                help_text="De qué archivo y línea viene cada cifra mensual, y cuándo se cargó.",
+                [provenance_table(shown, page.digits), history_link(page.record["codigo_meta"])],
+                help_text="De qué archivo y línea viene cada cifra mensual, cuándo se cargó, y"
+                " quién la validó o devolvió y cuándo.",
             ),
         ]
     )
 
 
 def layout(
-    codigo: str | None = None, mes: str | None = None, validadas: str | None = None, **_other: str
+    codigo: str | None = None,
+    mes: str | None = None,
+    validadas: str | None = None,
+    al: str | None = None,
+    **_other: str,
 ) -> html.Div:
     """The page for goal `codigo`; unknown codes and database problems get a message."""
     body: object
@@ -145,7 +171,7 @@ def layout(
     else:
         try:
             codigo = unquote(codigo)  # links quote codes (goal_views.goal_href)
-            page = data.run(load_goal_page, codigo, mes, parse_flag(validadas))
+            page = data.run(load_goal_page, codigo, mes, parse_flag(validadas), al)
         except WarehouseError as exc:
             body = error_alert(exc, ids.META_ERROR)
         else:

@@ -13,7 +13,7 @@ import duckdb
 from dash import Input, Output, callback, dcc, html
 
 from dashboard import data, ids, responses
-from dashboard.components import caption, error_alert
+from dashboard.components import caption, dropdown, error_alert
 from dashboard.defaults import (
     MONTH_PARAM,
     Defaults,
@@ -67,7 +67,7 @@ def filter_control(name: str, choices: list[dict[str, str]], value: str | None) 
     return dbc.Col(
         [
             dbc.Label(label, html_for=ids.GOALS_FILTERS[name], class_name="small mb-1"),
-            dcc.Dropdown(
+            dropdown(
                 id=ids.GOALS_FILTERS[name],
                 options=choices,
                 value=value,
@@ -85,7 +85,7 @@ def month_control(choices: list[dict[str, str]], value: str | None) -> dbc.Col:
     return dbc.Col(
         [
             dbc.Label("Mes de corte", html_for=ids.GOALS_MONTH, class_name="small mb-1"),
-            dcc.Dropdown(id=ids.GOALS_MONTH, options=choices, value=value, clearable=False),
+            dropdown(id=ids.GOALS_MONTH, options=choices, value=value, clearable=False),
         ],
         xs=12,
         md=4,

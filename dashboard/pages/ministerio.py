@@ -23,6 +23,7 @@ from dashboard.defaults import (
     parse_month,
     read_defaults,
 )
+from dashboard.goal_data import bottleneck_reach
 from dashboard.goal_views import goals_href, goals_table, light_cards
 from dashboard.ministry_data import MinistryPage, load_list, load_ministry, ministry_summary
 from dashboard.ministry_views import STAGE_HELP, bottlenecks_table, ministries_table, services_table
@@ -148,7 +149,7 @@ def ministry_sections(page: MinistryPage) -> list[object]:
         ),
         section(
             f"Restricciones abiertas al {day}",
-            bottlenecks_table(page.bottlenecks),
+            bottlenecks_table(page.bottlenecks, bottleneck_reach(page.goals)),
             help_text=OPEN_HELP,
         ),
         section("Servicios y etapas PMG", services_table(page.services), help_text=STAGE_HELP),

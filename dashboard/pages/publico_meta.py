@@ -15,7 +15,7 @@ import dash
 from dash import Input, Output, callback, dcc, html
 
 from dashboard import public_views as views
-from dashboard.components import error_alert
+from dashboard.components import dropdown, error_alert
 from dashboard.public_data import load_goal, run_public
 from dashboard.shell import APP_TITLE
 from warehouse.db import WarehouseError
@@ -38,7 +38,7 @@ dash.register_page(
 
 def skeleton() -> html.Div:
     """The component the callback reads, for Dash's validation call (no arguments)."""
-    return views.hidden([dcc.Dropdown(id=views.GOAL_REGION, options=[])])
+    return views.hidden([dropdown(id=views.GOAL_REGION, options=[])])
 
 
 def layout(codigo: str | None = None, region: str | None = None, **_other: str) -> html.Div:

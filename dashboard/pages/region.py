@@ -84,7 +84,7 @@ def body(view: td.RegionView, region_names: dict[str, str]) -> list[object]:
     mapped = td.comuna_map_view(view)
     comunas = tv.territory_table(ids.REGION_COMUNAS, tv.table_rows(mapped), tv.column_defs(mapped))
     return [
-        html.Div(rv.key_figures(view), id=ids.REGION_KPIS),
+        html.Div([rv.key_figures(view), rv.delivery_source(view)], id=ids.REGION_KPIS),
         section(
             "Comunas", [comuna_map(view), html.Div(tv.gap_text(mapped), className="mt-2"), comunas]
         ),
@@ -265,3 +265,4 @@ def update_region(area, servicio, producto, mode, year, first, last, code):
 
 
 register_filter_callbacks(FILTERS, load=td.cached_catalog)
+tv.register_map_fit(ids.REGION_MAP)

@@ -1,10 +1,13 @@
 """Validación de cifras (/validacion): a ministry coordinator's sello de calidad.
 
 The coordinator marks reported figures of the ministry's goals and validates them, or returns
-them with a comment. The callback is thin on purpose: the viewer comes from the session
-(`data.viewer()`, never from the request's inputs), the action authorises every figure again
-on the primary (warehouse.validation.apply_validation), and the pending list is read back
-through the viewer's scoped cursor. A crafted request therefore cannot validate another
+them with a comment. Presidencia reads the same page without its actions: every pending figure
+and the history of every goal (?meta=<codigo> for one goal's).
+
+The callback is thin on purpose: the viewer comes from the session (`data.viewer()`, never
+from the request's inputs), the action authorises every figure again on the primary
+(warehouse.validation.apply_validation), and the pending list is read back through the
+viewer's scoped cursor. A crafted request therefore cannot validate another
 ministry's figure, nor one that changed since it was shown.
 """
 
@@ -35,15 +38,21 @@ ACTION_OF = {views.VALIDATE: validation.VALIDATE, views.RETURN_BUTTON: validatio
 
 
 def page_body(
-    rows: list[dict[str, object]], history: pd.DataFrame, *, disabled: bool = False
+    rows: list[dict[str, object]],
+    history: pd.DataFrame,
+    *,
+    disabled: bool = False,
+    goal: str | None = None,
 ) -> list[object]:
-    """Count, actions, result, grid and history: every component the callback reads or writes."""
+    """Count, actions, result, grid and history: every component the callback reads or writes.
+    Disabled (read-only), the actions are hidden and the grid has no checkboxes."""
+    panel = views.action_panel(disabled=disabled)  # above the grid: in reach with 100 rows
     return [
         html.P(views.count_text(len(rows)), id=views.COUNT, className="mb-2"),
-        views.action_panel(disabled=disabled),  # above the grid: in reach with 100 rows
+        html.Div(panel, hidden=True) if disabled else panel,
         html.Div(id=views.RESULT, role="status", **{"aria-live": "polite"}),
-        views.pending_grid(rows),
-        views.history_section(history),
+        views.pending_grid(rows, selectable=not disabled),
+        views.history_section(history, goal),
     ]
 
 
@@ -53,17 +62,28 @@ def _hidden_body() -> html.Div:
     return html.Div(page_body([], pd.DataFrame(), disabled=True), hidden=True)
 
 
-def layout(**_query: str) -> html.Div:
+def goal_code(text: str | None) -> str | None:
+    """The goal whose history the URL asks for (?meta=SAL-01), or None for every goal."""
+    code = (text or "").strip()
+    return code[:40] or None
+
+
+def layout(meta: str | None = None, **_query: str) -> html.Div:
     viewer = data.viewer()
     header = html.H1("Validación de cifras", id=views.TITLE, className="h2 mt-2")
-    if not viewer.can_validate:
+    read_only = views.reads_only(viewer)
+    if not viewer.can_validate and not read_only:
         return html.Div([header, views.not_allowed(viewer), _hidden_body()])
+    goal = goal_code(meta)
     try:
         pending = data.run(validation.pending_figures)
-        history = data.run(validation.validation_history, None, views.HISTORY_ROWS)
+        history = data.run(validation.validation_history, goal, views.HISTORY_ROWS)
     except WarehouseError as exc:
         return html.Div([header, error_alert(exc, views.ERROR), _hidden_body()])
-    return html.Div([header, views.intro(viewer), *page_body(views.grid_rows(pending), history)])
+    rows = views.grid_rows(pending)
+    intro = views.read_only_intro() if read_only else views.intro(viewer)
+    body = page_body(rows, history, disabled=read_only, goal=goal)
+    return html.Div([header, intro, *body])
 
 
 def _now() -> datetime:
