@@ -319,3 +319,36 @@ def test_the_warehouse_and_the_indicators_name_the_same_columns():
         scope.BOTTLENECKS_SEEN,
         scope.BOTTLENECKS_SEEN_REGION,
     )
+
+
+# Pages with a path argument, opened on one demo value each (goal, region, ministry).
+DETAIL_ARGS = {
+    "/meta/<codigo>": {"codigo": "SAL-01"},
+    "/region/<code>": {"code": "13"},
+    "/ministerio/<slug>": {"slug": "salud"},
+    "/publico/meta/<codigo>": {"codigo": "SAL-01"},
+}
+FALSE_NONES = (
+    "Ninguna restricción debe escalarse",
+    "No se abrieron restricciones",
+    "Sus metas no tienen restricciones abiertas",
+    "Sin restricciones registradas",
+)
+
+
+@pytest.mark.parametrize("role", [MINISTERIO, REGION, ANALISTA, ADMIN])
+def test_every_page_a_role_opens_renders_and_never_says_none_over_hidden_rows(app, role):
+    """Every page a role may open renders for it (no count of hidden rows reaches an int()),
+    and where it reads no bottleneck, no page says there are none."""
+    from dashboard import access, data
+
+    scope = VIEWERS[role]
+    with app.server.test_request_context("/"):
+        data.set_viewer(scope)
+        pages = list(access.visible_pages(scope))
+        assert pages
+        for page in pages:
+            text = text_of(page["layout"](**DETAIL_ARGS.get(page["path_template"] or "", {})))
+            assert "Traceback" not in text and "Error al" not in text, page["path"]
+            if FIGURE_ACCESS[MANAGEMENT][role] == HIDDEN:
+                assert not any(none in text for none in FALSE_NONES), page["path"]
