@@ -8,6 +8,7 @@ Before the fix, Coquimbo (04) showed -29.5 to -31.8 of -29.0 to -32.3 (zoom for 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -24,6 +25,7 @@ from dash.testing.wait import until
 from dashboard import ids, maps
 from dashboard import territory_data as td
 from dashboard import territory_views as tv
+from loaders.web_geometry import ensure_web_geometry
 from tests.conftest import start_signed_in
 from warehouse.db import connect
 
@@ -35,8 +37,11 @@ WIDTHS = (366, 600, 831, 966, 1400)  # phone, tablet, 1366 px and 1920 px deskto
 MAP_HEIGHT = 640
 
 
+@functools.cache
 def comuna_boxes() -> dict[str, tuple[float, float, float, float]]:
-    """(west, south, east, north) of every comuna, from every vertex the browser draws."""
+    """(west, south, east, north) of every comuna, from every vertex the browser draws (built
+    first on a fresh clone, as the app does)."""
+    ensure_web_geometry()
     boxes = {}
     for feature in json.loads(COMUNAS.read_text("utf-8"))["features"]:
         geometry = feature["geometry"]
@@ -48,11 +53,8 @@ def comuna_boxes() -> dict[str, tuple[float, float, float, float]]:
     return boxes
 
 
-BOXES = comuna_boxes()
-
-
 def mainland(region: str) -> dict[str, tuple[float, float, float, float]]:
-    return {c: b for c, b in BOXES.items() if c[:2] == region and c not in INSET_COMUNAS}
+    return {c: b for c, b in comuna_boxes().items() if c[:2] == region and c not in INSET_COMUNAS}
 
 
 def visible(layout: dict, width: float) -> tuple[float, float, float, float]:
@@ -131,7 +133,7 @@ def test_the_national_map_shows_mainland_chile_whole(demo_db):
         figure = tv.map_figure(td.map_view(connection, td.parse_map_state({})), "/geo.json")
     finally:
         connection.close()
-    mainland_chile = {c: b for c, b in BOXES.items() if c not in INSET_COMUNAS}
+    mainland_chile = {c: b for c, b in comuna_boxes().items() if c not in INSET_COMUNAS}
     assert_frames(visible(figure["layout"], maps.MAP_WIDTH), mainland_chile)
     home = maps.choropleth(  # the weekly review's map: 560 px high
         maps.MapData("region", pd.DataFrame({"codigo": ["05"], "nombre": ["V"], "valor": [1.0]}),
