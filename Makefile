@@ -35,4 +35,4 @@ geometry: $(STAMP)
 	$(PY) -m loaders geometry
 
 clean:
-	rm -rf data/tablero.duckdb data/tablero.duckdb.wal data/demo assets/geo
+	rm -rf data/tablero.duckdb data/tablero.duckdb.wal data/tablero.duckdb.demo assets/geo

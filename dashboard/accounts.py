@@ -34,6 +34,7 @@ from warehouse.accounts import (
     add_account,
     disable_account,
     list_accounts,
+    normalise_username,
     set_password,
 )
 from warehouse.db import WarehouseError, connect, default_db_path, transaction
@@ -227,7 +228,7 @@ def run_list(db: Path, *, as_json: bool) -> int:
 def run_disable(db: Path, username: str) -> int:
     _require_database(db)
     _write(db, lambda con: disable_account(con, username, actor=ACTOR))
-    print(f"Cuenta «{username.strip().lower()}» desactivada; sus sesiones abiertas terminaron.")
+    print(f"Cuenta «{normalise_username(username)}» desactivada; sus sesiones abiertas terminaron.")
     return EXIT_OK
 
 
@@ -235,11 +236,28 @@ def run_reset(db: Path, username: str, stdin: TextIO) -> int:
     _require_database(db)
     password = read_password(stdin)
     _write(db, lambda con: set_password(con, username, password, actor=ACTOR))
-    print(f"Clave de «{username.strip().lower()}» cambiada; sus sesiones abiertas terminaron.")
+    print(f"Clave de «{normalise_username(username)}» cambiada; sus sesiones abiertas terminaron.")
+    _lift_lockout(db, username)
     return EXIT_OK
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _lift_lockout(db: Path, username: str) -> None:
+    """A new password lifts the lock-out that others' failed guesses put on the user name
+    (dashboard.auth counts them in the storage the workers share: the same settings find it;
+    TABLERO_SHARED_STORAGE must be the dashboard's when it is set)."""
+    from dataclasses import replace
+
+    from dashboard.settings import Settings, SettingsError
+    from warehouse.login_state import LoginState, StorageError
+
+    try:
+        settings = replace(Settings.from_env(), db_path=db.resolve())
+        LoginState(settings.storage_uri).clear_user(username)
+    except (SettingsError, StorageError) as exc:
+        print(f"(no se pudo desbloquear el ingreso de la cuenta: {exc})", file=sys.stderr)
 
 
 def read_password(stdin: TextIO) -> str:

@@ -91,7 +91,8 @@ class AnswerFiles:
 def _open_folder(folder: Path) -> None:
     """Create the current folder, and remove the folders of older snapshots and days (a
     process still serving an older snapshot never removes a newer one)."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for private in (folder.parent.parent, folder.parent, folder):  # parents too, any umask
+        snapshots.private_dir(private)
     current = _order(folder.name)
     for other in folder.parent.iterdir():
         if other.is_dir() and _order(other.name) < current:

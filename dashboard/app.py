@@ -71,5 +71,6 @@ def create_app(settings: Settings, *, assets_folder: Path = ASSETS_DIR) -> dash.
     app.layout = shell.layout
     access.guard_pages()
     responses.install(app.server, access.page_version)
+    responses.refuse_malformed(app.server, lambda: app.callback_map)
     auth.install(app, settings)
     return app

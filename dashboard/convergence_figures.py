@@ -96,7 +96,8 @@ def parse_state(args: dict[str, object]) -> ConvergenceState:
     level = "comuna" if args.get("nivel") == "comuna" else "region"
     region = str(args.get("region") or "").strip() or None
     year = str(args.get("anio_inicial") or "")
-    return ConvergenceState(parse(args), level, region, int(year) if year.isdigit() else None)
+    known = year.isascii() and year.isdigit()  # "²" is a digit to isdigit, not to int()
+    return ConvergenceState(parse(args), level, region, int(year) if known else None)
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,14 @@ cursor carries the viewer's scope (warehouse.scope): no query can read outside i
 
 Reads go to the newest published snapshot (warehouse.snapshots), so loads and validation
 actions write the primary file while every worker keeps serving. When a newer snapshot appears,
-the next call opens it; the previous connection closes once its running queries end.
+the next call opens it; the previous connection closes once its running queries end. A
+process's first read publishes first if the primary is ahead (a writer died after committing).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -24,7 +26,7 @@ import duckdb
 import flask
 
 from warehouse import snapshots
-from warehouse.db import connect, transaction, warehouse_errors
+from warehouse.db import WarehouseError, connect, transaction, warehouse_errors
 from warehouse.scope import Scope, apply_scope
 
 _EXTENSION = "tablero_database"
@@ -34,6 +36,7 @@ T = TypeVar("T")
 
 
 _IDLE_PER_SCOPE = 8
+_log = logging.getLogger(__name__)
 
 
 @dataclass(eq=False)
@@ -104,13 +107,28 @@ class Database:
             path, con, snapshots.pointer_stamp(self.path) if stamp is None else stamp
         )
 
+    def _start_check(self) -> None:
+        """Before a process's first read: publish what a writer committed and then died before
+        publishing (kill -9 between commit and copy). With a snapshot to serve it never waits
+        for a busy primary (the writer holding it publishes on its way out) nor fails a request."""
+        serving = snapshots.current(self.path)
+        try:
+            snapshots.ensure_published(
+                self.path, wait=0.0 if serving else snapshots.LOCK_WAIT_SECONDS
+            )
+        except (WarehouseError, duckdb.Error, OSError) as exc:
+            if snapshots.current(self.path) is None:
+                raise
+            _log.warning("No se pudo publicar la base %s al partir: %s", self.path, exc)
+
     def _acquire(self) -> _Generation:
         """The generation to read, switching to a newly published snapshot. Holds the lock."""
         stamp = snapshots.pointer_stamp(self.path)
         generation = self._generation
         # A connection inherited through fork() belongs to the parent: open our own.
         if generation is None or self._pid != os.getpid():
-            generation = self._open(stamp)
+            self._start_check()
+            generation = self._open(snapshots.pointer_stamp(self.path))
             self._pid = os.getpid()
         elif stamp != generation.stamp:
             fresh = self._open(stamp)

@@ -110,13 +110,26 @@ def request_from_controls(
     model: object,
     provenance: object = False,
 ) -> ExploreRequest:
-    """The request from the pattern-matched controls (each id names its dataset)."""
-    dataset = control_ids[0]["dataset"] if control_ids else DEFAULT_DATASET
+    """The request from the pattern-matched controls (each id names its dataset). Read as
+    the URL is: what no control sends (an unknown dataset, a list for a value, a model that
+    is not a dict of dicts) is dropped, never an error."""
+    pairs = zip(_as_list(control_ids), _as_list(values), strict=False)  # crafted: any lengths
+    entries = [(i, v) for i, v in pairs if isinstance(i, Mapping) and isinstance(i.get("key"), str)]
+    dataset = entries[0][0].get("dataset") if entries else None
+    if not (isinstance(dataset, str) and dataset in explore.DATASETS):
+        dataset = DEFAULT_DATASET
     args = {
-        i["key"]: str(v) for i, v in zip(control_ids, values, strict=True) if v not in (None, "")
+        i["key"]: str(v).strip()
+        for i, v in entries
+        if isinstance(v, str | int | float) and not isinstance(v, bool) and str(v).strip()
     }
     model = model if isinstance(model, dict) else {}
-    return ExploreRequest(dataset, args, model, bool(provenance))
+    model = {k: v for k, v in model.items() if isinstance(v, dict)}
+    return ExploreRequest(dataset, args, model, provenance is True)
+
+
+def _as_list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
 
 
 def carried_to(request: ExploreRequest, dataset: str) -> ExploreRequest:

@@ -8,6 +8,9 @@ decimal mark; a `,`-separated file opens as one column. Other tools read the fil
 the separator (pandas: `sep=";", decimal=","`). Headers are the Spanish column labels the grid
 shows. The CSV carries data only; the Excel file adds a second sheet, "Filtros", that lists the
 dataset, its settings and filters, the data source and when the file was generated.
+
+Loaded text may start like a formula (`=HYPERLINK(…)`): the CSV escapes it with a leading `'`
+(warehouse.csv_safety), and the Excel file writes every text cell as a string, never a formula.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import pandas as pd
 import xlsxwriter
 
 from dashboard.formatting import format_datetime
+from warehouse import csv_safety
 from warehouse.explore import Column, SourceInfo
 
 CSV_SEPARATOR = ";"
@@ -53,10 +57,12 @@ def labelled(frame: pd.DataFrame, columns: Sequence[Column]) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame, columns: Sequence[Column]) -> bytes:
-    """The rows as CSV for Excel in Chile (see the module docstring)."""
-    text = labelled(frame, columns).to_csv(
-        index=False, sep=CSV_SEPARATOR, decimal=CSV_DECIMAL, lineterminator="\r\n"
-    )
+    """The rows as CSV for Excel in Chile (see the module docstring), text that a spreadsheet
+    would run as a formula escaped (warehouse.csv_safety)."""
+    text = csv_safety.to_csv(
+        labelled(frame, columns), index=False, sep=CSV_SEPARATOR, decimal=CSV_DECIMAL,
+        lineterminator=csv_safety.CRLF,
+    )  # fmt: skip
     return text.encode(CSV_ENCODING)
 
 

@@ -1,5 +1,6 @@
 """What a machine needs before the dashboard serves, created once: the demo database when
-there is none, its published snapshot, and the map geometry.
+there is none, its published snapshot (or a newer one, when a writer died between its commit
+and its publication), and the map geometry.
 
 `python app.py` (development) and `python -m dashboard.wsgi` (run by gunicorn_conf before the
 workers start) both call `prepare`, so the two ways of serving start from the same state and
@@ -39,5 +40,5 @@ def prepare(settings: Settings) -> None:
     from warehouse import snapshots
 
     ensure_demo_database(settings)
-    snapshots.ensure_published(settings.db_path)
+    snapshots.ensure_published(settings.db_path)  # publishes what a dead writer committed
     ensure_web_geometry(ASSETS_DIR / "geo")

@@ -164,7 +164,8 @@ if Path("/dev/shm").is_dir():
 
 def on_starting(server) -> None:
     """Prepare the database, its snapshot and the map geometry in a child process, so the
-    master itself never opens DuckDB (python -m dashboard.wsgi)."""
+    master itself never opens DuckDB (python -m dashboard.wsgi). A load committed by a writer
+    that died before publishing is published there, before any worker serves."""
     done = subprocess.run([sys.executable, "-m", "dashboard.wsgi"], check=False)
     if done.returncode != 0:
         server.log.error("No se pudo preparar la base de datos para servir (ver arriba).")

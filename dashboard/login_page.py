@@ -12,7 +12,11 @@ from flask_wtf.csrf import generate_csrf
 from dashboard import vendor
 
 WRONG_CREDENTIALS = "Usuario o clave incorrectos, o la cuenta está desactivada."
-TOO_MANY_ATTEMPTS = "Demasiados intentos fallidos. Espere un minuto antes de volver a intentarlo."
+TOO_MANY_ATTEMPTS = (
+    "Demasiados intentos fallidos para este usuario o desde esta dirección. Espere unos minutos"
+    " antes de volver a intentarlo; si el bloqueo sigue, pida a la administración del tablero"
+    " que cambie su clave: eso lo levanta."
+)
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="es-CL">

@@ -15,12 +15,19 @@ account (it names the signed-in person). A new snapshot or a new day changes eve
 kept bytes are bounded per process (MAX_BYTES), least recently used first out; each answer is
 also written to a file that the other serving processes read (dashboard/answer_files.py), so
 a page is built once per machine, not once per worker.
+
+The callback endpoint also refuses requests no page could have sent (`refuse_malformed`): a
+body that is not the shape Dash's renderer sends, an output with no server function, a forged
+id, or a router address that is not text. Those, and any `BadCallbackInput` a callback raises,
+answer 400 with a short Spanish message and one log line; any other error stays a 500 with
+its traceback, so a real bug is still seen.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -35,6 +42,9 @@ MAX_BYTES = 64 * 1024 * 1024
 CALLBACKS = "/_dash-update-component"
 FRAME = "/_dash-layout"
 _MAY_KEEP = "tablero_respuesta_guardable"
+BAD_INPUT_MESSAGE = "Solicitud no válida: los valores enviados no corresponden a esta página."
+# Dash's page router reads these as text (a path, a query string): anything else breaks it.
+ROUTER_TEXT = {("_pages_location", "pathname"), ("_pages_location", "search")}
 
 
 class Kept:
@@ -132,3 +142,86 @@ def _wrap(
         return response
 
     server.view_functions[endpoint] = keeping_view
+
+
+# --------------------------------------------------------------------------- malformed requests
+
+
+class BadCallbackInput(ValueError):
+    """A callback request no page of this app sends: answered 400, logged in one line."""
+
+
+def refuse_malformed(server: flask.Flask, callback_map: Callable[[], dict[str, Any]]) -> None:
+    """Check each callback request's shape before Dash reads it, and answer BadCallbackInput
+    with 400 (`callback_map` gives the app's map: Dash fills it at the first request)."""
+    view = server.view_functions[CALLBACKS]
+
+    @functools.wraps(view)
+    def checked_view(*args: Any, **kwargs: Any) -> Any:
+        check_request(callback_map(), flask.request.get_json(silent=True))
+        return view(*args, **kwargs)
+
+    server.view_functions[CALLBACKS] = checked_view
+    server.register_error_handler(BadCallbackInput, _bad_input)
+
+
+def _bad_input(error: BadCallbackInput) -> flask.Response:
+    reason = " ".join(str(error).split())[:200]
+    flask.current_app.logger.warning("Solicitud de callback rechazada (400): %s", reason)
+    return flask.Response(BAD_INPUT_MESSAGE, status=400, mimetype="text/plain")
+
+
+def check_request(callback_map: dict[str, Any], body: object) -> None:
+    """Raise BadCallbackInput unless `body` has the shape the renderer sends for a server
+    callback: values themselves are the callbacks' to read (tolerantly)."""
+    if not isinstance(body, dict):
+        raise BadCallbackInput("el cuerpo no es un objeto JSON")
+    output = body.get("output")
+    spec = callback_map.get(output) if isinstance(output, str) else None
+    if spec is None or "callback" not in spec:
+        raise BadCallbackInput(f"ninguna función responde a la salida {_short(output)}")
+    if not isinstance(body.get("outputs", []), dict | list):
+        raise BadCallbackInput("'outputs' no es una lista")
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        raise BadCallbackInput("'changedPropIds' no es una lista de textos")
+    for part in ("inputs", "state"):
+        expected, given = spec.get(part, []), body.get(part, [])
+        if not isinstance(given, list) or len(given) != len(expected):
+            raise BadCallbackInput(f"'{part}' no tiene {len(expected)} elementos")
+        for wanted, item in zip(expected, given, strict=True):
+            _check_item(wanted, item)
+
+
+def _check_item(wanted: dict[str, Any], item: object) -> None:
+    if wanted["id"].startswith("{"):
+        pattern = json.loads(wanted["id"])
+        entries = item if isinstance(item, list) else [item]
+        for entry in entries:
+            if not (isinstance(entry, dict) and _matches(pattern, entry.get("id"))
+                    and entry.get("property") == wanted["property"]):  # fmt: skip
+                raise BadCallbackInput(f"un elemento de {_short(wanted['id'])} no es un control")
+        return
+    if not (isinstance(item, dict) and item.get("id") == wanted["id"]
+            and item.get("property") == wanted["property"]):  # fmt: skip
+        raise BadCallbackInput(f"se esperaba {wanted['id']}.{wanted['property']}")
+    if (wanted["id"], wanted["property"]) in ROUTER_TEXT:
+        value = item.get("value")
+        if wanted["property"] == "search" and value is None:
+            return
+        if not isinstance(value, str) or (wanted["property"] == "pathname" and value[:1] != "/"):
+            raise BadCallbackInput(f"dirección no válida: {_short(value)}")
+
+
+def _matches(pattern: dict[str, Any], given: object) -> bool:
+    """A pattern-matching id: same keys, the fixed ones equal, the wildcards plain values."""
+    if not isinstance(given, dict) or set(given) != set(pattern):
+        return False
+    return all(
+        isinstance(given[k], str | int | float | bool) if isinstance(v, list) else given[k] == v
+        for k, v in pattern.items()
+    )
+
+
+def _short(value: object) -> str:
+    return repr(value)[:60]

@@ -184,7 +184,26 @@ def _month(text: str | None) -> date | None:
 
 
 def _year(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and 1990 <= int(text) <= 2100 else None
+    # isascii: "²" is a digit to str.isdigit but not to int()
+    ok = text and text.isascii() and text.isdigit()
+    return int(text) if ok and 1990 <= int(text) <= 2100 else None  # type: ignore[arg-type]
+
+
+MAX_CONTROL_CHARS = 200  # no control of these pages offers a longer value
+
+
+def control_text(value: object) -> str | None:
+    """A control's value as text; None for what no control sends (a list, a dict, a long
+    string): callbacks read a crafted value as "no value", as the URL parsers do."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    text = str(value).strip()
+    return text if text and len(text) <= MAX_CONTROL_CHARS else None
+
+
+def control_year(value: object) -> int | None:
+    """A year control's value (1990–2100), None for anything else."""
+    return _year(control_text(value))
 
 
 def parse(args: Mapping[str, object]) -> TerritoryFilters:
@@ -215,10 +234,10 @@ def from_controls(
     last: str | None,
 ) -> TerritoryFilters:
     """Filters from the control values, in the order of `FilterIds.inputs()`."""
-    args = {"area": area, "servicio": servicio, "producto": producto}
-    if mode == PERIOD_MONTHS:
-        args |= {"desde": first, "hasta": last}
-    args["anio"] = None if year is None else str(year)
+    args = {"area": control_text(area), "servicio": control_text(servicio),
+            "producto": control_text(producto), "anio": control_text(year)}  # fmt: skip
+    if control_text(mode) == PERIOD_MONTHS:
+        args |= {"desde": control_text(first), "hasta": control_text(last)}
     return parse(args)
 
 
@@ -363,7 +382,8 @@ def register_callbacks(
         prevent_initial_call=True,
     )
     def _follow(area, servicio, mode, producto):
-        options = product_options(data.run(load), area, servicio)
-        keep = producto if producto in {o["value"] for o in options} else None
-        by_months = mode == PERIOD_MONTHS
+        options = product_options(data.run(load), control_text(area), control_text(servicio))
+        keep = control_text(producto)
+        keep = keep if keep in {o["value"] for o in options} else None
+        by_months = control_text(mode) == PERIOD_MONTHS
         return options, keep, HIDDEN if by_months else SHOWN, SHOWN if by_months else HIDDEN

@@ -17,6 +17,7 @@ import pandas as pd
 from indicators.frames import none_if_nan
 from indicators.review import ReviewChanges
 from indicators.territory_report import TerritoryReport
+from warehouse import csv_safety
 
 # Columns that hold a month (first day) and are written 'YYYY-MM'.
 MONTH_COLUMNS = frozenset({"mes", "mes_reportado", "proyeccion", "mes_desde", "mes_hasta"})
@@ -53,7 +54,7 @@ def to_json(value: Any) -> str:
 
 def to_csv(frame: pd.DataFrame, columns: list[str]) -> str:
     out = io.StringIO()
-    pd.DataFrame(records(frame, columns), columns=columns).to_csv(out, index=False)
+    csv_safety.to_csv(pd.DataFrame(records(frame, columns), columns=columns), out, index=False)
     return out.getvalue()
 
 

@@ -5,9 +5,11 @@ loaded), 3 loaded with quarantined rows, 2 file rejected, 1 unexpected error (no
 With several files the most serious outcome wins: 1, then 2, then 3.
 
 `ingest` works on the primary file while the dashboard serves the published snapshot
-(warehouse.snapshots): it waits for another writer to finish, and once its files are committed
-it publishes a new snapshot, which the serving processes pick up on their next request. A run
-that changed nothing (every file rejected, already loaded, or failed) publishes nothing.
+(warehouse.snapshots): it reads and checks each file without the primary's write lock, waits
+for another writer to finish only to write, and once its files are committed it publishes a
+new snapshot, which the serving processes pick up on their next request. A run that changed
+nothing (every file rejected, already loaded, or failed) publishes nothing. Reading limits
+(loaders.limits): `--max-…` options or `TABLERO_MAX_…` variables.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from loaders import limits
 from loaders.contracts import KINDS
-from loaders.ingest import IngestResult, ingest_files
-from loaders.reference import ensure_reference
-from warehouse import ingestion, snapshots
+from loaders.ingest import IngestResult, load_files
+from warehouse import csv_safety, ingestion, snapshots
 from warehouse.db import WarehouseError, connect, default_db_path
 
 STATUS_LABELS = {
@@ -38,6 +40,14 @@ STATUS_LABELS = {
     "error": "[red]error[/]",
 }
 SEVERITY = {1: 3, 2: 2, 3: 1, 0: 0}  # exit code -> how serious
+LIMIT_OPTIONS = {  # loaders.limits.Limits field -> help; each also $TABLERO_MAX_<FIELD>
+    "xlsx_mb": "máximo de MB de un Excel descomprimido (200)",
+    "file_mb": "máximo de MB de un CSV, o de los datos de un Parquet (4096)",
+    "columns": "máximo de columnas (2.000)",
+    "rows": "máximo de filas (10.000.000)",
+    "cells": "máximo de celdas del área de una hoja de Excel (50.000.000)",
+    "cell_chars": "máximo de caracteres de una celda (32.767)",
+}
 CHANGED = frozenset({"loaded", "partial"})  # outcomes that committed rows to the primary
 
 
@@ -54,6 +64,8 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--db", type=Path, default=None, help=db_help)
     ingest.add_argument("--kind", choices=sorted(KINDS), help="tipo de archivo, si no se detecta")
     ingest.add_argument("--json", action="store_true", help="un objeto JSON por archivo")
+    for name, help_text in LIMIT_OPTIONS.items():
+        ingest.add_argument(f"--max-{name.replace('_', '-')}", type=int, help=help_text)
     ingest.add_argument("files", nargs="+", type=Path)
 
     quarantine = sub.add_parser("quarantine", help="listar o exportar filas en cuarentena")
@@ -75,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(stderr=True)
     try:
         if args.command == "ingest":
+            limits.override(**{name: getattr(args, "max_" + name) for name in LIMIT_OPTIONS})
             return run_ingest(args.db or default_db_path(), args.files, args.kind, args.json)
         if args.command == "quarantine":
             return run_quarantine(args.db or default_db_path(), args.file, args.csv)
@@ -88,12 +101,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_ingest(db: Path, files: Sequence[Path], kind: str | None, as_json: bool) -> int:
     console = Console(stderr=True)
-    with snapshots.writer(db, publish_after=False) as con:
-        ensure_reference(con)
-        with _progress(console, enabled=not as_json) as on_file:
-            results = ingest_files(con, files, kind, progress=on_file)
-        if any(r.status in CHANGED for r in results):
-            snapshots.publish(con, db)  # still holding the primary: nobody writes during the copy
+    # Each file is read and checked without the primary's write lock (loaders.ingest.load_file):
+    # other writers (a validation, `accounts disable`) wait only while a file is written.
+    with _progress(console, enabled=not as_json) as on_file:
+        results = load_files(db, files, kind, progress=on_file)
+    if any(r.status in CHANGED for r in results):
+        with snapshots.writer(db, publish_after=False) as con:
+            snapshots.publish(con, db)  # holding the primary: nobody writes during the copy
     if as_json:
         for result in results:
             print(json.dumps(result.to_json(), ensure_ascii=False, default=str))
@@ -182,7 +196,7 @@ def run_quarantine(db: Path, file_name: str | None, out: Path | None) -> int:
     finally:
         con.close()
     if out:
-        frame.to_csv(out, index=False, encoding="utf-8-sig")
+        csv_safety.to_csv(frame, out, index=False, encoding="utf-8-sig")  # no formula runs
         Console(stderr=True).print(f"{len(frame)} filas exportadas a {out}")
         return 0
     if frame.empty:

@@ -61,6 +61,13 @@ COMMITMENT_STATES = ("pendiente", "en_curso", "cumplido")
 CATEGORY_LABELS: dict[str, str] = {**AREA_LABELS, **LEVEL_LABELS}
 
 
+# Longest value a column takes, in characters: a longer one is quarantined with its reason
+# (one rule for text, loaders.text). Names and codes are short; descriptions are paragraphs.
+NAME_CHARS = 200
+TITLE_CHARS = 500  # a goal's or a milestone's name
+DESCRIPTION_CHARS = 2_000
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -70,6 +77,7 @@ class Column:
     default: str | None = None
     bounds: tuple[int, int] | None = None  # for STAGE
     aliases: tuple[str, ...] = ()  # other headers people write for it ("Año" for anio)
+    max_length: int = NAME_CHARS
 
     @property
     def header_tokens(self) -> frozenset[str]:
@@ -125,7 +133,7 @@ KINDS: dict[str, Kind] = {
             "metas",
             (
                 _c("codigo_meta", T.CODE, True),
-                _c("nombre", T.TEXT, True),
+                _c("nombre", T.TEXT, True, max_length=TITLE_CHARS),
                 _c("ministerio", T.TEXT, True),
                 _c("servicio", T.TEXT),
                 _c("area_tematica", T.CATEGORY, choices=AREAS),
@@ -148,7 +156,7 @@ KINDS: dict[str, Kind] = {
             (
                 _c("codigo_meta", T.GOAL, True),
                 _c("codigo_hito", T.CODE, True),
-                _c("nombre", T.TEXT, True),
+                _c("nombre", T.TEXT, True, max_length=TITLE_CHARS),
                 _c("fecha_programada", T.DATE, True),
                 _c("fecha_cumplida", T.DATE),
                 _c("peso", T.NUMBER),
@@ -166,7 +174,7 @@ KINDS: dict[str, Kind] = {
                 _c("valor_real", T.NUMBER),
                 _c("estado", T.CATEGORY, choices=PROGRESS_STATES, default="reportado"),
                 _c("reportado_por", T.TEXT),
-                _c("comentario", T.TEXT),
+                _c("comentario", T.TEXT, max_length=DESCRIPTION_CHARS),
             ),
             ("codigo_meta", "mes", "region"),
         ),
@@ -180,7 +188,7 @@ KINDS: dict[str, Kind] = {
                 _c("severidad", T.CATEGORY, True, choices=SEVERITIES),
                 _c("nivel", T.CATEGORY, True, choices=LEVELS),
                 _c("region", T.REGION),
-                _c("descripcion", T.TEXT, True),
+                _c("descripcion", T.TEXT, True, max_length=DESCRIPTION_CHARS),
                 _c("responsable", T.TEXT),
                 _c("fecha_alerta", T.DATE, True),
                 _c("fecha_resolucion", T.DATE),
@@ -210,12 +218,12 @@ KINDS: dict[str, Kind] = {
                 _c("region", T.REGION, True),
                 _c("servicio", T.SERVICE, True),
                 _c("comision", T.CATEGORY, True, choices=AREAS),
-                _c("descripcion", T.TEXT, True),
+                _c("descripcion", T.TEXT, True, max_length=DESCRIPTION_CHARS),
                 _c("fecha_acuerdo", T.DATE, True),
                 _c("fecha_compromiso", T.DATE, True),
                 _c("estado", T.CATEGORY, choices=COMMITMENT_STATES, default="pendiente"),
                 _c("fecha_cumplimiento", T.DATE),
-                _c("ultimo_seguimiento", T.TEXT),
+                _c("ultimo_seguimiento", T.TEXT, max_length=DESCRIPTION_CHARS),
             ),
             ("codigo_compromiso",),
         ),

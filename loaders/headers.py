@@ -43,7 +43,7 @@ def detect_kind(headers: list[str], explicit: str | None = None) -> HeaderMatch:
         raise RejectedFile(
             "No se reconoce el tipo de archivo: sus encabezados no corresponden a ningún tipo "
             f"de los contratos de datos ({', '.join(KINDS)}). Encabezados leídos: "
-            + ", ".join(headers)
+            + _listed(headers)
             + "."
         )
     return max(complete, key=lambda m: (len(m.columns), -len(m.kind.columns)))
@@ -56,3 +56,13 @@ def _require_columns(match: HeaderMatch) -> None:
             + ", ".join(match.missing_required)
             + ". No se cargó ninguna fila."
         )
+
+
+HEADERS_SHOWN = 30
+
+
+def _listed(headers: list[str]) -> str:
+    """The headers for a message: the first ones, each cut short (a file may have thousands)."""
+    shown = [h if len(h) <= 60 else h[:59] + "…" for h in headers[:HEADERS_SHOWN]]
+    more = len(headers) - len(shown)
+    return ", ".join(shown) + (f" y {more} más" if more > 0 else "")

@@ -1,16 +1,20 @@
 """Loading files into the warehouse: one file, one transaction, nothing lost.
 
-For each file: recognise it (same bytes already loaded → nothing to do), read its cells, check
-every row against its kind's contract, and in one transaction log the file, quarantine the bad
-rows with their reasons, and write the good ones as new versions. Any failure rolls the whole
-file back, so the database is never half-written.
+For each file: recognise it (same bytes already loaded → nothing to do), read its cells within
+the reading limits (loaders.limits), check every row against its kind's contract, and in one
+transaction log the file, quarantine the bad rows with their reasons, and write the good ones
+as new versions. Any failure rolls the whole file back, so the database is never half-written.
+
+Reading and checking need no write lock: `load_file` (the command line) holds the primary's
+lock only for a glance at what the cells refer to, and then to write. A hostile or slow file
+therefore never keeps a coordinator's validation or an urgent `accounts disable` waiting.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,11 +24,13 @@ import pandas as pd
 
 from loaders.contracts import KINDS, LOAD_ORDER
 from loaders.headers import HeaderMatch, detect_kind
+from loaders.limits import active
 from loaders.readers import RejectedFile, SourceTable, file_hash, peek_headers, read_source
-from loaders.validate import resolved_sources, stage_file
-from warehouse import ingestion, staging
+from loaders.reference import ensure_reference
+from loaders.validate import CheckedRows, Reference, check_rows, resolved_sources, stage_file
+from warehouse import ingestion, snapshots, staging
 from warehouse.aggregates import refresh_aggregates
-from warehouse.db import transaction
+from warehouse.db import WarehouseError, transaction
 
 ERRORS_SHOWN = 100
 HASH_FIRST_BYTES = 64 * 1024**2  # files up to this size are recognised before being read
@@ -71,55 +77,153 @@ def ingest_file(
     demo: bool = False,
     progress: Progress | None = None,
 ) -> IngestResult:
+    """Load one file through an open writable connection (the demo, tests, benchmarks)."""
     path = Path(path)
     step = progress or (lambda _phase: None)
     if not path.is_file():
         return IngestResult(path.name, kind, "rejected", message="No existe el archivo.")
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # A small file is hashed first, so that a file sent twice is never read again. A large
-        # one is hashed once read, on the core that resolving and ordering its rows leave idle
-        # (hashlib releases the GIL; a 10-million-row CSV: ~0.8 s of CPU, which slowed
-        # pyarrow's reading on two cores by ~0.5 s), and checked before anything is written.
-        hashing: Future[str] | None = None
-        if path.stat().st_size <= HASH_FIRST_BYTES:
-            hashing = pool.submit(file_hash, path)
-            earlier = _already_loaded(con, path, kind, hashing.result())
+    content_hash = _small_file_hash(path)
+    if content_hash is not None:
+        earlier = _already_loaded(con, path, kind, content_hash)
+        if earlier is not None:
+            return earlier
+    prepared = prepare_file(path, kind, Reference.read(con), content_hash, step)
+    if isinstance(prepared, IngestResult):
+        return prepared
+    return write_prepared(con, prepared, loaded_at=loaded_at, demo=demo, progress=step)
+
+
+def load_file(
+    db: Path,
+    path: str | Path,
+    kind: str | None = None,
+    *,
+    loaded_at: datetime | None = None,
+    demo: bool = False,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Load one file into the primary `db`, holding its write lock only to write.
+
+    The lock is taken twice, briefly first: to seed the reference data, answer a file whose
+    bytes were loaded already, and read what the cells refer to (`Reference`). The file is
+    then read and checked with no lock held, and the lock is taken again to write it
+    (`write_prepared` confirms that the reference data did not change meanwhile)."""
+    path = Path(path)
+    step = progress or (lambda _phase: None)
+    if not path.is_file():
+        return IngestResult(path.name, kind, "rejected", message="No existe el archivo.")
+    content_hash = _small_file_hash(path)
+    with snapshots.writer(db, publish_after=False) as con:
+        ensure_reference(con)
+        if content_hash is not None:
+            earlier = _already_loaded(con, path, kind, content_hash)
             if earlier is not None:
                 return earlier
-        step("leyendo")
-        try:
-            source = read_source(path, kind, repeated=_resolved_headers(path, kind))
-            match = detect_kind(source.headers, kind)
-            if source.table.num_rows == 0 and not source.problems:
-                raise RejectedFile("El archivo no tiene filas de datos.")
-        except RejectedFile as exc:
-            return IngestResult(path.name, kind, "rejected", message=str(exc))
-        hashing = hashing or pool.submit(file_hash, path)
-        try:
-            loaded_at = _check_load_time(con, loaded_at)
-        except RejectedFile as exc:  # unless these bytes were loaded: that says more
-            earlier = _already_loaded(con, path, kind, hashing.result())
-            return earlier or IngestResult(path.name, kind, "rejected", message=str(exc))
-        result = IngestResult(
-            path.name,
-            match.kind.name,
-            "loaded",
-            rows_read=source.table.num_rows + len(source.problems),
-            ignored_columns=list(match.extra),
-        )
-        try:
-            with transaction(con):
-                _load_checked(
-                    con, path.name, hashing.result, source, match, loaded_at, demo, result, step
-                )
-        except _SameBytes as same:
-            return _already_loaded(con, path, kind, same.content_hash) or result
-        finally:
+        reference = Reference.read(con)
+    prepared = prepare_file(path, kind, reference, content_hash, step)
+    if isinstance(prepared, IngestResult):
+        return prepared
+    step("esperando turno para escribir")
+    with snapshots.writer(db, publish_after=False) as con:
+        return write_prepared(con, prepared, loaded_at=loaded_at, demo=demo, progress=step)
+
+
+def _small_file_hash(path: Path) -> str | None:
+    """A small file is hashed first, so that a file sent twice is never read again."""
+    return file_hash(path) if path.stat().st_size <= HASH_FIRST_BYTES else None
+
+
+@dataclass
+class PreparedFile:
+    """A file read and checked against `reference`, ready to be written (`write_prepared`)."""
+
+    path: Path
+    kind: str | None
+    source: SourceTable
+    match: HeaderMatch
+    reference: Reference
+    checked: CheckedRows
+    content_hash: Callable[[], str]
+
+
+def prepare_file(
+    path: Path,
+    kind: str | None,
+    reference: Reference,
+    content_hash: str | None = None,
+    progress: Progress | None = None,
+) -> PreparedFile | IngestResult:
+    """Read the file within the limits and check its rows: no connection, no lock. A file
+    that cannot be loaded at all comes back as its rejection."""
+    step = progress or (lambda _phase: None)
+    step("leyendo")
+    try:
+        source = read_source(path, kind, repeated=_resolved_headers(path, kind))
+        match = detect_kind(source.headers, kind)
+        if source.table.num_rows == 0 and not source.problems:
+            raise RejectedFile("El archivo no tiene filas de datos.")
+    except RejectedFile as exc:
+        return IngestResult(path.name, kind, "rejected", message=str(exc))
+    hashed: Callable[[], str]
+    if content_hash is None:
+        # A large file is hashed once read, on the core that resolving and ordering its rows
+        # leave idle (hashlib releases the GIL; a 10-million-row CSV: ~0.8 s of CPU, which
+        # slowed pyarrow's reading on two cores by ~0.5 s), and checked before anything is
+        # written.
+        pool = ThreadPoolExecutor(max_workers=1)
+        hashed = pool.submit(file_hash, path).result
+        pool.shutdown(wait=False)
+    else:
+        hashed = lambda: content_hash  # noqa: E731
+    step("validando")
+    order_by = INSERT_ORDER.get(match.kind.name, ())
+    checked = check_rows(source, match, reference, order_by)
+    return PreparedFile(path, kind, source, match, reference, checked, hashed)
+
+
+def write_prepared(
+    con: duckdb.DuckDBPyConnection,
+    prepared: PreparedFile,
+    *,
+    loaded_at: datetime | None = None,
+    demo: bool = False,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Write a prepared file in one transaction (the caller holds the write lock)."""
+    step = progress or (lambda _phase: None)
+    path, kind, source, match = prepared.path, prepared.kind, prepared.source, prepared.match
+    try:
+        loaded_at = _check_load_time(con, loaded_at)
+    except RejectedFile as exc:  # unless these bytes were loaded: that says more
+        earlier = _already_loaded(con, path, kind, prepared.content_hash())
+        return earlier or IngestResult(path.name, kind, "rejected", message=str(exc))
+    checked = prepared.checked
+    reference = Reference.read(con)
+    if reference != prepared.reference:  # another load changed what the cells refer to
+        step("validando de nuevo")
+        order_by = INSERT_ORDER.get(match.kind.name, ())
+        checked = check_rows(source, match, reference, order_by)
+    result = IngestResult(
+        path.name,
+        match.kind.name,
+        "loaded",
+        rows_read=source.table.num_rows + len(source.problems),
+        ignored_columns=list(match.extra),
+    )
+    try:
+        with transaction(con):
+            _load_checked(
+                con, path.name, prepared.content_hash, source, match, checked, loaded_at, demo,
+                result, step,
+            )  # fmt: skip
+    except _SameBytes as same:
+        return _already_loaded(con, path, kind, same.content_hash) or result
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            staging.drop_staging(con)
+        for name in (staging.SOURCE, staging.SORTED):
             with contextlib.suppress(duckdb.Error):
-                staging.drop_staging(con)
-            for name in (staging.SOURCE, staging.SORTED):
-                with contextlib.suppress(duckdb.Error):
-                    con.unregister(name)
+                con.unregister(name)
     return result
 
 
@@ -164,16 +268,17 @@ def _load_checked(
     file_name: str,
     hashed: Callable[[], str],
     source: SourceTable,
-    match,
+    match: HeaderMatch,
+    checked: CheckedRows,
     loaded_at: datetime,
     demo: bool,
     result: IngestResult,
     step: Progress,
 ) -> None:
     kind = match.kind
-    step("validando")
+    step("revisando")
     order_by = INSERT_ORDER.get(kind.name, ())
-    staged = stage_file(con, source, match, order_by)
+    staged = stage_file(con, checked, match, source.decimal_comma, order_by)
     final = staging.stage_final(
         con,
         kind.key,
@@ -196,7 +301,7 @@ def _load_checked(
         loaded_at=loaded_at,
         demo=demo,
     )
-    ingestion.quarantine_staged_errors(con, ingestion_id, source.headers)
+    ingestion.quarantine_staged_errors(con, ingestion_id, source.headers, active().cell_chars)
     ingestion.quarantine_rows(con, ingestion_id, _problems_frame(source))
     counts = ingestion.write_versioned(
         con,
@@ -258,24 +363,55 @@ def ingest_files(
     progress: Callable[[Path], Progress] | None = None,
 ) -> list[IngestResult]:
     """Several files in dependency order (services before products before deliveries)."""
+    return _each_file(
+        lambda path, step: ingest_file(
+            con, path, kind, loaded_at=loaded_at, demo=demo, progress=step
+        ),
+        paths,
+        kind,
+        progress,
+    )
+
+
+def load_files(
+    db: Path,
+    paths: Iterable[str | Path],
+    kind: str | None = None,
+    *,
+    loaded_at: datetime | None = None,
+    progress: Callable[[Path], Progress] | None = None,
+) -> list[IngestResult]:
+    """`load_file` for several files, in dependency order: each one read and checked with no
+    lock held, after the one before it was written."""
+    return _each_file(
+        lambda path, step: load_file(db, path, kind, loaded_at=loaded_at, progress=step),
+        paths,
+        kind,
+        progress,
+    )
+
+
+def _each_file(
+    load: Callable[[Path, Progress | None], IngestResult],
+    paths: Iterable[str | Path],
+    kind: str | None,
+    progress: Callable[[Path], Progress] | None,
+) -> list[IngestResult]:
     ordered = sorted((Path(p) for p in paths), key=lambda p: _load_rank(p, kind))
     results = []
     for path in ordered:
         try:
-            results.append(
-                ingest_file(
-                    con,
-                    path,
-                    kind,
-                    loaded_at=loaded_at,
-                    demo=demo,
-                    progress=progress(path) if progress else None,
-                )
-            )
+            results.append(load(path, progress(path) if progress else None))
+        except WarehouseError as exc:  # the database, not the file: e.g. busy for too long
+            results.append(IngestResult(path.name, kind, "error", message=str(exc)))
         except Exception as exc:  # the file was rolled back; report and go on with the others
+            reason = str(exc) or type(exc).__name__
             results.append(
                 IngestResult(
-                    path.name, kind, "error", message=f"Error inesperado; no se cambió nada: {exc}"
+                    path.name,
+                    kind,
+                    "error",
+                    message=f"Error inesperado; no se cambió nada: {reason}",
                 )
             )
     return results
@@ -303,5 +439,5 @@ def _resolved_headers(path: Path, kind: str | None) -> list[str]:
 def _peeked_kind(path: Path, kind: str | None = None) -> HeaderMatch | None:
     try:
         return detect_kind(peek_headers(path), kind)
-    except (RejectedFile, OSError, ValueError, IndexError):
+    except Exception:  # any file may come: its real error comes when it is read
         return None

@@ -8,10 +8,11 @@ of few distinct cells may come as dictionary arrays of text (`read_source`'s `re
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -21,10 +22,14 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from loaders import text as text_rules
+from loaders.limits import Limits, active, thousands
 from loaders.normalize import token
 
 LINE = "__line"
 SNIFF_BYTES = 64 * 1024
+HEADER_BYTES = 4 * 1024**2  # the first line of a CSV is read whole, up to this size
+FIELD_CHARS = 256 * 1024**2  # the exact reader's cell limit (the file's size bounds it anyway)
 BLOCK_BYTES = 1 << 24  # pyarrow reads a CSV in blocks of this size, one per thread at a time
 TEXT_CODES = pa.dictionary(pa.int32(), pa.string())
 
@@ -66,7 +71,8 @@ def read_source(
     path: Path, kind_hint: str | None = None, *, repeated: Collection[str] = ()
 ) -> SourceTable:
     """`repeated`: headers of columns with few distinct cells (services, comunas, months),
-    which a CSV may deliver as dictionary arrays (see `_arrow_csv`)."""
+    which a CSV may deliver as dictionary arrays (see `_arrow_csv`). Every format is read
+    within `limits.active()`: past a limit the file is rejected with the reason."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         return read_csv(path, repeated)
@@ -89,9 +95,9 @@ def peek_headers(path: Path) -> list[str]:
         return read_xlsx(path).headers
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
-    encoding, bom = _detect_encoding(head)
-    first = head[bom:].decode(encoding, errors="replace").splitlines()[0]
-    return next(csv.reader([first], delimiter=_detect_delimiter(first)))
+    _, bom = _detect_encoding(head)
+    header, _ = _csv_header(path, bom, active())
+    return header
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -119,39 +125,99 @@ def _detect_delimiter(header_line: str) -> str:
 
 
 def read_csv(path: Path, repeated: Collection[str] = ()) -> SourceTable:
+    limits = active()
+    if path.stat().st_size > limits.file_bytes:
+        raise RejectedFile(
+            f"El archivo pesa más de {thousands(limits.file_mb)} MB, el máximo admitido "
+            "(TABLERO_MAX_FILE_MB); divídalo en varios archivos."
+        )
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
-    if _blank(path, head):
-        raise RejectedFile("El archivo está vacío.")
     encoding, bom = _detect_encoding(head)
-    try:
-        text_head = head[bom:].decode(encoding, errors="replace")
-    except LookupError as exc:  # pragma: no cover - fixed encodings
-        raise RejectedFile(str(exc)) from exc
-    delimiter = _detect_delimiter(text_head.splitlines()[0] if text_head else "")
-    try:
-        table, problems = _read_csv_fast(path, head, bom, encoding, delimiter, repeated)
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-        table, problems = _read_csv_fast(path, head, bom, encoding, delimiter, repeated)
-    if problems:
-        text = _decode(path.read_bytes()[bom:], encoding)
-        table, row_problems = _read_csv_exact(text, delimiter)
+    if _blank(path, head, bom):
+        raise RejectedFile("El archivo está vacío.")
+    header, delimiter = _csv_header(path, bom, limits)
+    table: pa.Table | None = None
+    exact, problems = False, 0
+    if encoding == text_rules.UTF8:
+        with contextlib.suppress(UnicodeDecodeError):  # not all UTF-8: read below
+            table, problems = _read_csv_fast(path, header, bom, encoding, delimiter, repeated)
+    if table is None:
+        raw = path.read_bytes()[bom:]
+        encoding, exact = text_rules.legacy_encoding(raw)
+        if not exact:
+            table, problems = _read_legacy(raw, header, delimiter, repeated)
+        del raw
+    if table is not None and table.num_rows > limits.rows:
+        raise _too_many_rows(table.num_rows, limits)
+    if problems or exact:
+        decoded = text_rules.decode_checked(path.read_bytes()[bom:], encoding)
+        table, row_problems = _read_csv_exact(decoded, delimiter, encoding, limits)
     else:
         row_problems = []
     fmt = f"csv '{delimiter}' {encoding}" + (" BOM" if bom else "")
     return SourceTable(table, fmt, decimal_comma=delimiter == ";", problems=row_problems)
 
 
-def _blank(path: Path, head: bytes) -> bool:
-    """No cells at all: empty, or only spaces and line breaks."""
-    if not head or not head.isspace():
-        return not head
-    return len(head) < SNIFF_BYTES or path.read_bytes().isspace()
+def _too_many_rows(rows: int, limits: Limits) -> RejectedFile:
+    return RejectedFile(
+        f"El archivo tiene {thousands(rows)} filas; el máximo es {thousands(limits.rows)} "
+        "(TABLERO_MAX_ROWS). Divídalo en varios archivos."
+    )
+
+
+def _csv_header(path: Path, bom: int, limits: Limits) -> tuple[list[str], str]:
+    """(header cells, delimiter) from the whole first line, however long (up to HEADER_BYTES):
+    a header cut at the sniffing window would look like repeated names."""
+    first = b""
+    with path.open("rb") as handle:
+        handle.seek(bom)
+        while len(first) <= HEADER_BYTES:
+            chunk = handle.read(SNIFF_BYTES)
+            ends = [i for i in (chunk.find(b"\n"), chunk.find(b"\r")) if i >= 0]
+            if ends:
+                first += chunk[: min(ends)]
+                break
+            first += chunk
+            if not chunk:
+                break
+    if len(first) > HEADER_BYTES:
+        raise RejectedFile(
+            f"La primera línea pasa de {HEADER_BYTES // 1024**2} MB sin terminar: no es un "
+            "encabezado de CSV."
+        )
+    try:
+        line = first.decode(text_rules.UTF8)
+    except UnicodeDecodeError:
+        line = first.decode(text_rules.LEGACY, "replace")
+    if text_rules.looks_binary(line):
+        raise RejectedFile(
+            "La primera línea no es un encabezado de texto: el archivo parece binario o no es un "
+            "CSV. Envíe un CSV, un Excel (.xlsx) o un Parquet."
+        )
+    delimiter = _detect_delimiter(line)
+    header = next(csv.reader([line], delimiter=delimiter), [])
+    _check_headers(header, limits)
+    return header, delimiter
+
+
+def _blank(path: Path, head: bytes, bom: int = 0) -> bool:
+    """No cells at all: empty (a byte-order mark alone included), or only spaces and line
+    breaks."""
+    body = head[bom:]
+    if not body or not body.isspace():
+        return not body
+    return len(head) < SNIFF_BYTES or path.read_bytes()[bom:].isspace()
 
 
 def _read_csv_fast(
-    path: Path, head: bytes, bom: int, encoding: str, delimiter: str, repeated: Collection[str]
+    path: Path,
+    header: list[str],
+    bom: int,
+    encoding: str,
+    delimiter: str,
+    repeated: Collection[str],
+    data: pa.Buffer | None = None,
 ) -> tuple[pa.Table, int]:
     """pyarrow's multithreaded reader; returns how many rows it could not split cleanly.
 
@@ -164,26 +230,29 @@ def _read_csv_fast(
     quotes (the fast way); a quoted line break that falls on a block boundary makes the reader
     lose step, and then the file is read again tracking quotes. Either way a line break inside
     a value that cuts a row in two leaves a part with too few cells: a row problem, so the exact
-    reader takes over."""
-    data: str | pa.Buffer
-    if encoding == "utf-8":
-        head = head[bom:]
-        data = str(path)
-    else:
-        data = pa.py_buffer(_decode(path.read_bytes()[bom:], encoding).encode("utf-8"))
-        head = data[:SNIFF_BYTES].to_pybytes()
-    header = next(csv.reader(io.StringIO(head.decode("utf-8", "replace")), delimiter=delimiter))
-    _check_headers(header)
+    reader takes over. `data`: the file's text as UTF-8, when it is not read from the disk."""
+    source: str | pa.Buffer = str(path) if data is None else data
     try:
-        table, problems = _arrow_csv(data, header, delimiter, repeated, newlines_in_values=False)
+        table, problems = _arrow_csv(source, header, delimiter, repeated, newlines_in_values=False)
     except pa.ArrowInvalid as exc:
         if "out of sync" not in str(exc):
             raise _read_error(exc, encoding) from exc
         try:
-            table, problems = _arrow_csv(data, header, delimiter, repeated, newlines_in_values=True)
+            table, problems = _arrow_csv(
+                source, header, delimiter, repeated, newlines_in_values=True
+            )
         except pa.ArrowInvalid as again:
             raise _read_error(again, encoding) from again
     return table.append_column(LINE, _line_numbers(table.num_rows)), problems
+
+
+def _read_legacy(
+    raw: bytes, header: list[str], delimiter: str, repeated: Collection[str]
+) -> tuple[pa.Table, int]:
+    """A Windows-1252 file whose every byte is a character: decoded in memory, then read as
+    a UTF-8 one (the fast way)."""
+    data = pa.py_buffer(_decode(raw, text_rules.LEGACY).encode("utf-8"))
+    return _read_csv_fast(Path(), header, 0, text_rules.LEGACY, delimiter, repeated, data)
 
 
 def _arrow_csv(
@@ -239,7 +308,10 @@ def _decode(raw: bytes, encoding: str) -> str:
 def _read_error(exc: pa.ArrowInvalid, encoding: str) -> Exception:
     if "UTF8" in str(exc):
         return UnicodeDecodeError(encoding, b"", 0, 1, str(exc))
-    return RejectedFile(f"No se pudo leer el CSV: {exc}")
+    return RejectedFile(
+        "No se pudo leer el CSV: revise que todas las filas usen el mismo separador y que las "
+        "comillas estén cerradas."
+    )
 
 
 def _line_numbers(rows: int) -> pa.Array:
@@ -247,22 +319,46 @@ def _line_numbers(rows: int) -> pa.Array:
     return pa.array(np.arange(2, rows + 2, dtype=np.int64))
 
 
-def _read_csv_exact(text: str, delimiter: str) -> tuple[pa.Table, list[RowProblem]]:
-    """Slow path for files with blank or malformed rows: exact spreadsheet line numbers."""
+def _read_csv_exact(
+    text: str, delimiter: str, encoding: str = text_rules.UTF8, limits: Limits | None = None
+) -> tuple[pa.Table, list[RowProblem]]:
+    """Slow path for files with blank or malformed rows, or lines in another encoding
+    (`text` from text.decode_checked): exact spreadsheet line numbers."""
+    limits = limits or active()
+    csv.field_size_limit(FIELD_CHARS)  # long cells are read, then quarantined by their column
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(rows)
-    _check_headers(header)
+    try:
+        return _exact_rows(rows, delimiter, encoding, limits)
+    except csv.Error as exc:
+        raise RejectedFile(
+            f"No se pudo leer el CSV cerca de la línea {rows.line_num}: revise las comillas "
+            "(una comilla sin cerrar une el resto del archivo en una sola celda)."
+        ) from exc
+
+
+def _exact_rows(
+    rows: Iterator[list[str]], delimiter: str, encoding: str, limits: Limits
+) -> tuple[pa.Table, list[RowProblem]]:
+    header = [text_rules.printable(cell) for cell in next(rows, [])]
+    _check_headers(header, limits)
     columns: list[list[str]] = [[] for _ in header]
     lines: list[int] = []
     problems: list[RowProblem] = []
     for number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue  # a blank line is not a row
+        if len(lines) + len(problems) >= limits.rows:
+            raise _too_many_rows(len(lines) + len(problems) + 1, limits)
+        line = delimiter.join(row)
+        wrong = text_rules.line_problem(line, encoding)
+        if wrong is not None:
+            problems.append(RowProblem(number, wrong[1][: limits.cell_chars], wrong[0]))
+            continue
         if len(row) != len(header):
             problems.append(
                 RowProblem(
                     number,
-                    delimiter.join(row),
+                    line[: limits.cell_chars],
                     f"La fila tiene {len(row)} columnas y el encabezado {len(header)}; "
                     "revise separadores o comillas.",
                 )
@@ -276,7 +372,13 @@ def _read_csv_exact(text: str, delimiter: str) -> tuple[pa.Table, list[RowProble
     return table, problems
 
 
-def _check_headers(header: list[str]) -> None:
+def _check_headers(header: list[str], limits: Limits | None = None) -> None:
+    limits = limits or active()
+    if len(header) > limits.columns:
+        raise RejectedFile(
+            f"El encabezado tiene {thousands(len(header))} columnas; el máximo es "
+            f"{thousands(limits.columns)} (TABLERO_MAX_COLUMNS)."
+        )
     names = [token(h) for h in header if h.strip()]
     if not names:
         raise RejectedFile("El archivo no tiene encabezados en la primera línea.")
@@ -306,22 +408,32 @@ def read_xlsx(path: Path, kind_hint: str | None = None) -> SourceTable:
     """The sheet named after the kind when there is one, else the first sheet."""
     from python_calamine import CalamineWorkbook
 
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:
-        raise RejectedFile(f"No se pudo abrir el Excel: {exc}") from exc
+    from loaders import excel_guard
     from loaders.contracts import KINDS
 
+    limits = active()
+    # calamine trusts the file: it is measured first (unzipped size, DTD, sheet area).
+    parts, sizes = excel_guard.checked_parts(path, limits)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = workbook.sheet_names
+    except Exception as exc:
+        raise RejectedFile("No se pudo abrir el Excel: el archivo está dañado.") from exc
+    if not names:
+        raise RejectedFile("El Excel no tiene hojas.")
     wanted = {token(kind_hint)} if kind_hint else {token(k) for k in KINDS}
-    names = workbook.sheet_names
     sheet_name = next((n for n in names if token(n) in wanted), names[0])
-    rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    excel_guard.check_sheet(sheet_name, parts.get(sheet_name), sizes, limits)
+    try:
+        rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise RejectedFile(f"No se pudo leer la hoja «{sheet_name}»: está dañada.") from exc
     if not rows:
         raise RejectedFile(f"La hoja «{sheet_name}» está vacía.")
     header = [_excel_cell(v).strip() for v in rows[0]]
     while header and not header[-1]:
         header.pop()
-    _check_headers(header)
+    _check_headers(header, limits)
     width = len(header)
     columns: list[list[str]] = [[] for _ in header]
     lines = []
@@ -341,11 +453,26 @@ def read_xlsx(path: Path, kind_hint: str | None = None) -> SourceTable:
 
 
 def read_parquet(path: Path) -> SourceTable:
+    limits = active()
+    try:
+        parquet = pq.ParquetFile(path)
+        meta, names = parquet.metadata, parquet.schema_arrow.names
+    except Exception as exc:
+        raise RejectedFile("No se pudo leer el Parquet: el archivo está dañado.") from exc
+    _check_headers(names, limits)
+    if meta.num_rows > limits.rows:
+        raise _too_many_rows(meta.num_rows, limits)
+    data = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if data > limits.file_bytes:
+        raise RejectedFile(
+            f"Los datos del Parquet ocupan {thousands(data // 1024**2)} MB descomprimidos; el "
+            f"máximo es {thousands(limits.file_mb)} MB (TABLERO_MAX_FILE_MB)."
+        )
     try:
         table = pq.read_table(path)
     except Exception as exc:
-        raise RejectedFile(f"No se pudo leer el Parquet: {exc}") from exc
-    _check_headers(table.column_names)
+        raise RejectedFile("No se pudo leer el Parquet: el archivo está dañado.") from exc
+    _check_headers(table.column_names, limits)
     columns = [_parquet_column_as_text(table.column(i)) for i in range(table.num_columns)]
     lines = _line_numbers(table.num_rows)
     text = pa.Table.from_arrays([*columns, lines], names=[*table.column_names, LINE])

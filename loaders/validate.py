@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from loaders import limits
 from loaders.contracts import Column, ColumnType, Kind
 from loaders.headers import HeaderMatch
 from loaders.normalize import clean_cell, token
@@ -92,9 +93,53 @@ def _plan(column: Column, source: str | None, catalogue: bool) -> ColumnPlan:
     context = None
     if catalogue and column.name == "producto":
         mapped, context = "VARCHAR", "servicio"
+    # Numbers need no text rule: a NUL or a novel in a numeric cell fails to read as a number.
+    length = None if numeric else min(column.max_length, limits.active().cell_chars)
     return ColumnPlan(
-        column.name, source, column.required, column.default, numeric, mapped, context
+        column.name,
+        source,
+        column.required,
+        column.default,
+        numeric,
+        mapped,
+        context,
+        max_length=length,
     )
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a file's cells are checked against (territories, services, goals, products).
+
+    Read from the warehouse before the file is checked, without holding the write lock while
+    checking, and read again once the lock is taken to write: the same answer means the
+    checks still hold (another file loaded meanwhile may have added a service)."""
+
+    territories: tuple[tuple[str, str, str, str], ...]
+    services: tuple[tuple[str, str | None], ...]
+    goals: tuple[str, ...]
+    catalogue: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection) -> Reference:
+        return cls(
+            tuple(tuple(r) for r in ingestion.territory_rows(con)),  # type: ignore[misc]
+            tuple(sorted((tuple(r) for r in ingestion.current_services(con)), key=repr)),  # type: ignore[misc]
+            tuple(sorted(ingestion.current_goal_codes(con))),
+            tuple(sorted(tuple(r) for r in ingestion.current_catalogue(con))),  # type: ignore[misc]
+        )
+
+
+@dataclass(frozen=True)
+class CheckedRows:
+    """A file's rows resolved, ordered and with their numbers read: all of it in Arrow,
+    before the write lock is taken (`check_rows`); `stage_file` hands it to DuckDB."""
+
+    table: pa.Table  # the file's cells plus resolved values (staging.SOURCE)
+    stored: pa.Table  # what staging.stage_typed reads, in the stored order (staging.SORTED)
+    plans: list[ColumnPlan]
+    typed_plans: list[ColumnPlan]  # the same, saying which numbers are already read
+    order: RowOrder
 
 
 @dataclass(frozen=True)
@@ -103,27 +148,31 @@ class Staged:
     presorted: bool  # staging.GOOD yields the rows in `order_by` order
 
 
-def stage_file(
-    con: duckdb.DuckDBPyConnection,
+def check_rows(
     source: SourceTable,
     match: HeaderMatch,
+    reference: Reference,
     order_by: Sequence[str] = (),
-) -> Staged:
-    """Fill the staging tables; rows to load end in staging.FINAL, problems in staging.ERRORS.
+) -> CheckedRows:
+    """Resolve, order and read the numbers of a file's rows, without any connection.
     `order_by`: the columns the rows will be stored sorted by (staging.order_column).
 
     Months, dates, codes and categories are resolved here in Arrow: each column's distinct
     cells are parsed once in Python and travel as dictionary arrays (an index per row into the
     parsed values), so a file of ten million rows parses a few hundred values and copies no
     text. The rows are put in their stored order (`order_rows`), numbers are read by Arrow
-    straight into that order where it can (`read_numbers`), and DuckDB types what is left and
-    checks everything (staging.stage_typed)."""
+    straight into that order where it can (`read_numbers`); `stage_file` then lets DuckDB type
+    what is left and check everything (staging.stage_typed)."""
     plans = column_plans(match)
     table = resolve_mapped(
-        source.table, plans, _parsers(con, match.kind), _catalogue(con), ranked=order_by
+        source.table,
+        plans,
+        _parsers(reference, match.kind),
+        _catalogue(reference),
+        ranked=order_by,
     )
-    con.register(staging.SOURCE, table)
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
         rows = order_rows(table, order_by, match.kind.key, pool)
         numbers, typed_plans = read_numbers(table, plans, source.decimal_comma, rows.positions)
         stored = _checked_columns(table, typed_plans)
@@ -131,15 +180,29 @@ def stage_file(
             stored = _take_rows(stored, rows.positions, plans)
         for name, values in numbers.items():  # already in the stored order
             stored = stored.append_column(name, values)
-        con.register(staging.SORTED, stored)
-        rules = ROW_RULES.get(match.kind.name, ())
-        staging.stage_typed(
-            con, typed_plans, source.decimal_comma, rules, order_by, source=staging.SORTED
-        )
-        # The bad rows' numbers are read again from their text (the same numbers, see
-        # `_as_numbers`), so the file's table need not carry them in its own order.
-        staging.collect_errors(con, plans, rules, source.decimal_comma)
-        return Staged(rows.keys_distinct(), rows.in_order)
+    finally:
+        pool.shutdown(wait=False)  # the key check may still run: `rows.keys_distinct` waits
+    return CheckedRows(table, stored, plans, typed_plans, rows)
+
+
+def stage_file(
+    con: duckdb.DuckDBPyConnection,
+    checked: CheckedRows,
+    match: HeaderMatch,
+    decimal_comma: bool,
+    order_by: Sequence[str] = (),
+) -> Staged:
+    """Fill the staging tables; rows to load end in staging.FINAL, problems in staging.ERRORS."""
+    con.register(staging.SOURCE, checked.table)
+    con.register(staging.SORTED, checked.stored)
+    rules = ROW_RULES.get(match.kind.name, ())
+    staging.stage_typed(
+        con, checked.typed_plans, decimal_comma, rules, order_by, source=staging.SORTED
+    )
+    # The bad rows' numbers are read again from their text (the same numbers, see
+    # `_as_numbers`), so the file's table need not carry them in its own order.
+    staging.collect_errors(con, checked.plans, rules, decimal_comma)
+    return Staged(checked.order.keys_distinct(), checked.order.in_order)
 
 
 @dataclass(frozen=True)
@@ -363,7 +426,7 @@ def resolve_mapped(
         if plan.context:
             context, context_parsed = encoded[plan.context]
             indices, parsed = _resolve_products(
-                context, context_parsed, cells[plan.name], catalogue
+                context, context_parsed, cells[plan.name], catalogue, plan
             )
             table = _append(table, plan, indices, parsed, plan.name in ranked)
     return table
@@ -509,6 +572,7 @@ def _resolve_products(
     context_parsed: list[Parsed],
     products: _Encoded,
     catalogue: dict[tuple[str, str], str],
+    plan: ColumnPlan,
 ) -> tuple[pa.Array, list[Parsed]]:
     """A product is checked against the catalogue of its row's service: each distinct
     (service cell, product cell) pair once, numbered as service index × products + product."""
@@ -517,7 +581,7 @@ def _resolve_products(
     parsed = []
     for code in pairs.tolist():
         service = context_parsed[code // width][0]
-        parsed.append(_parse_product(service, products.cells[code % width], catalogue))
+        parsed.append(_parse_product(service, products.cells[code % width], catalogue, plan))
     return pa.array(codes), parsed
 
 
@@ -557,15 +621,27 @@ def _parse_cell(raw: str | None, plan: ColumnPlan, parse: Callable[[str], Parsed
         if plan.default is not None:
             return parse(plan.default)
         return None, (staging.MISSING if plan.required else None)
-    return parse(cell)
+    return _text_problem(cell, plan) or parse(cell)
+
+
+def _text_problem(cell: str, plan: ColumnPlan) -> Parsed | None:
+    """One rule for text (staging.stage_typed applies it to the other text columns)."""
+    if plan.max_length is not None and len(cell) > plan.max_length:
+        return None, staging.too_long(plan.max_length)
+    if "\x00" in cell:
+        return None, staging.NUL_CHARACTER
+    return None
 
 
 def _parse_product(
-    service: object, raw: str | None, catalogue: dict[tuple[str, str], str]
+    service: object, raw: str | None, catalogue: dict[tuple[str, str], str], plan: ColumnPlan
 ) -> Parsed:
     product = clean_cell(raw)
     if product is None:
         return None, staging.MISSING
+    wrong = _text_problem(product, plan)
+    if wrong:
+        return wrong
     if not service:
         return None, None  # the service is already wrong: one reason per row is enough
     value = catalogue.get((str(service), token(product)))
@@ -577,18 +653,18 @@ def _parse_product(
     )
 
 
-def _catalogue(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
-    return {(s, token(p)): p for s, p in ingestion.current_catalogue(con)}
+def _catalogue(reference: Reference) -> dict[tuple[str, str], str]:
+    return {(s, token(p)): p for s, p in reference.catalogue}
 
 
-def _parsers(con: duckdb.DuckDBPyConnection, kind: Kind) -> dict[str, Callable[[str], Parsed]]:
-    index = TerritoryIndex.from_rows(ingestion.territory_rows(con))
+def _parsers(reference: Reference, kind: Kind) -> dict[str, Callable[[str], Parsed]]:
+    index = TerritoryIndex.from_rows(reference.territories)
     services: dict[str, str] = {}
-    for name, acronym in ingestion.current_services(con):
+    for name, acronym in reference.services:
         services[token(name)] = name
         if acronym:
             services[token(acronym)] = name
-    goals = {code: code for code in ingestion.current_goal_codes(con)}
+    goals = {code: code for code in reference.goals}
     goals.update({token(code): code for code in list(goals)})
     by_type: dict[ColumnType, Callable[[Column], Callable[[str], Parsed]]] = {
         T.MONTH: lambda c: parse_month,

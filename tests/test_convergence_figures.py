@@ -197,6 +197,7 @@ def test_state_round_trips_through_the_url():
     assert state.level == "comuna" and state.region == "05" and state.from_year == 2024
     assert state.to_params() == args | {"anio": "2025"}
     assert cf.parse_state({"nivel": "provincia", "anio_inicial": "x"}) == cf.ConvergenceState()
+    assert cf.parse_state({"anio_inicial": "²"}) == cf.ConvergenceState()  # a digit, not an int
 
 
 def test_view_falls_back_on_unknown_region_and_late_from_year(con):

@@ -4,11 +4,18 @@ Passwords are hashed with argon2id (argon2-cffi's defaults follow RFC 9106's rec
 so a copy of the database never reveals a password. Every change is appended to
 `auditoria_cuentas`; a password reset or a disabled account bumps `sesion_epoca`, which ends
 the sessions opened before it.
+
+New passwords are checked by zxcvbn (Dropbox's estimator: common passwords, words, names,
+keyboard rows, repeats, sequences, dates) against the user name, the person's name and the role;
+user names keep to a small ASCII set after NFKC, so no invisible or look-alike character can
+make a second "presidencia".
 """
 
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,11 +24,17 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from warehouse.db import WarehouseError, compose, one
-from warehouse.scope import MINISTERIO, REGION, ROLES, Scope
+from warehouse.db import WarehouseError, compose, get_metadata, one
+from warehouse.scope import MINISTERIO, REGION, ROLE_LABELS, ROLES, Scope
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
+MIN_PASSWORD_SCORE = 3  # zxcvbn: 3 = "safely unguessable", ~10⁸ guesses or more
+USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
+# Words anybody can guess about this dashboard's accounts.
+_SITE_WORDS = ("tablero", "metas", "territorio", "gobierno", "chile", "clave", "demo")
+_DEMO_DATASET = ("dataset", "demo")  # loaders/demo/build.py marks a demo database so
 
 
 class AccountError(WarehouseError):
@@ -77,6 +90,104 @@ def _dummy_hash() -> str:
     return _HASHER.hash("cuenta-inexistente")
 
 
+def normalise_username(username: str) -> str:
+    """The form user names are stored, looked up and counted in: NFKC, trimmed, lower case."""
+    return unicodedata.normalize("NFKC", username).strip().lower()
+
+
+def check_username(username: str) -> str:
+    """The normalised user name, or the reason it is refused (Spanish)."""
+    normal = normalise_username(username)
+    if USERNAME_PATTERN.fullmatch(normal):
+        return normal
+    odd = next((ch for ch in normal if not USERNAME_PATTERN.fullmatch("aa" + ch)), None)
+    allowed = "solo letras a-z sin tilde, dígitos, punto, guion y guion bajo"
+    if odd is None:
+        detail = f"use de 3 a 64 caracteres ({allowed}), empezando por letra o dígito."
+    elif odd.isspace():
+        detail = "sin espacios, p. ej. 'jperez'."
+    elif not odd.isprintable():
+        detail = f"contiene un carácter invisible (U+{ord(odd):04X}); {allowed}."
+    else:
+        detail = f"contiene «{odd}» (U+{ord(odd):04X}); {allowed}."
+    raise AccountError("Nombre de usuario no válido", detail)
+
+
+def check_password_strength(
+    password: str, *, username: str, name: str = "", role: str = ""
+) -> None:
+    """Refuse a password that is short, common or guessable from the account (Spanish reason).
+
+    zxcvbn reads at most 72 characters (its own bound: its matching grows fast with length)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            "Clave demasiado corta", f"use al menos {MIN_PASSWORD_LENGTH} caracteres."
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(
+            "Clave demasiado larga", f"use como máximo {MAX_PASSWORD_LENGTH} caracteres."
+        )
+    from zxcvbn import zxcvbn  # ~0.1 s to import its word lists: only when a password is set
+
+    words = [normalise_username(username), *_words(name), role, *_words(ROLE_LABELS.get(role, ""))]
+    words = [w for w in words if len(w) >= 3]
+    folded = password.casefold()
+    if not password.strip():
+        reason = "no puede ser solo espacios."
+    elif folded.strip() == normalise_username(username):
+        reason = "es igual al nombre de usuario."
+    else:
+        result = zxcvbn(password[:72], user_inputs=[*words, *_SITE_WORDS])
+        if _only_account_words(password, [*words, *_SITE_WORDS]):
+            reason = _weakness([{"pattern": "dictionary", "dictionary_name": "user_inputs"}])
+        elif result["score"] >= MIN_PASSWORD_SCORE:
+            return
+        else:
+            reason = _weakness(result["sequence"])
+    raise AccountError(
+        "Clave demasiado débil",
+        reason + " Use tres o cuatro palabras poco comunes, p. ej. «tetera-nublada-ancla-río».",
+    )
+
+
+def _words(text: str) -> list[str]:
+    """The words of a name, with and without accents ('pérez' is typed 'perez' too)."""
+    words = [w for w in re.split(r"[\W_]+", text.casefold()) if w]
+    bare = ["".join(ch for ch in unicodedata.normalize("NFKD", w) if ch.isascii()) for w in words]
+    return list(dict.fromkeys([*words, *bare]))
+
+
+def _only_account_words(password: str, words: Sequence[str]) -> bool:
+    """The account's own words joined by digits or signs ('Juana-Perez-1' scores 3 or 4)."""
+    rest = "".join(ch for ch in unicodedata.normalize("NFKD", password.casefold()) if ch.isascii())
+    found = False
+    for word in sorted(words, key=len, reverse=True):
+        found = found or word in rest
+        rest = rest.replace(word, " ")
+    return found and sum(ch.isalpha() for ch in rest) < 4
+
+
+def _weakness(sequence: list[dict]) -> str:
+    """zxcvbn's weakest part, said in Spanish (its own feedback is English only)."""
+    patterns = {m.get("pattern") for m in sequence}
+    dictionaries = {m.get("dictionary_name") for m in sequence if m.get("pattern") == "dictionary"}
+    if "user_inputs" in dictionaries:
+        return "se parece al nombre de usuario, al nombre, al rol o al tablero."
+    if "passwords" in dictionaries:
+        return "es una de las claves más usadas."
+    if "repeat" in patterns:
+        return "repite un carácter o un grupo (como «aaaa» o «abcabc»)."
+    if "sequence" in patterns:
+        return "es una secuencia (como «abcd» o «1234»)."
+    if "spatial" in patterns:
+        return "sigue una fila o un dibujo del teclado (como «qwerty»)."
+    if patterns & {"date", "regex"}:
+        return "contiene fechas o años fáciles de adivinar."
+    if dictionaries:
+        return "se compone de palabras o nombres comunes."
+    return "es fácil de adivinar."
+
+
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
@@ -128,16 +239,24 @@ def add_account(
     actor: str = "consola",
     is_demo: bool = False,
 ) -> Account:
-    """Create an account; run inside the caller's transaction."""
-    username = username.strip().lower()
-    if not username or any(c.isspace() for c in username):
-        raise AccountError("Nombre de usuario no válido", "sin espacios, p. ej. 'jperez'.")
+    """Create an account; run inside the caller's transaction.
+
+    Demo accounts (published passwords such as 'demo-presidencia') skip the strength check,
+    and only in a database marked as demo."""
+    username = check_username(username)
     name = name.strip()
     if not name:
         raise AccountError("Falta el nombre", "el nombre de la persona o unidad de la cuenta.")
     if find_account(con, username) is not None:
         raise AccountError("Ya existe una cuenta con ese usuario", username)
     check_scope_fields(con, role, ministries, region)
+    if not is_demo:
+        check_password_strength(password, username=username, name=name, role=role)
+    elif get_metadata(con, _DEMO_DATASET[0]) != _DEMO_DATASET[1]:
+        raise AccountError(
+            "Las cuentas de demostración solo van en la base de demostración",
+            "una base con datos reales no lleva claves conocidas.",
+        )
     now = _now()
     con.execute(
         "INSERT INTO cuentas (usuario, nombre, rol, ministerios, region, hash_clave, es_demo,"
@@ -163,7 +282,7 @@ def add_account(
 
 
 def find_account(con: duckdb.DuckDBPyConnection, username: str) -> Account | None:
-    row = one(con, _SELECT + " WHERE usuario = ?", [username.strip().lower()])
+    row = one(con, _SELECT + " WHERE usuario = ?", [normalise_username(username)])
     return _account(row) if row else None
 
 
@@ -182,7 +301,7 @@ def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str) -
     row = one(
         con,
         compose("SELECT {cols}, hash_clave FROM cuentas WHERE usuario = ?", cols=_COLUMNS),
-        [username.strip().lower()],
+        [normalise_username(username)],
     )
     stored = row[-1] if row else _dummy_hash()
     try:
@@ -199,12 +318,15 @@ def set_password(
     con: duckdb.DuckDBPyConnection, username: str, password: str, *, actor: str = "consola"
 ) -> None:
     """New password; sessions opened with the old one end."""
-    _require(con, username)
+    account = _require(con, username)
+    check_password_strength(
+        password, username=account.username, name=account.name, role=account.role
+    )
     now = _now()
     con.execute(
         "UPDATE cuentas SET hash_clave = ?, sesion_epoca = sesion_epoca + 1, actualizada_en = ?"
         " WHERE usuario = ?",
-        [hash_password(password), now, username.strip().lower()],
+        [hash_password(password), now, account.username],
     )
     _audit(con, actor, username, "cambiar_clave", None, now)
 
@@ -218,7 +340,7 @@ def disable_account(
     con.execute(
         "UPDATE cuentas SET activa = FALSE, sesion_epoca = sesion_epoca + 1, actualizada_en = ?"
         " WHERE usuario = ?",
-        [now, username.strip().lower()],
+        [now, normalise_username(username)],
     )
     _audit(con, actor, username, "desactivar", None, now)
 
@@ -241,5 +363,5 @@ def _audit(
     con.execute(
         "INSERT INTO auditoria_cuentas (en, actor, usuario, accion, detalle)"
         " VALUES (?, ?, ?, ?, ?)",
-        [at, actor, username.strip().lower(), action, detail],
+        [at, actor, normalise_username(username), action, detail],
     )

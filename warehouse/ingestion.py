@@ -86,21 +86,25 @@ def finish_ingestion(
 
 
 def quarantine_staged_errors(
-    con: duckdb.DuckDBPyConnection, ingestion_id: int, headers: Sequence[str]
+    con: duckdb.DuckDBPyConnection,
+    ingestion_id: int,
+    headers: Sequence[str],
+    cell_chars: int = 32_767,
 ) -> None:
     """Every problem found by staging, with the whole original row as the sender wrote it
-    (the file's own columns only, in its order)."""
-    row = ", ".join(compose("{h} := s.{h}", h=ident(h)) for h in headers)
+    (the file's own columns only, in its order); no cell kept longer than `cell_chars` (a
+    10-million-character cell is quarantined, not stored whole in quarantine either)."""
+    row = ", ".join(compose("{h} := left(s.{h}, $2)", h=ident(h)) for h in headers)
     con.execute(
         compose(
-            "INSERT INTO cuarentena SELECT ?, e.linea, e.columna, e.valor, e.motivo,"
+            "INSERT INTO cuarentena SELECT $1, e.linea, e.columna, left(e.valor, $2), e.motivo,"
             " to_json(struct_pack({row})) FROM {errors} e JOIN {src} s ON s.{line} = e.linea",
             row=row,
             errors=ERRORS,
             src=SOURCE,
             line=ident(LINE),
         ),
-        [ingestion_id],
+        [ingestion_id, cell_chars],
     )
 
 
@@ -126,7 +130,9 @@ def staged_error_lines(con: duckdb.DuckDBPyConnection) -> int:
 
 def staged_errors(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, object]]:
     rows = con.execute(
-        "SELECT linea, columna, valor, motivo FROM " + ERRORS + " ORDER BY linea, columna LIMIT ?",
+        "SELECT linea, columna, left(valor, 1000), motivo FROM "
+        + ERRORS
+        + " ORDER BY linea, columna LIMIT ?",
         [limit],
     ).fetchall()
     return [{"line": r[0], "column": r[1], "value": r[2], "reason": r[3]} for r in rows]

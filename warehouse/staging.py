@@ -44,6 +44,13 @@ NUMBER_CHILE = (
 )
 NUMBER_HELP = "No es un número válido (ejemplos: 1234, 1234,5 o 1.234.567,5)."
 MISSING = "Falta el valor obligatorio."
+NUL_CHARACTER = "El valor contiene un carácter nulo (byte 0), que no es texto; corrija la celda."
+
+
+def too_long(limit: int) -> str:
+    """The reason for a text longer than its column's limit (loaders.contracts)."""
+    chars = f"{limit:,}".replace(",", ".")
+    return f"El texto pasa de {chars} caracteres, el máximo de esta columna; acórtelo."
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,7 @@ class ColumnPlan:
     # Numeric: the source carries f_<name>, every non-empty cell already read as the number
     # the fast SQL cast gives it (NULL for an empty cell); see loaders.validate.read_numbers.
     preparsed: bool = False
+    max_length: int | None = None  # text: longer values, and values with a NUL, are errors
 
 
 def order_column(name: str) -> str:
@@ -185,11 +193,21 @@ def _column_sql(plan: ColumnPlan, number: str, decimal_comma: bool, out: _Select
     if not plan.numeric:
         out.parsed.append(compose("{cell} AS {c}", cell=cell, c=col))
         out.typed.append(col)
+        text_checks = ""
+        if plan.max_length is not None:  # one rule for text: too long, or not text at all
+            text_checks = compose(
+                " WHEN length({c}) > {n} THEN {long} WHEN contains({c}, chr(0)) THEN {nul}",
+                c=col,
+                n=str(int(plan.max_length)),
+                long=_quote_text(too_long(plan.max_length)),
+                nul=_quote_text(NUL_CHARACTER),
+            )
         out.errors.append(
             compose(
-                "CASE WHEN {c} IS NULL THEN {missing} END AS {e}",
+                "CASE WHEN {c} IS NULL THEN {missing}{checks} END AS {e}",
                 c=col,
                 missing=missing,
+                checks=text_checks,
                 e=ident("e_" + plan.name),
             )
         )

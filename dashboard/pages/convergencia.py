@@ -22,7 +22,13 @@ from dashboard import territory_data as td
 from dashboard.components import caption, dropdown, empty_state, error_alert, kpi_card, section
 from dashboard.formatting import NO_ACCESS, NO_ACCESS_HELP, format_int
 from dashboard.shell import APP_TITLE
-from dashboard.territory_filters import FilterIds, controls, from_controls
+from dashboard.territory_filters import (
+    FilterIds,
+    control_text,
+    control_year,
+    controls,
+    from_controls,
+)
 from dashboard.territory_filters import register_callbacks as register_filter_callbacks
 from warehouse.db import WarehouseError
 
@@ -236,7 +242,10 @@ OUTPUTS = {
 )
 def update(filters, level, region, from_year):
     """Controls -> one report (cached) -> every figure and sentence, and the URL."""
-    state = cf.ConvergenceState(from_controls(*filters), level, region, from_year)
+    level = "comuna" if control_text(level) == "comuna" else "region"  # as the URL is read
+    state = cf.ConvergenceState(
+        from_controls(*filters), level, control_text(region), control_year(from_year)
+    )
     try:
         view = data.run(cf.convergence_view, state)
     except WarehouseError as exc:  # keep the last figures; say why they did not change

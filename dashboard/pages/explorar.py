@@ -141,7 +141,7 @@ def layout(**query_args: str) -> html.Div:
 def change_dataset(dataset, values, control_ids):
     """Another dataset: its own controls, keeping the filters it shares with the previous one
     (ministry, region, period), the rest at their defaults, and no column filter."""
-    if dataset not in DATASETS:
+    if not isinstance(dataset, str) or dataset not in DATASETS:
         raise PreventUpdate
     previous = ev.request_from_controls(control_ids, values, {})
     controls = data.run(ev.read_controls, ev.carried_to(previous, dataset))

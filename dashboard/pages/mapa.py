@@ -20,7 +20,13 @@ from dashboard import territory_data as td
 from dashboard import territory_views as tv
 from dashboard.components import caption, dropdown, empty_state, error_alert
 from dashboard.shell import APP_TITLE
-from dashboard.territory_filters import FilterCatalog, FilterIds, controls, from_controls
+from dashboard.territory_filters import (
+    FilterCatalog,
+    FilterIds,
+    control_text,
+    controls,
+    from_controls,
+)
 from dashboard.territory_filters import register_callbacks as register_filter_callbacks
 from warehouse.db import WarehouseError
 
@@ -190,12 +196,15 @@ CLICKS = (ids.MAP_GRAPH, ids.MAP_INSET_PASCUA, ids.MAP_INSET_JUAN_FERNANDEZ)
 
 
 def next_region(trigger: object, clicks: dict[str, object], current: str | None) -> str | None:
-    """A click on a region drills into it; the back button returns to Chile."""
+    """A click on a region drills into it; the back button returns to Chile. A click that
+    names no point (a crafted one) changes nothing."""
     if trigger == ids.MAP_BACK:
         return None
-    if trigger in clicks and current is None:
-        points = (clicks[trigger] or {}).get("points") or [{}]  # type: ignore[union-attr]
-        return points[0].get("location") or current
+    click = clicks.get(trigger) if isinstance(trigger, str) else None
+    if isinstance(click, dict) and current is None:
+        points = click.get("points")
+        point = points[0] if isinstance(points, list) and points else None
+        return (control_text(point.get("location")) if isinstance(point, dict) else None) or current
     return current
 
 
@@ -213,10 +222,15 @@ def next_region(trigger: object, clicks: dict[str, object], current: str | None)
 )
 def update_map(indicator, scheme, filters, clicks, back, region):
     """Controls, clicks or the back button -> one map view -> every output, values only."""
+    region = control_text(region)
     if ctx.triggered_id in CLICKS and region:
         raise PreventUpdate  # a click on a comuna: nothing to drill into
+    indicator, scheme, default = control_text(indicator), control_text(scheme), td.MapState()
     state = td.MapState(
-        from_controls(*filters), indicator, scheme, next_region(ctx.triggered_id, clicks, region)
+        from_controls(*filters),
+        indicator if indicator in td.INDICATORS else default.indicator,
+        scheme if scheme in td.SCHEMES else default.scheme,
+        next_region(ctx.triggered_id, clicks, region),
     )
     try:
         view = data.run(td.map_view, state)

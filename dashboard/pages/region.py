@@ -25,6 +25,7 @@ from dashboard.territory_filters import (
     FilterCatalog,
     FilterIds,
     TerritoryFilters,
+    control_text,
     controls,
     from_controls,
     parse,
@@ -254,7 +255,7 @@ def update_region(area, servicio, producto, mode, year, first, last, code):
     """New filters -> the region's view -> the page body, caption and URL."""
     filters = from_controls(area, servicio, producto, mode, year, first, last)
     try:
-        view = data.run(td.region_view, code, filters)
+        view = data.run(td.region_view, control_text(code), filters)
         names = dict(zip(*data.run(_region_names), strict=True))
     except WarehouseError as exc:
         return empty_state(exc.title), None, dash.no_update

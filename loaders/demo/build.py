@@ -68,14 +68,15 @@ def build_demo(
     out_dir: Path | None = None,
     today: date | None = None,
 ) -> DemoSummary:
-    """Write the demo files and load them into `db_path` (a new database, or an old demo), add
-    one account per role (loaders.demo.accounts) and publish the result as a snapshot.
+    """Write the demo files (into `out_dir`, by default `demo_dir(db_path)`) and load them into
+    `db_path` (a new database, or an old demo), add one account per role
+    (loaders.demo.accounts) and publish the result as a snapshot.
 
     A database holding real data is never touched: mixing invented figures into official ones
     would be worse than failing.
     """
     db_path = Path(db_path)
-    out_dir = Path(out_dir) if out_dir else db_path.parent / "demo"
+    out_dir = Path(out_dir) if out_dir else demo_dir(db_path)
     calendar = DemoCalendar.for_today(today)
     _clear_previous_demo(db_path)
     started = time.perf_counter()
@@ -103,6 +104,13 @@ def build_demo(
     summary.seconds_generate = generated - started
     summary.seconds_ingest = time.perf_counter() - generated
     return summary
+
+
+def demo_dir(db_path: Path) -> Path:
+    """Where a database's demo files go: a folder named after it (`data/tablero.duckdb.demo/`),
+    so building the demo of one database never overwrites the files of another beside it."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.name + ".demo")
 
 
 def _clear_previous_demo(db_path: Path) -> None:
