@@ -21,6 +21,7 @@ import duckdb
 import pytest
 
 from loaders.reference import ensure_reference
+from tests.support.apps import build_app, close_app, served  # noqa: F401 (served: re-exported)
 from warehouse.aggregates import refresh_aggregates
 from warehouse.db import connect, set_metadata, transaction
 
@@ -241,31 +242,18 @@ def make_warehouse(reference_db: Path, tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def app_for() -> Iterator[Callable[[Path], object]]:
-    """`app_for(db_path)` -> a Dash app from the real factory; its connection closed after."""
-    from dashboard import data
-    from dashboard.app import create_app
-    from dashboard.settings import Settings
-
+def app_for() -> Iterator[Callable[..., object]]:
+    """`app_for(db_path, **settings)` -> a Dash app from the real factory; closed after."""
     apps = []
 
-    def build(db_path: Path, **kwargs: object):
-        app = create_app(Settings(db_path=db_path, threads=1), **kwargs)
+    def build(db_path: Path, **settings: object):
+        app = build_app(db_path, **settings)
         apps.append(app)
-        return served(app)
+        return app
 
     yield build
     for app in apps:
-        data.database_of(app.server).close()
-
-
-def served(app):
-    """The app set up by one request, as a served app is. Dash hands module-level clientside
-    callbacks (dashboard.shell, dashboard.territory_views) to the first app that serves a
-    request and their inline scripts to the first app created: an app built and never served
-    would leave the callbacks to a later test's app that lacks their scripts."""
-    app.server.test_client().get("/login")
-    return app
+        close_app(app)
 
 
 # The demo as of a fixed day, so page tests see the same data every time. 2025-06-18 keeps the

@@ -17,6 +17,7 @@ import pytest
 from dash._utils import split_callback_id
 
 from tests.conftest import signed_in
+from tests.support.apps import app_on
 
 HOSTILE = (None, "bogus", 12, [], {"x": 1}, "x" * 100_000)
 PAGES = (
@@ -30,14 +31,8 @@ ALLOWED = {200, 204, 400}
 
 @pytest.fixture(scope="module")
 def client(demo_db):
-    from dashboard import data
-    from dashboard.app import create_app
-    from dashboard.settings import Settings
-    from tests.conftest import served
-
-    app = served(create_app(Settings(db_path=demo_db, threads=1)))
-    yield signed_in(app, "presidencia")
-    data.database_of(app.server).close()
+    with app_on(demo_db) as app:
+        yield signed_in(app, "presidencia")
 
 
 def post(client, body: object):

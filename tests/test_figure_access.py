@@ -19,7 +19,7 @@ from dashboard.ministry_data import ministry_summary
 from dashboard.territory_filters import TerritoryFilters
 from indicators.goal_report import goal_region_scorecard, goal_scorecard
 from loaders.demo.accounts import DEMO_MINISTRY, DEMO_REGION
-from tests.conftest import served
+from tests.support.apps import app_on
 from tests.support.components import by_id, text_of
 from warehouse.db import connect
 from warehouse.scope import (
@@ -237,13 +237,8 @@ def test_convergence_between_regions_is_presidencias_for_a_region(cursors):
 
 @pytest.fixture(scope="module")
 def app(demo_db):
-    from dashboard import data
-    from dashboard.app import create_app
-    from dashboard.settings import Settings
-
-    built = served(create_app(Settings(db_path=demo_db, threads=1)))
-    yield built
-    data.database_of(built.server).close()
+    with app_on(demo_db) as built:
+        yield built
 
 
 def _page(app, scope: Scope, module: str, **args: str):

@@ -6,34 +6,12 @@ from __future__ import annotations
 
 import io
 import multiprocessing
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
-import pytest
-
-from dashboard import data
 from dashboard.accounts import main as accounts_main
-from dashboard.settings import Settings
-from tests.conftest import CSRF_FIELD, served
+from tests.conftest import CSRF_FIELD
 from warehouse.login_state import LoginState, default_storage_uri
 
 NEW_PASSWORD = "tetera-nublada-ancla-rio"
-
-
-@pytest.fixture
-def app_with() -> Iterator[Callable[..., object]]:
-    from dashboard.app import create_app
-
-    apps = []
-
-    def build(db: Path, **settings: object):
-        app = create_app(Settings(db_path=db, threads=1, **settings))
-        apps.append(app)
-        return served(app)
-
-    yield build
-    for app in apps:
-        data.database_of(app.server).close()
 
 
 def login(app, username: str, password: str, address: str = "10.0.0.1", **headers: str) -> int:
@@ -67,11 +45,11 @@ def test_failures_from_one_address_do_not_stop_the_user_at_another(app_for, make
 
 
 def test_a_name_locked_by_guesses_from_many_addresses_is_opened_by_a_reset(
-    app_with, make_warehouse, monkeypatch
+    app_for, make_warehouse, monkeypatch
 ):
     monkeypatch.delenv("TABLERO_SHARED_STORAGE", raising=False)
     db = make_warehouse()
-    app = app_with(db, login_limit_user="8 per hour")
+    app = app_for(db, login_limit_user="8 per hour")
     guesses = [login(app, "analista", f"intento-{i}", address=f"10.1.0.{i}") for i in range(8)]
     assert guesses == [401] * 8
     assert login(app, "analista", "demo-analista", address="10.2.0.1") == 429
@@ -83,9 +61,9 @@ def test_a_name_locked_by_guesses_from_many_addresses_is_opened_by_a_reset(
     assert login(app, "analista", NEW_PASSWORD, address="10.2.0.1") == 302
 
 
-def test_limits_hold_across_two_workers_sharing_the_storage(app_with, make_warehouse):
+def test_limits_hold_across_two_workers_sharing_the_storage(app_for, make_warehouse):
     db = make_warehouse()
-    first, second = app_with(db), app_with(db)
+    first, second = app_for(db), app_for(db)
     assert [login(first, "analista", f"uno-{i}") for i in range(3)] == [401] * 3
     assert [login(second, "analista", f"dos-{i}") for i in range(2)] == [401] * 2
     assert login(first, "analista", "demo-analista") == 429
@@ -99,8 +77,8 @@ def test_a_success_starts_the_count_of_that_address_and_name_again(app_for, make
     assert [login(app, "analista", f"otro-{i}") for i in range(4)] == [401] * 4
 
 
-def test_behind_a_trusted_proxy_each_client_is_its_own_address(app_with, make_warehouse):
-    app = app_with(make_warehouse(), trusted_proxies=1)
+def test_behind_a_trusted_proxy_each_client_is_its_own_address(app_for, make_warehouse):
+    app = app_for(make_warehouse(), trusted_proxies=1)
     proxy = "127.0.0.1"
     attacker = {"X-Forwarded-For": "203.0.113.9"}
     codes = [login(app, "analista", f"intento-{i}", proxy, **attacker) for i in range(6)]

@@ -22,6 +22,7 @@ import pytest
 from dashboard.data import Database
 from loaders.cli import main
 from warehouse import snapshots
+from warehouse.db import compose, ident, scalar
 from warehouse.scope import Scope
 
 FILES = Path(__file__).parent / "loaders" / "files"
@@ -81,7 +82,7 @@ def state(path: Path) -> tuple[dict[str, int], int | None]:
                 "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1"
             ).fetchall()
         ]
-        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        counts = {t: scalar(con, compose("SELECT count(*) FROM {t}", t=ident(t))) for t in tables}
         last = con.execute("SELECT max(id) FROM ingestas").fetchone()[0]
     finally:
         con.close()

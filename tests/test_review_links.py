@@ -10,19 +10,15 @@ import pytest
 
 from dashboard import data, ids
 from dashboard.meta_data import judging_day
-from tests.conftest import served
+from tests.support.apps import app_on
 from tests.support.components import by_id, text_of, walk
 from warehouse.scope import Scope
 
 
 @pytest.fixture(scope="module")
 def app(demo_db):
-    from dashboard.app import create_app
-    from dashboard.settings import Settings
-
-    built = served(create_app(Settings(db_path=demo_db, threads=1)))
-    yield built
-    data.database_of(built.server).close()
+    with app_on(demo_db) as built:
+        yield built
 
 
 def _layout(app, module: str, **args: str):

@@ -4,33 +4,13 @@ every worker, while the same person's other sessions go on."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
 import pytest
 
-from dashboard import auth, data
+from dashboard import auth
 from dashboard.settings import Settings, SettingsError
-from tests.conftest import DashClient, served, signed_in
+from tests.conftest import DashClient, signed_in
 
 SESSION_COOKIE = "tablero_sesion"
-
-
-@pytest.fixture
-def app_with() -> Iterator[Callable[..., object]]:
-    """`app_with(db, **settings)`: an app from the real factory with these settings."""
-    from dashboard.app import create_app
-
-    apps = []
-
-    def build(db: Path, **settings: object):
-        app = create_app(Settings(db_path=db, threads=1, **settings))
-        apps.append(app)
-        return served(app)
-
-    yield build
-    for app in apps:
-        data.database_of(app.server).close()
 
 
 def page_content(client: DashClient, path: str = "/metas") -> str:
@@ -83,9 +63,9 @@ def test_logging_out_ends_only_that_session(app_for, make_warehouse):
     assert reads_as_staff(signed_in(app))  # and logging in again works
 
 
-def test_a_logout_in_one_worker_ends_the_session_in_another(app_with, make_warehouse):
+def test_a_logout_in_one_worker_ends_the_session_in_another(app_for, make_warehouse):
     db = make_warehouse()
-    first, second = app_with(db), app_with(db)  # two processes' apps: same key, same storage
+    first, second = app_for(db), app_for(db)  # two processes' apps: same key, same storage
     client = signed_in(first)
     saved = client.http.get_cookie(SESSION_COOKIE).value
     assert reads_as_staff(replay(second, saved))
@@ -93,10 +73,10 @@ def test_a_logout_in_one_worker_ends_the_session_in_another(app_with, make_wareh
     assert not reads_as_staff(replay(second, saved))
 
 
-def test_sessions_end_after_the_idle_time(app_with, make_warehouse, monkeypatch):
+def test_sessions_end_after_the_idle_time(app_for, make_warehouse, monkeypatch):
     now = [1_000_000.0]
     monkeypatch.setattr(auth, "_clock", lambda: now[0])
-    app = app_with(make_warehouse(), session_idle=600, session_lifetime=3600)
+    app = app_for(make_warehouse(), session_idle=600, session_lifetime=3600)
     client = signed_in(app)
     for _ in range(3):  # each request within the idle time keeps it alive
         now[0] += 590
@@ -106,10 +86,10 @@ def test_sessions_end_after_the_idle_time(app_with, make_warehouse, monkeypatch)
     assert client.get("/").headers["Location"].startswith("/login")
 
 
-def test_sessions_end_after_the_absolute_lifetime(app_with, make_warehouse, monkeypatch):
+def test_sessions_end_after_the_absolute_lifetime(app_for, make_warehouse, monkeypatch):
     now = [1_000_000.0]
     monkeypatch.setattr(auth, "_clock", lambda: now[0])
-    app = app_with(make_warehouse(), session_idle=600, session_lifetime=3600)
+    app = app_for(make_warehouse(), session_idle=600, session_lifetime=3600)
     client = signed_in(app)
     saved = client.http.get_cookie(SESSION_COOKIE).value
     for _ in range(6):  # active every 500 s: never idle
