@@ -23,8 +23,9 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from benchmarks import queries
 from indicators.inequality import coefficient_of_variation
-from warehouse import bench_queries, places, territory_catalog
+from warehouse import places, territory_catalog
 from warehouse.explore import LABELS
 
 
@@ -38,7 +39,7 @@ class Frames:
 
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection) -> Frames:
-        deliveries = bench_queries.current_deliveries(con)
+        deliveries = queries.current_deliveries(con)
         deliveries["mes"] = pd.to_datetime(deliveries["mes"])
         # Looked up, not merged: a merge would copy every column of ~10 million rows.
         areas = territory_catalog.products(con).set_index(["servicio", "producto"])

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from benchmarks import queries
 from loaders.contracts import KINDS
 from loaders.demo.build import build_demo
 from loaders.demo.formats import CSV_UTF8, write_csv, write_parquet
-from warehouse import bench_queries
 from warehouse.db import connect
 
 TODAY = date(2026, 11, 22)
@@ -53,7 +53,7 @@ def build(work_dir: Path, rows: int) -> Dataset:
     build_demo(warehouse, scale=scale, out_dir=demo_dir, today=TODAY)
     con = connect(warehouse)
     try:
-        deliveries = bench_queries.current_deliveries(con)
+        deliveries = queries.current_deliveries(con)
     finally:
         con.close()
     chosen = deliveries.head(rows) if rows < len(deliveries) else deliveries

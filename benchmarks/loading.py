@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from benchmarks import queries
 from benchmarks.dataset import Dataset
 from benchmarks.timing import median
 from loaders.ingest import ingest_file
 from loaders.reference import ensure_reference
-from warehouse import bench_queries
 from warehouse.db import connect
 
 T = TypeVar("T")
@@ -99,7 +99,7 @@ def _floor_seconds(data: Dataset, threads: int) -> tuple[float, float]:
     path.unlink(missing_ok=True)
     con = connect(path, threads=threads)
     try:
-        seconds, cpu, rows = _clocked(lambda: bench_queries.load_csv_floor(con, "piso", data.csv))
+        seconds, cpu, rows = _clocked(lambda: queries.load_csv_floor(con, "piso", data.csv))
     finally:
         con.close()
     if rows != data.rows:

@@ -33,8 +33,8 @@ from dashboard.theme import OKABE_ITO
 from indicators.synergy import ALL_AREAS
 from indicators.territory import coverage_in_year
 from indicators.territory_report import TerritoryReport
-from loaders.contracts import AREA_LABELS
 from warehouse.scope import reads_every_region, reads_region_detail
+from warehouse.vocabulary import AREA_LABELS
 
 BLUE, ORANGE, GREEN, GREY = OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2], "#6c757d"
 HELP = {

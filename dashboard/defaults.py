@@ -29,19 +29,15 @@ import duckdb
 from dashboard.lru import LRU
 from indicators.months import add_months, month_start
 from indicators.review import review_month
-from warehouse import catalog, status
+from warehouse import catalog, status, vocabulary
 from warehouse.territory_catalog import data_version
+from warehouse.vocabulary import format_month, month_label  # also the pages' import
 
 REVIEW_DAYS = 7
 MONTH_PARAM = "mes"
 FROM_PARAM = "desde"
 TO_PARAM = "hasta"
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-MONTH_NAMES = (
-    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-    "octubre", "noviembre", "diciembre",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -82,11 +78,7 @@ def bottleneck_day(as_of: date, review_date: date) -> date | None:
 
 def parse_month(text: object, fallback: date) -> date:
     """'2025-05' -> date(2025, 5, 1); anything else (missing, '2025-13', 'mayo') -> fallback."""
-    match = _MONTH.match(str(text or "").strip())
-    if not match:
-        return fallback
-    year, month = int(match.group(1)), int(match.group(2))
-    return date(year, month, 1) if 1 <= month <= 12 and year >= 1900 else fallback
+    return vocabulary.parse_month(text) or fallback
 
 
 def parse_day(text: object, fallback: date) -> date:
@@ -112,19 +104,9 @@ def review_window(from_text: object, to_text: object, defaults: Defaults) -> tup
     return start, to
 
 
-def format_month(month: date) -> str:
-    """The URL form of a month: '2025-05'."""
-    return month.strftime("%Y-%m")
-
-
 def format_day(day: date) -> str:
     """The URL form of a day: '2025-06-16'."""
     return day.isoformat()
-
-
-def month_label(month: date) -> str:
-    """'mayo 2025', as a menu or a caption says it."""
-    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
 
 
 def day_label(day: date) -> str:

@@ -30,7 +30,7 @@ from dashboard.components import caption, dropdown
 from dashboard.formatting import format_int
 from dashboard.territory_data import CACHE, META
 from indicators.goal_report import goal_scorecard
-from warehouse import explore, territory_catalog
+from warehouse import explore, territory_catalog, vocabulary
 from warehouse.explore import Column, ExploreQuery, SourceInfo
 
 T = TypeVar("T")
@@ -166,7 +166,7 @@ class ExploreView:
 
 def _scorecard(con: duckdb.DuckDBPyConnection, as_of: str) -> pd.DataFrame:
     """The goal scorecard at a month, cached per version of the data (~0.3 s to compute)."""
-    month = explore.parse_month(as_of)
+    month = vocabulary.parse_month(as_of)
     key = ("explore-scorecard", territory_catalog.data_version(con), month)
     return CACHE.get(key, lambda: goal_scorecard(con, month))
 
@@ -200,7 +200,7 @@ def read_controls(con: duckdb.DuckDBPyConnection, request: ExploreRequest) -> Co
     months = tuple(defaults.format_month(m) for m in base.months)
     options = _per_version(con, "explore-options", lambda: explore.filter_options(con))
     args = valid_args(request.dataset, request.args, options)
-    if request.dataset == "estado_metas" and explore.parse_month(args.get("mes")) is None:
+    if request.dataset == "estado_metas" and vocabulary.parse_month(args.get("mes")) is None:
         args["mes"] = defaults.format_month(base.as_of)
     columns = explore.dataset_for(request.dataset, args).columns
     model = valid_filter_model(columns, request.filter_model)
@@ -217,14 +217,14 @@ def valid_args(
     for key in ds.settings:
         value = args.get(key)
         offered = {v for v, _ in SETTING_CHOICES.get(key, [])}
-        if value and (value in offered or (key == "mes" and explore.parse_month(value))):
+        if value and (value in offered or (key == "mes" and vocabulary.parse_month(value))):
             kept[key] = value
     for spec in ds.filters:
         value = args.get(spec.key)
         if not value:
             continue
         if spec.kind in ("month_from", "month_to"):
-            ok = explore.parse_month(value) is not None
+            ok = vocabulary.parse_month(value) is not None
         else:
             ok = value in {v for v, _ in options.get(spec.options, [])}
         if ok:
@@ -389,7 +389,7 @@ def _choices(key: str, options: Mapping[str, list[tuple[str, str]]], months: Seq
 
 
 def _month_label(value: str) -> str:
-    month = explore.parse_month(value)
+    month = vocabulary.parse_month(value)
     return defaults.month_label(month) if month else value
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard.components import LIGHT_ORDER, light_word
 from dashboard.goal_data import GoalBoard, goals_in_region
-from loaders.contracts import AREA_LABELS
+from warehouse.vocabulary import AREA_LABELS
 
 LABELS = {
     "ministerio": "Ministerio",

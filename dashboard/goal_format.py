@@ -14,21 +14,8 @@ import pandas as pd
 
 from dashboard.formatting import NO_DATA
 from indicators.months import as_date
+from warehouse import vocabulary
 
-MONTHS = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
 DIRECTION_WORDS = {
     "ascendente": "Ascendente: más es mejor",
     "descendente": "Descendente: menos es mejor",
@@ -38,18 +25,11 @@ MAX_DIGITS = 2
 
 def month_label(value: object | None, *, short: bool = False) -> str:
     """'mayo 2025' ('may 2025' when short)."""
-    if type(value) is date:  # the common case, once per point drawn: kept per month
-        return _month_label(value.year, value.month, short)
+    if type(value) is date:  # the common case, once per point drawn
+        return vocabulary.month_label(value, short=short)
     if is_missing(value):
         return NO_DATA
-    day = as_date(value)
-    return _month_label(day.year, day.month, short)
-
-
-@lru_cache(maxsize=1024)
-def _month_label(year: int, month: int, short: bool) -> str:
-    name = MONTHS[month - 1]
-    return f"{name[:3] if short else name} {year}"
+    return vocabulary.month_label(as_date(value), short=short)
 
 
 def format_date(value: object | None) -> str:

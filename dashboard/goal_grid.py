@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard.components import LIGHT_HELP, LIGHT_ORDER, LIGHTS, percent
 from dashboard.goal_data import BREAKDOWN, NATIONAL, GoalBoard
 from dashboard.goal_views import goal_href, number
-from loaders.contracts import AREA_LABELS
+from warehouse.vocabulary import AREA_LABELS
 
 _RANK = {light: i for i, light in enumerate(LIGHT_ORDER)}
 

@@ -22,16 +22,8 @@ from dashboard.formatting import NO_DATA, format_datetime, source_text
 from dashboard.goal_charts import MILESTONE_STATES
 from dashboard.goal_format import format_date, format_value, is_missing, month_label
 from indicators.frames import row_dicts
-from loaders.contracts import LEVEL_LABELS
+from warehouse.vocabulary import BOTTLENECK_TYPE_LABELS, LEVEL_LABELS
 
-TYPE_WORDS = {
-    "financiera": "Financiera",
-    "legal": "Legal",
-    "politica": "Política",
-    "comunicacional": "Comunicacional",
-    "tecnico_administrativa": "Técnico-administrativa",
-}
-LEVEL_WORDS = LEVEL_LABELS  # the loader accepts these words too (loaders.values)
 VALIDATED = ("bi-patch-check-fill text-success", "Validado")
 UNVALIDATED = ("bi-hourglass-split text-secondary", "Reportado, sin validar")
 RETURNED = ("bi-reply-fill text-warning", "Devuelto")
@@ -100,9 +92,9 @@ def bottleneck_row(b: dict, region_names: dict[str, str]) -> Element:
         [
             el.td(b["codigo_restriccion"]),
             el.td(b["descripcion"]),
-            el.td(TYPE_WORDS.get(b["tipo"], b["tipo"])),
+            el.td(BOTTLENECK_TYPE_LABELS.get(b["tipo"], b["tipo"])),
             el.td(light_badge(b["severidad"], small=True)),
-            el.td(LEVEL_WORDS.get(b["nivel"], b["nivel"])),
+            el.td(LEVEL_LABELS.get(b["nivel"], b["nivel"])),
             el.td(region),
             el.td(_text(b["responsable"])),
             el.td(format_date(b["fecha_alerta"]), className="text-nowrap"),

@@ -12,6 +12,7 @@ from dashboard.formatting import NO_ACCESS, NO_ACCESS_HELP, NO_DATA, format_int
 from dashboard.goal_data import EVERY_BOTTLENECK
 from dashboard.goal_views import Column, small_table
 from dashboard.review_views import AGE, BOTTLENECK, META, SEVERITY, TYPE, bottleneck_table
+from warehouse.vocabulary import LEVEL_SHORT_LABELS
 
 MINISTRY_PATH = "/ministerio/"
 STAGES = {1: "Diagnóstico", 2: "Plan", 3: "Ejecución", 4: "Evaluación"}
@@ -26,7 +27,6 @@ STAGE_HELP = (
     "Cada servicio compromete una etapa del PMG Gestión Territorial Integrada por año "
     "(1 diagnóstico, 2 plan, 3 ejecución, 4 evaluación) y SUBDERE valida si la cumplió."
 )
-LEVELS = {"institucional": "Institucional", "estrategia": "Grupo de Estrategia"}
 
 
 def ministry_href(slug: str) -> str:
@@ -80,7 +80,7 @@ def _open_count(value: float) -> object:
 
 
 def bottlenecks_table(frame: pd.DataFrame, reach: str = EVERY_BOTTLENECK) -> html.Div:
-    level = Column("Nivel", lambda r: LEVELS.get(r["nivel"], r["nivel"]))
+    level = Column("Nivel", lambda r: LEVEL_SHORT_LABELS.get(r["nivel"], r["nivel"]))
     flag = Column(
         "Escalar",
         lambda r: html.Span("Sí", className="fw-semibold") if r.get("escalar") else "No",

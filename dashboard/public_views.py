@@ -44,7 +44,7 @@ from dashboard.goal_format import (
 from dashboard.goal_header import definition_facts, fact, heading, not_found_notice
 from dashboard.goal_views import Column, number, small_table
 from dashboard.public_data import NATIONAL, PublicBoard, PublicGoal, Trajectory
-from loaders.contracts import AREA_LABELS
+from warehouse.vocabulary import AREA_LABELS
 
 # --------------------------------------------------------------------------- ids and URLs
 

@@ -23,7 +23,7 @@ from dashboard.territory_data import (
     national_synergy,
     synergy_values,
 )
-from loaders.contracts import AREA_LABELS
+from warehouse.vocabulary import AREA_LABELS
 
 STAGES = {1: "1 · Diagnóstico", 2: "2 · Plan", 3: "3 · Ejecución", 4: "4 · Evaluación"}
 # state -> (word, icon, css suffix of .light-*)

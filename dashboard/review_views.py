@@ -20,14 +20,8 @@ from dashboard.goal_data import EVERY_BOTTLENECK, NO_BOTTLENECK, SOME_BOTTLENECK
 from dashboard.goal_views import Column, day_text, goal_link, is_missing, small_table
 from dashboard.maps import MapData, choropleth
 from indicators.months import as_date
+from warehouse.vocabulary import BOTTLENECK_TYPE_LABELS
 
-BOTTLENECK_TYPES = {
-    "financiera": "Financiera",
-    "legal": "Legal",
-    "politica": "Política",
-    "comunicacional": "Comunicacional",
-    "tecnico_administrativa": "Técnico-administrativa",
-}
 TOP_ROWS = 8  # long lists show their first rows; the rest folds under "Ver N más"
 RED_SHARE_HELP = (
     "Porcentaje de las metas de cada región que están en rojo al mes de corte. Metas de la "
@@ -65,7 +59,7 @@ def _bottleneck(row: dict) -> html.Div:
 
 META = Column("Meta", _meta)
 BOTTLENECK = Column("Restricción", _bottleneck)
-TYPE = Column("Tipo", lambda r: BOTTLENECK_TYPES.get(r["tipo"], r["tipo"]))
+TYPE = Column("Tipo", lambda r: BOTTLENECK_TYPE_LABELS.get(r["tipo"], r["tipo"]))
 SEVERITY = Column("Severidad", lambda r: severity_badge(r["severidad"]), nowrap=True)
 RESPONSIBLE = Column("Responsable", lambda r: r.get("responsable") or NO_DATA)
 AGE = Column("Abierta hace", lambda r: days(r.get("dias_abierta")), numeric=True, nowrap=True)

@@ -22,20 +22,22 @@ from dash import Input, Output, State, html
 
 from dashboard import data
 from dashboard.components import dropdown
-from indicators.months import format_month, parse_month
 from indicators.territory_report import TerritoryQuery
-from loaders.contracts import AREA_LABELS
 from warehouse import territory_catalog as catalog_queries
 from warehouse.territory import Selection
+from warehouse.vocabulary import AREA_LABELS, format_month, month_label, parse_month
 
-MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 PERIOD_YEAR, PERIOD_MONTHS = "anio", "meses"
 HIDDEN, SHOWN = {"display": "none"}, {}
 
 
-def month_label(month: date) -> str:
-    """'may 2025', as a Chilean reads a month."""
-    return f"{MONTHS[month.month - 1]} {month.year}"
+def _month_text(month: date | None) -> str | None:
+    return None if month is None else format_month(month)
+
+
+def _short(month: date) -> str:
+    """'may 2025', as the territory menus and captions write a month."""
+    return month_label(month, short=True)
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ class TerritoryFilters:
 
     def period_text(self, catalog: FilterCatalog | None = None) -> str:
         first, last = self.period()
-        text = f"{month_label(first)} a {month_label(last)}" if self.by_months else str(first.year)
+        text = f"{_short(first)} a {_short(last)}" if self.by_months else str(first.year)
         if catalog is None:
             return text
         with_data = catalog.months_in(first, last)
@@ -162,7 +164,7 @@ class TerritoryFilters:
         if not with_data:
             return text + " (sin entregas registradas)"
         if len(with_data) < expected:
-            return text + f" (datos de {month_label(with_data[0])} a {month_label(with_data[-1])})"
+            return text + f" (datos de {_short(with_data[0])} a {_short(with_data[-1])})"
         return text
 
 
@@ -175,12 +177,7 @@ def _text(args: Mapping[str, object], key: str) -> str | None:
 
 
 def _month(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return parse_month(text)
-    except ValueError:
-        return None
+    return parse_month(text)
 
 
 def _year(text: str | None) -> int | None:
@@ -285,7 +282,7 @@ def product_options(
 
 
 def month_options(catalog: FilterCatalog) -> list[dict[str, str]]:
-    return _options([(format_month(m), month_label(m)) for m in catalog.months])  # type: ignore[misc]
+    return _options([(format_month(m), _short(m)) for m in catalog.months])  # type: ignore[misc]
 
 
 def _dropdown(id_: str, label: str, options: list, value: object, **kwargs: object) -> html.Div:
@@ -307,7 +304,7 @@ def controls(fids: FilterIds, filters: TerritoryFilters, catalog: FilterCatalog)
     """Área, servicio, producto and periodo (a year, or a range of months)."""
     areas = _options(list(AREA_LABELS.items()))
     mode = PERIOD_MONTHS if filters.by_months else PERIOD_YEAR
-    first, last = (format_month(filters.first_month), format_month(filters.last_month))
+    first, last = (_month_text(filters.first_month), _month_text(filters.last_month))
     months = month_options(catalog)
     years = [{"label": str(y), "value": y} for y in catalog.years]
     year = filters.year if filters.year is not None else catalog.default_year

@@ -22,6 +22,7 @@ from dashboard.goal_format import format_value, is_missing, month_label, value_d
 from dashboard.goal_views import goal_link
 from warehouse.scope import PRESIDENCIA, Scope
 from warehouse.validation import MAX_COMMENT, RETURN, Refusal, ValidationResult
+from warehouse.vocabulary import PROGRESS_STATE_LABELS
 
 # Component ids of this page (kept here, not in dashboard/ids.py: one page, one module).
 TITLE = "validacion-titulo"
@@ -45,7 +46,7 @@ READ_ONLY_ROLES = frozenset({PRESIDENCIA})
 HISTORY_ROWS = 50
 NATIONAL = "Nacional"
 ACTION_WORDS = {"validar": "Validó", "devolver": "Devolvió"}
-STATE_WORDS = {"reportado": "Reportado", "validado": "Validado", "devuelto": "Devuelto"}
+STATE_WORDS = {**PROGRESS_STATE_LABELS, "devuelto": "Devuelto"}
 STATE_ICONS = {
     "validado": "bi-patch-check-fill text-success",
     "devuelto": "bi-reply-fill text-warning",

@@ -14,11 +14,19 @@ import pandas as pd
 from indicators import serialize as out
 from indicators.goal_regions import REGION_COLUMNS
 from indicators.goal_report import goal_region_scorecard, goal_scorecard, review
-from indicators.months import parse_month
 from indicators.scorecard import GOAL_COLUMNS
 from indicators.territory_report import TerritoryQuery, territory_report
 from warehouse.db import WarehouseError, connect
 from warehouse.territory import Selection
+from warehouse.vocabulary import parse_month
+
+
+def mes(text: str) -> date:
+    """An 'AAAA-MM' argument (argparse names this function when it refuses one)."""
+    month = parse_month(text)
+    if month is None:
+        raise ValueError(f"mes inválido {text!r}: use AAAA-MM")
+    return month
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     goals = commands.add_parser("goals", help="semáforos y termómetros de cada meta")
     _common(goals)
-    goals.add_argument("--as-of", required=True, type=parse_month, help="mes AAAA-MM")
+    goals.add_argument("--as-of", required=True, type=mes, help="mes AAAA-MM")
     goals.add_argument("--known-at", type=datetime.fromisoformat, help="datos conocidos en (UTC)")
     goals.add_argument("--by-region", action="store_true", help="desglose por región")
     _format(goals, csv=True)
@@ -38,8 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     territory = commands.add_parser("territory", help="cobertura, gasto y convergencia")
     territory.add_argument("--db", required=True)
     territory.add_argument("--year", type=int)
-    territory.add_argument("--from-month", type=parse_month, help="AAAA-MM (rango de meses)")
-    territory.add_argument("--to-month", type=parse_month, help="AAAA-MM (rango de meses)")
+    territory.add_argument("--from-month", type=mes, help="AAAA-MM (rango de meses)")
+    territory.add_argument("--to-month", type=mes, help="AAAA-MM (rango de meses)")
     territory.add_argument("--from-year", type=int, help="primer año de σ y β")
     territory.add_argument("--level", choices=("region", "comuna"), default="region")
     territory.add_argument(

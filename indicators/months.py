@@ -1,20 +1,18 @@
 """Month arithmetic: months are the DATE of their first day, as the warehouse stores them.
 
 A month *m* is evaluated at its last day (`month_end`): figures in the files are levels reached
-by the end of the month, and a bottleneck open on that day counts for the month.
+by the end of the month, and a bottleneck open on that day counts for the month. Months as text
+('AAAA-MM', 'mayo 2025') are warehouse.vocabulary's: this module stays free of the warehouse.
 """
 
 from __future__ import annotations
 
 import calendar
-import re
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 def moments(column: pd.Series) -> np.ndarray:
@@ -76,18 +74,6 @@ def month_index(value: object) -> int:
 
 def from_month_index(index: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
-
-
-def parse_month(text: str) -> date:
-    """'YYYY-MM' → the first day of that month."""
-    match = _MONTH.match(text.strip())
-    if not match:
-        raise ValueError(f"mes inválido {text!r}: use AAAA-MM")
-    return date(int(match.group(1)), int(match.group(2)), 1)
-
-
-def format_month(value: object | None) -> str | None:
-    return None if value is None else as_date(value).strftime("%Y-%m")
 
 
 def end_of_day(day: date) -> datetime:

@@ -1,6 +1,6 @@
 """`python -m loaders …`: load files, list quarantined rows, build the demo, build map geometry.
 
-Exit status of `ingest` (data-contracts.md): 0 every row loaded (or the file was already
+Exit status of `ingest` (docs/data-contracts.md): 0 every row loaded (or the file was already
 loaded), 3 loaded with quarantined rows, 2 file rejected, 1 unexpected error (nothing changed).
 With several files the most serious outcome wins: 1, then 2, then 3.
 
@@ -44,7 +44,7 @@ LIMIT_OPTIONS = {  # loaders.limits.Limits field -> help; each also $TABLERO_MAX
     "xlsx_mb": "máximo de MB de un Excel descomprimido (200)",
     "file_mb": "máximo de MB de un CSV, o de los datos de un Parquet (4096)",
     "columns": "máximo de columnas (2.000)",
-    "rows": "máximo de filas (10.000.000)",
+    "rows": "máximo de filas (25.000.000)",
     "cells": "máximo de celdas del área de una hoja de Excel (50.000.000)",
     "cell_chars": "máximo de caracteres de una celda (32.767)",
 }

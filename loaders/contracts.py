@@ -1,4 +1,4 @@
-"""The data contracts (shared/spec/data-contracts.md) as data: kinds, columns, types and keys.
+"""The data contracts (docs/data-contracts.md) as data: kinds, columns, types and keys.
 
 Everything else in the loaders is driven by these definitions, so adding a column to a kind is
 one line here plus a migration.
@@ -10,6 +10,15 @@ from dataclasses import dataclass
 from enum import Enum
 
 from loaders.normalize import token
+from warehouse.vocabulary import (
+    AREA_LABELS,
+    BOTTLENECK_TYPE_LABELS,
+    COMMITMENT_STATE_LABELS,
+    DIRECTION_LABELS,
+    LEVEL_LABELS,
+    PROGRESS_STATE_LABELS,
+    SEVERITY_LABELS,
+)
 
 
 class ColumnType(Enum):
@@ -31,31 +40,14 @@ class ColumnType(Enum):
     GOAL = "goal"  # a goal registered by a `metas` file
 
 
-AREAS = (
-    "infraestructura",
-    "productivo",
-    "social",
-    "cultural",
-    "cientifico_tecnologico",
-    "insercion_global",
-)
-AREA_LABELS = {
-    "infraestructura": "Infraestructura",
-    "productivo": "Productivo",
-    "social": "Social",
-    "cultural": "Cultural",
-    "cientifico_tecnologico": "Científico-tecnológico",
-    "insercion_global": "Inserción global",
-}
-BOTTLENECK_TYPES = ("financiera", "legal", "politica", "comunicacional", "tecnico_administrativa")
-SEVERITIES = ("verde", "amarillo", "rojo")
-LEVELS = ("institucional", "estrategia")
-# The screens' words for the bottleneck levels: files written from what people read on screen
-# say "Grupo de Estrategia", and the loader accepts it as the code (loaders.values).
-LEVEL_LABELS = {"institucional": "Coordinación Institucional", "estrategia": "Grupo de Estrategia"}
-DIRECTIONS = ("ascendente", "descendente")
-PROGRESS_STATES = ("reportado", "validado")
-COMMITMENT_STATES = ("pendiente", "en_curso", "cumplido")
+# Category values are the codes of their Spanish labels (warehouse.vocabulary, defined once).
+AREAS = tuple(AREA_LABELS)
+BOTTLENECK_TYPES = tuple(BOTTLENECK_TYPE_LABELS)
+SEVERITIES = tuple(SEVERITY_LABELS)
+LEVELS = tuple(LEVEL_LABELS)
+DIRECTIONS = tuple(DIRECTION_LABELS)
+PROGRESS_STATES = tuple(PROGRESS_STATE_LABELS)
+COMMITMENT_STATES = tuple(COMMITMENT_STATE_LABELS)
 # Category code -> the label the UI shows for it: a category cell may hold either (matched
 # ignoring case, accents and separators by loaders.values.parse_category).
 CATEGORY_LABELS: dict[str, str] = {**AREA_LABELS, **LEVEL_LABELS}

@@ -50,7 +50,7 @@ def active() -> Limits:
         raw = os.environ.get(ENV[item.name], "").strip().replace("_", "")
         if raw.isascii() and raw.isdigit() and int(raw) > 0:
             values[item.name] = int(raw)
-    return replace(Limits(), **values, **_overrides)
+    return replace(Limits(), **{**values, **_overrides})  # the command line wins
 
 
 def override(**values: int | None) -> None:

@@ -24,7 +24,8 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from warehouse.db import WarehouseError, compose, get_metadata, one
+from warehouse import status
+from warehouse.db import WarehouseError, compose, one
 from warehouse.scope import MINISTERIO, REGION, ROLE_LABELS, ROLES, Scope
 
 _HASHER = PasswordHasher()
@@ -34,7 +35,6 @@ MIN_PASSWORD_SCORE = 3  # zxcvbn: 3 = "safely unguessable", ~10⁸ guesses or mo
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 # Words anybody can guess about this dashboard's accounts.
 _SITE_WORDS = ("tablero", "metas", "territorio", "gobierno", "chile", "clave", "demo")
-_DEMO_DATASET = ("dataset", "demo")  # loaders/demo/build.py marks a demo database so
 
 
 class AccountError(WarehouseError):
@@ -252,7 +252,7 @@ def add_account(
     check_scope_fields(con, role, ministries, region)
     if not is_demo:
         check_password_strength(password, username=username, name=name, role=role)
-    elif get_metadata(con, _DEMO_DATASET[0]) != _DEMO_DATASET[1]:
+    elif not status.is_demo(con):
         raise AccountError(
             "Las cuentas de demostración solo van en la base de demostración",
             "una base con datos reales no lleva claves conocidas.",

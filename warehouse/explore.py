@@ -24,36 +24,33 @@ import contextlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import duckdb
 import pandas as pd
 
-from loaders.contracts import (
-    AREA_LABELS,
-    AREAS,
-    BOTTLENECK_TYPES,
-    COMMITMENT_STATES,
-    LEVELS,
-    PROGRESS_STATES,
-)
 from warehouse import status
 from warehouse.db import ident, scalar
 from warehouse.versioned import Params, fetch
+from warehouse.vocabulary import (
+    AREA_LABELS,
+    BOTTLENECK_TYPE_LABELS,
+    COMMITMENT_STATE_LABELS,
+    DIRECTION_LABELS,
+    LEVEL_LABELS,
+    PROGRESS_STATE_LABELS,
+    SEVERITY_LABELS,
+    parse_month,
+)
 
 SCORECARD = "explore_scorecard"  # name under which the scorecard frame is registered
 LABELS: dict[str, str] = {
-    **AREA_LABELS,
-    "verde": "Verde", "amarillo": "Amarillo", "rojo": "Rojo", "cumplida": "Cumplida",
-    "no_iniciada": "No iniciada", "sin_informacion": "Sin información", "sin_acceso": "Sin acceso",
-    "reportado": "Reportado", "validado": "Validado",
-    "pendiente": "Pendiente", "en_curso": "En curso", "cumplido": "Cumplido",
-    "financiera": "Financiera", "legal": "Legal", "politica": "Política",
-    "comunicacional": "Comunicacional", "tecnico_administrativa": "Técnico-administrativa",
-    "institucional": "Coordinación Institucional", "estrategia": "Grupo de Estrategia",
-    "ascendente": "Ascendente", "descendente": "Descendente",
+    **AREA_LABELS, **SEVERITY_LABELS, **PROGRESS_STATE_LABELS, **COMMITMENT_STATE_LABELS,
+    **BOTTLENECK_TYPE_LABELS, **LEVEL_LABELS, **DIRECTION_LABELS,
+    "cumplida": "Cumplida", "no_iniciada": "No iniciada", "sin_informacion": "Sin información",
+    "sin_acceso": "Sin acceso",
     "nacional": "Nacional", "abierta": "Abierta", "resuelta": "Resuelta",
     "region": "Región", "comuna": "Comuna",
     "mes": "Por mes", "periodo": "Sumado en el período", "total": "Total del territorio",
@@ -125,15 +122,6 @@ class FilterSpec:
             null = "IS NULL" if value == "abierta" else "IS NOT NULL"
             return Clause(self.expr + " " + null, {}, self.label, "=", shown)
         return Clause(self.expr + " = $" + self.key, param, self.label, "=", shown)
-
-
-def parse_month(text: object) -> date | None:
-    """'2025-05' -> date(2025, 5, 1); anything else -> None."""
-    parts = str(text or "").strip().split("-")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
-        return None
-    year, month = int(parts[0]), int(parts[1])
-    return date(year, month, 1) if 1 <= month <= 12 else None
 
 
 # --------------------------------------------------------------------------- datasets
@@ -728,13 +716,13 @@ def _registered(con, query: ExploreQuery, scorecard: pd.DataFrame | None) -> Ite
 # --------------------------------------------------------------------------- menus and source
 
 STATIC_OPTIONS: dict[str, tuple[str, ...]] = {
-    "area": AREAS,
+    "area": tuple(AREA_LABELS),
     "estado_meta": ("rojo", "amarillo", "verde", "cumplida", "sin_informacion", "no_iniciada"),
-    "estado_avance": PROGRESS_STATES,
-    "estado_compromiso": COMMITMENT_STATES,
-    "tipo": BOTTLENECK_TYPES,
+    "estado_avance": tuple(PROGRESS_STATE_LABELS),
+    "estado_compromiso": tuple(COMMITMENT_STATE_LABELS),
+    "tipo": tuple(BOTTLENECK_TYPE_LABELS),
     "severidad": ("rojo", "amarillo", "verde"),
-    "nivel": LEVELS,
+    "nivel": tuple(LEVEL_LABELS),
     "situacion": ("abierta", "resuelta"),
 }
 OPTION_SQL = {

@@ -81,9 +81,13 @@ def last_load(con: duckdb.DuckDBPyConnection) -> datetime | None:
     return row[0] if row else None
 
 
+# The metadata mark the demo generator leaves on a database of invented figures.
+DATASET_KEY, DATASET_DEMO = "dataset", "demo"
+
+
 def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the database was built by the demo generator (invented figures)."""
-    return get_metadata(con, "dataset") == "demo"
+    return get_metadata(con, DATASET_KEY) == DATASET_DEMO
 
 
 def recent_ingestions(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[Ingestion]:

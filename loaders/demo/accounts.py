@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import duckdb
 
+from warehouse import status
 from warehouse.accounts import Account, add_account
-from warehouse.db import WarehouseError, get_metadata
+from warehouse.db import WarehouseError
 from warehouse.scope import ADMIN, ANALISTA, MINISTERIO, PRESIDENCIA, REGION
 
 DEMO_ACTOR = "demo"
@@ -54,9 +55,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 
 def add_demo_accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
     """Create the demo accounts; run inside the caller's transaction, on a demo database."""
-    from loaders.demo.build import DATASET_DEMO, DATASET_KEY  # build imports this module
-
-    if get_metadata(con, DATASET_KEY) != DATASET_DEMO:
+    if not status.is_demo(con):
         raise WarehouseError(
             "Las cuentas de demostración solo van en la base de demostración",
             "una base con datos reales no lleva claves conocidas.",

@@ -17,11 +17,9 @@ from loaders.demo.clock import DemoCalendar
 from loaders.demo.files import DemoFile, write_demo_files
 from loaders.ingest import IngestResult, ingest_files
 from loaders.reference import ensure_reference
+from warehouse import status
 from warehouse.db import WarehouseError, connect, get_metadata, set_metadata, transaction
 from warehouse.snapshots import publish
-
-DATASET_KEY = "dataset"
-DATASET_DEMO = "demo"
 
 
 @dataclass
@@ -86,7 +84,7 @@ def build_demo(
     try:
         ensure_reference(con)
         # Marked first: a build that fails half-way is still a demo, and can be rebuilt.
-        set_metadata(con, DATASET_KEY, DATASET_DEMO)
+        set_metadata(con, status.DATASET_KEY, status.DATASET_DEMO)
         results = []
         for batch, loaded_at in ((1, calendar.first_load), (2, calendar.second_load)):
             paths = [f.path for f in files if f.batch == batch]
@@ -122,10 +120,10 @@ def _clear_previous_demo(db_path: Path) -> None:
         return
     con = connect(db_path)
     try:
-        dataset = get_metadata(con, DATASET_KEY)
+        dataset = get_metadata(con, status.DATASET_KEY)
     finally:
         con.close()
-    if dataset != DATASET_DEMO:
+    if dataset != status.DATASET_DEMO:
         raise WarehouseError(
             "La base de datos ya existe y no es de demostración",
             f"{db_path}: elija otra ruta con --db; la demo no se mezcla con datos reales.",

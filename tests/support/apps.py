@@ -16,12 +16,14 @@ def served(app):
     return app
 
 
-def build_app(db_path: Path, **settings: object):
-    """An app on `db_path` with one DuckDB thread and these settings, set up as served."""
+def build_app(db_path: Path, *, assets_folder: Path | None = None, **settings: object):
+    """An app on `db_path` with one DuckDB thread and these settings (and its own assets
+    folder when given), set up as served."""
     from dashboard.app import create_app
     from dashboard.settings import Settings
 
-    return served(create_app(Settings(db_path=db_path, threads=1, **settings)))
+    folder = {} if assets_folder is None else {"assets_folder": assets_folder}
+    return served(create_app(Settings(db_path=db_path, threads=1, **settings), **folder))
 
 
 def close_app(app) -> None:

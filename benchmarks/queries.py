@@ -1,5 +1,8 @@
-"""Queries used only by the benchmark (benchmarks/): the raw current deliveries and the
-DuckDB loading floor. Values are bound as parameters; the table name passes through `ident`."""
+"""Queries used only by the benchmark: the raw current deliveries and the DuckDB loading floor.
+
+Kept here, not in `warehouse/`, so the production package carries no benchmark code; they use the
+warehouse's helpers all the same: values bound as parameters, the table name through `ident`.
+"""
 
 from __future__ import annotations
 
