@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## the dashboard on http://127.0.0.1:8050 (builds the demo database the first time)
 	$(PY) app.py
 
-serve: $(STAMP)  ## production: gunicorn workers on read-only snapshots (dashboard/gunicorn_conf.py)
-	$(PY) -m gunicorn -c dashboard/gunicorn_conf.py
+serve: $(STAMP)  ## production: gunicorn workers on read-only snapshots (dashboard/server/gunicorn_conf.py)
+	$(PY) -m gunicorn -c dashboard/server/gunicorn_conf.py
 
 test: $(STAMP) lint  ## lint, layer contracts and the whole test suite (browser tests included)
 	$(PY) -m pytest -q; status=$$?; \

@@ -1,14 +1,14 @@
 """Entry point: `python app.py` serves the dashboard (building a demo database on first run).
 
-Configuration comes from TABLERO_* environment variables (see dashboard/settings.py).
+Configuration comes from TABLERO_* environment variables (see dashboard/server/settings.py).
 """
 
 from __future__ import annotations
 
 import sys
 
-from dashboard.first_run import prepare
-from dashboard.settings import Settings, SettingsError
+from dashboard.server.first_run import prepare
+from dashboard.server.settings import Settings, SettingsError
 
 
 def main() -> int:
@@ -18,7 +18,7 @@ def main() -> int:
         print(f"Configuración inválida: {exc}", file=sys.stderr)
         return 2
     prepare(settings)
-    from dashboard.app import create_app
+    from dashboard.server.factory import create_app
 
     app = create_app(settings)
     print(f"Tablero disponible en http://{settings.host}:{settings.port}/", flush=True)

@@ -13,7 +13,7 @@ stages a few hundred rows: left out of both sides' difference, not out of the re
 
 The explorer is compared on its rows: the same groups, sums and order as its SQL, the grid's
 first page and the total, and for the export the same rows written by `DataFrame.to_csv` in
-the explorer's CSV dialect (dashboard.exports)."""
+the explorer's CSV dialect (dashboard.explore.exports)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ import pandas as pd
 from benchmarks import queries
 from indicators.inequality import coefficient_of_variation
 from warehouse import places, territory_catalog
-from warehouse.explore import LABELS
+from warehouse.explore.words import LABELS
 
 
 @dataclass(frozen=True)

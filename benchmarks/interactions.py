@@ -17,16 +17,23 @@ import pandas as pd
 
 from benchmarks import baselines
 from benchmarks.timing import median, p95, samples
-from dashboard import defaults, explore_views, exports, lru, meta_data
-from dashboard import territory_data as td
-from dashboard.convergence_figures import ConvergenceState, convergence_view
-from dashboard.territory_filters import TerritoryFilters
+from dashboard.explore import exports
+from dashboard.explore import views as explore_views
+from dashboard.goal_page import data as goal_page_data
+from dashboard.server import cache, defaults
+from dashboard.territory import cached as territory_cached
+from dashboard.territory import data as td
+from dashboard.territory.convergence_data import ConvergenceState, convergence_view
+from dashboard.territory.filters import TerritoryFilters
 from indicators import goal_report
 from indicators.synergy import ALL_AREAS
 from indicators.territory_report import TerritoryQuery, TerritoryReport, report_years
 from warehouse import goals as goal_queries
 from warehouse import territory as territory_queries
 from warehouse.territory import Selection
+
+# "Sin caché de valores": the territorial values memo (reports, coverage, map tables) emptied.
+clear_values = territory_cached.VALUES.clear
 
 REGION = "05"  # Valparaíso: a region with islands and many comunas
 TOLERANCE = 1e-9
@@ -102,7 +109,7 @@ def run(con: duckdb.DuckDBPyConnection, n: int, today: date) -> list[Interaction
     results.append(Interaction(
         "territorio_regiones",
         "Página de convergencia, nivel región (convergence_view, sin caché de valores)", 100,
-        _ms(convergence("region", None), n, td.CACHE.clear),
+        _ms(convergence("region", None), n, clear_values),
         _ms(lambda: baselines.region_report(frames, first, last, years), n),
         _same_report(got, want),
     ))  # fmt: skip
@@ -123,7 +130,7 @@ def run(con: duckdb.DuckDBPyConnection, n: int, today: date) -> list[Interaction
         "territorio_comunas",
         f"Página de convergencia, comunas de la región {REGION} (convergence_view, sin caché"
         " de valores)", 100,
-        _ms(convergence("comuna", REGION), n, td.CACHE.clear),
+        _ms(convergence("comuna", REGION), n, clear_values),
         _ms(lambda: baselines.comuna_report(frames, first, last, years, REGION), n),
         _same_report(got, want),
     ))  # fmt: skip
@@ -159,7 +166,7 @@ def _region_page(
     want = baselines.comuna_coverage(frames, first, last, REGION)
     return Interaction(
         "pagina_region", f"Página de la región {REGION} (region_view, sin caché de valores)", 100,
-        _ms(page, n, td.CACHE.clear),
+        _ms(page, n, clear_values),
         _ms(lambda: baselines.comuna_coverage(frames, first, last, REGION), n),
         _same(_coverage(page().comunas), want),
     )  # fmt: skip
@@ -196,14 +203,14 @@ def _map_values(con, frames: baselines.Frames, n: int) -> list[Interaction]:
     return [
         step("valores_mapa", "Valores del mapa, regiones (map_view, sin caché de valores)", 20,
              chile, regions, lambda: baselines.region_coverage(frames, first, last),
-             td.CACHE.clear),
+             clear_values),
         step("valores_mapa_comunas",
              f"Valores del mapa, comunas de la región {REGION} (map_view, sin caché de valores)",
              20, comunas, in_region,
-             lambda: baselines.comuna_coverage(frames, first, last, REGION), td.CACHE.clear),
+             lambda: baselines.comuna_coverage(frames, first, last, REGION), clear_values),
         step("mapa_tras_carga", "Mapa tras una carga (map_view, todas las cachés vacías)", 100,
              chile, regions, lambda: baselines.region_coverage(frames, first, last),
-             lru.clear_all),
+             cache.clear_all),
     ]  # fmt: skip
 
 
@@ -243,7 +250,7 @@ def same_grid(view: explore_views.ExploreView, want: pd.DataFrame, total: int) -
 
 
 def read_csv(content: bytes) -> pd.DataFrame:
-    """An exported CSV read back as text, in the dialect dashboard.exports writes."""
+    """An exported CSV read back as text, in the dialect dashboard.explore.exports writes."""
     return pd.read_csv(
         io.BytesIO(content), sep=exports.CSV_SEPARATOR, decimal=exports.CSV_DECIMAL,
         encoding=exports.CSV_ENCODING, dtype=str, keep_default_na=False,
@@ -316,15 +323,15 @@ def goal_with_regions(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _goal_page(con: duckdb.DuckDBPyConnection, n: int) -> Interaction:
-    """The goal page's data (dashboard.meta_data.load_goal_page) for a goal with a regional
+    """The goal page's data (dashboard.goal_page.data.load_goal_page) for a goal with a regional
     breakdown, at the default month, opened for the first time in this data version (the
     goal's reads, the defaults and every other cache emptied before each sample)."""
     codigo = goal_with_regions(con)
-    page = meta_data.load_goal_page(con, codigo)
+    page = goal_page_data.load_goal_page(con, codigo)
     if page is None or page.regions.empty:
         raise RuntimeError(f"la página de la meta {codigo} no muestra desglose por región")
     return Interaction(
         "detalle_meta",
         f"Detalle de una meta (load_goal_page), {codigo} con desglose por región", 100,
-        _ms(lambda: meta_data.load_goal_page(con, codigo), n, lru.clear_all), None, None,
+        _ms(lambda: goal_page_data.load_goal_page(con, codigo), n, cache.clear_all), None, None,
     )  # fmt: skip

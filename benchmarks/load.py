@@ -1,6 +1,6 @@
 """The load test: locust, headless, against the production server (gunicorn), both on loopback.
 
-`measure(db, users=(50, 200), seconds=60)` starts gunicorn with dashboard/gunicorn_conf.py on
+`measure(db, users=(50, 200), seconds=60)` starts gunicorn with dashboard/server/gunicorn_conf.py on
 the published snapshot of `db`, waits until every worker has built the app, and runs locust
 (benchmarks/locustfile.py) once per number of users, with 2–5 s of think time and without,
 each run measuring `seconds` from the moment the last user has signed in. It reads locust's
@@ -27,11 +27,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from warehouse import explore, snapshots
+from warehouse import snapshots
 from warehouse.db import connect
+from warehouse.explore.options import filter_options
 
 REPO = Path(__file__).resolve().parents[1]
-GUNICORN_CONF = REPO / "dashboard" / "gunicorn_conf.py"
+GUNICORN_CONF = REPO / "dashboard" / "server" / "gunicorn_conf.py"
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 WORKER_READY = re.compile(r"Proceso (\d+) listo")  # gunicorn_conf.post_worker_init
 ALL_IN = "Todos adentro"  # locustfile.arrived: every user signed in, the measure starts
@@ -224,7 +225,7 @@ def write_catalog(db: Path, out: Path) -> Path:
     from the snapshot the server will serve."""
     con = connect(snapshots.current(db) or db, read_only=True)
     try:
-        options = explore.filter_options(con)
+        options = filter_options(con)
     finally:
         con.close()
     catalog = {

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 from dash._utils import to_json
 
-from dashboard import maps
-from dashboard import territory_data as td
+from dashboard.territory import data as td
+from dashboard.ui import maps
 from loaders.web_geometry import ensure_web_geometry
 
 GEOJSON_URL = "/assets/geo/comunas.json"

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from benchmarks import dataset, interactions, load, loading, map_bytes, report, serving_memory
-from dashboard.gunicorn_conf import ServingPlan, machine_memory, plan
+from dashboard.server.gunicorn_conf import ServingPlan, machine_memory, plan
 from warehouse.db import connect
 
 HERE = Path(__file__).resolve().parent
@@ -55,8 +55,18 @@ def peak_rss_bytes() -> int:
 
 
 def serving_plan() -> ServingPlan:
-    """What dashboard/gunicorn_conf.py gives each worker on this machine (TABLERO_* honoured)."""
+    """What dashboard/server/gunicorn_conf.py gives each worker here (TABLERO_* honoured)."""
     return plan(os.environ, os.cpu_count() or 1, machine_memory())
+
+
+def kept_sections(out: Path) -> str:
+    """The `## ` sections of the results file written by hand or by other benchmarks (the
+    cache layers' figures), carried over when this run rewrites the file."""
+    if not out.exists():
+        return ""
+    text = out.read_text("utf-8")
+    start = text.find("\n## ")
+    return "" if start < 0 else text[start:]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         + report.load_notes(runs)
     )
     text = report.markdown(table, data.rows, data.demo_rows, settings, notes)
-    args.out.write_text(text, "utf-8")
+    args.out.write_text(text + kept_sections(args.out), "utf-8")
     met = sum(r.verdict == "met" for r in table)
     judged = sum(r.verdict != "—" for r in table)
     equal = all(s.equal is not False for s in steps)

@@ -2,11 +2,11 @@
 
 The benchmark process holds the pandas baselines and built the data set, so its own peak says
 nothing about serving. `serving_peak` starts a fresh Python that does what a gunicorn worker
-does (dashboard/gunicorn_conf.py, preload_app = False): it builds the app (`create_app`, every
-page imported), reads the published snapshot through `dashboard.data.Database` with the DuckDB
-threads and memory limit the serving plan gives a worker, and calls the page data functions of
-every timed interaction on a scoped cursor, as a request does, from as many threads as a worker
-serves requests with. It then reports its peak.
+does (dashboard/server/gunicorn_conf.py, preload_app = False): it builds the app (`create_app`,
+every page imported), reads the published snapshot through `dashboard.server.database.Database`
+with the DuckDB threads and memory limit the serving plan gives a worker, and calls the page
+data functions of every timed interaction on a scoped cursor, as a request does, from as many
+threads as a worker serves requests with. It then reports its peak.
 
 The peak is VmHWM (/proc/self/status), not ru_maxrss: on Linux a child's ru_maxrss keeps the
 high-water mark of the address space it replaced at exec, which for a subprocess is the parent's
@@ -101,11 +101,13 @@ def calls(con: duckdb.DuckDBPyConnection) -> list[tuple[str, Call]]:
 
     Imported here, not at the top: the parent never needs the pages."""
     from benchmarks.interactions import REGION, explorer_request, goal_with_regions
-    from dashboard import convergence_figures as cf
-    from dashboard import defaults, explore_views, goal_data, meta_data
-    from dashboard import territory_data as td
-    from dashboard.review_data import load_review
-    from dashboard.territory_filters import TerritoryFilters
+    from dashboard.explore import views as explore_views
+    from dashboard.goal_page import data as goal_page_data
+    from dashboard.review.data import load_review
+    from dashboard.server import board, defaults
+    from dashboard.territory import convergence_data as cd
+    from dashboard.territory import data as td
+    from dashboard.territory.filters import TerritoryFilters
     from indicators.goal_report import goal_scorecard
 
     base = defaults.read_defaults(con)
@@ -116,12 +118,12 @@ def calls(con: duckdb.DuckDBPyConnection) -> list[tuple[str, Call]]:
         ("mapa_regiones", lambda c: td.map_view(c, td.MapState())),
         ("mapa_comunas", lambda c: td.map_view(c, td.MapState(region=REGION))),
         ("region", lambda c: td.region_view(c, REGION, TerritoryFilters())),
-        ("convergencia_regiones", lambda c: cf.convergence_view(c, cf.parse_state({}))),
-        ("convergencia_comunas", lambda c: cf.convergence_view(
-            c, cf.parse_state({"nivel": "comuna", "region": REGION}))),
-        ("metas", lambda c: goal_data.load_board(
+        ("convergencia_regiones", lambda c: cd.convergence_view(c, cd.parse_state({}))),
+        ("convergencia_comunas", lambda c: cd.convergence_view(
+            c, cd.parse_state({"nivel": "comuna", "region": REGION}))),
+        ("metas", lambda c: board.load_board(
             c, base.as_of, bottlenecks_at=defaults.bottleneck_day(base.as_of, base.review_to))),
-        ("meta", lambda c: meta_data.load_goal_page(c, codigo)),
+        ("meta", lambda c: goal_page_data.load_goal_page(c, codigo)),
         ("revision", lambda c: load_review(c, base.as_of, base.review_from, base.review_to)),
         ("scorecard", lambda c: goal_scorecard(c, base.as_of)),
         ("explorador", lambda c: explore_views.load_view(c, request)),
@@ -134,30 +136,29 @@ def serve(warehouse: Path, threads: int | None, rounds: int) -> ServingPeak:
     """Build the app as a worker does and run every call `rounds` times, the calls of a round
     from the worker's request threads at once; the computed values (reports, boards) are
     dropped between rounds, so each round computes them again."""
-    from dashboard import data
-    from dashboard import territory_data as td
-    from dashboard.app import create_app
-    from dashboard.gunicorn_conf import machine_memory, plan
-    from dashboard.settings import Settings
+    from dashboard.server import cache, database
+    from dashboard.server.factory import create_app
+    from dashboard.server.gunicorn_conf import machine_memory, plan
+    from dashboard.server.settings import Settings
     from warehouse.scope import Scope
 
     worker = plan(os.environ, os.cpu_count() or 1, machine_memory())
     threads = threads or worker.duckdb_threads
     settings = Settings(db_path=warehouse, threads=threads, memory_limit=worker.duckdb_memory_limit)
-    database = data.database_of(create_app(settings).server)
+    served = database.database_of(create_app(settings).server)
     scope = Scope.everything()
     made = 0
     try:
-        work = database.run(scope, calls)
+        work = served.run(scope, calls)
         with ThreadPoolExecutor(worker.threads, thread_name_prefix="solicitud") as pool:
             for round_ in range(rounds):
                 if round_:
-                    td.CACHE.clear()
-                for _ in pool.map(lambda call: database.run(scope, call[1]), work):
+                    cache.clear(cache.VALUES)
+                for _ in pool.map(lambda call: served.run(scope, call[1]), work):
                     made += 1
-        snapshot = database.serving_path
+        snapshot = served.serving_path
     finally:
-        database.close()
+        served.close()
     if snapshot is None or snapshot == warehouse:
         raise ServingError(f"no se leyó una instantánea publicada de {warehouse}")
     return ServingPeak(

@@ -187,7 +187,7 @@ def recent_values(
 
 
 # --------------------------------------------------------------------------- on frames
-# For pages that take the points as rows (dashboard.public_data).
+# For pages that take the points as rows (dashboard.public.data).
 
 
 def recent_points(
@@ -201,3 +201,22 @@ def recent_points(
 
 def until(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
     return rows[pd.to_datetime(rows["mes"]) <= pd.Timestamp(month_start(as_of))]
+
+
+def headline_rows(progress: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
+    """One goal's headline rows (module docstring), one per month, national first; `goals` is
+    that goal's `metas` row."""
+    rows = MonthlyRows.from_frame(progress)
+    codes = goals["codigo_meta"].to_numpy(dtype=object)
+    series = headline_series(rows, codes, goals["ambito"].to_numpy(dtype=object))
+    return select_headline_rows(progress, rows, series)
+
+
+def select_headline_rows(
+    progress: pd.DataFrame, rows: MonthlyRows, series: SeriesRows
+) -> pd.DataFrame:
+    """The rows of `progress` in a headline series, the winning one of each month."""
+    chosen = np.flatnonzero(series.key >= 0)
+    chosen = chosen[np.lexsort((series.priority[chosen], rows.month[chosen]))]
+    chosen = chosen[first_of_each(rows.month[chosen])]
+    return progress.iloc[chosen].reset_index(drop=True)

@@ -28,7 +28,8 @@ from rich.table import Table
 
 from loaders import limits
 from loaders.contracts import KINDS
-from loaders.ingest import IngestResult, load_files
+from loaders.ingest import load_files
+from loaders.load_result import IngestResult
 from warehouse import csv_safety, ingestion, snapshots
 from warehouse.db import WarehouseError, connect, default_db_path
 

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 from loaders.limits import Limits, thousands
-from loaders.readers import RejectedFile
+from loaders.source_table import RejectedFile
 
 CHUNK = 1 << 20
 MAX_PARTS = 10_000

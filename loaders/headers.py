@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from loaders.contracts import KINDS, Kind
 from loaders.normalize import token
-from loaders.readers import RejectedFile
+from loaders.source_table import RejectedFile
 
 
 @dataclass(frozen=True)

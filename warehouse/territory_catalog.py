@@ -14,7 +14,6 @@ import duckdb
 import pandas as pd
 
 from warehouse.db import one
-from warehouse.scope import cursor_scope_key
 from warehouse.territory import Selection
 from warehouse.versioned import fetch, where
 
@@ -44,19 +43,19 @@ def delivery_months(con: duckdb.DuckDBPyConnection) -> list[date]:
     return [pd.Timestamp(m).date() for m in frame["mes"]]
 
 
-# Versions of read-only connections and cursors, kept: nothing can change what they read
+# Snapshots of read-only connections and cursors, kept: nothing can change what they read
 # (DuckDB lets no writer open a file that a read-only connection holds), and every render
 # asks for the version before reading any figure.
-_READ_ONLY_VERSIONS: WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple[object, ...]] = (
+_READ_ONLY_SNAPSHOTS: WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple[object, ...]] = (
     WeakKeyDictionary()
 )
 
 
-def data_version(con: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
-    """(database file, last ingestion id, its load time, viewer's scope): changes whenever data
-    are loaded or validated (each publishes a new snapshot file) and differs between viewers,
-    so screens can cache figures computed from one version of the data for one scope."""
-    kept = _READ_ONLY_VERSIONS.get(con)
+def snapshot_identity(con: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
+    """(database file, last ingestion id, its load time): changes whenever data are loaded or
+    validated (each publishes a new snapshot file). The dashboard's `data_version` adds the
+    viewer's scope and the day (dashboard/server/cache.py)."""
+    kept = _READ_ONLY_SNAPSHOTS.get(con)
     if kept is not None:
         return kept
     row = one(
@@ -66,10 +65,10 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
         " FROM duckdb_databases() WHERE database_name = current_database()",
     )  # one round trip
     path, read_only, last_id, loaded_at = row if row else (None, False, None, None)
-    version = (str(path) if path else "", int(last_id or 0), loaded_at, cursor_scope_key(con))
+    identity = (str(path) if path else "", int(last_id or 0), loaded_at)
     if read_only:
-        _READ_ONLY_VERSIONS[con] = version
-    return version
+        _READ_ONLY_SNAPSHOTS[con] = identity
+    return identity
 
 
 def region_products(

@@ -4,7 +4,7 @@ Without a code (/region, the navbar's "Regiones") it lists the 16 regions north 
 With one: the region's comunas on a map, its key figures against Chile, the services and
 products delivering there, the Gabinete Regional Ampliado commitments, the PMG stages and the
 goals with regional figures. Period, area, service and product filters are the map page's
-(dashboard.territory_filters) and live in the URL (?anio=2025&area=social).
+(dashboard.territory.filters) and live in the URL (?anio=2025&area=social).
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Output, State, dcc, html
 
-from dashboard import access, data, ids, responses
-from dashboard import region_views as rv
-from dashboard import territory_data as td
-from dashboard import territory_views as tv
-from dashboard.components import caption, empty_state, error_alert, section
-from dashboard.shell import APP_TITLE
-from dashboard.territory_filters import (
+from dashboard.security import page_access
+from dashboard.server import database, responses
+from dashboard.territory import data as td
+from dashboard.territory import map_views as tv
+from dashboard.territory import region_views as rv
+from dashboard.territory.filters import (
     FilterCatalog,
     FilterIds,
     TerritoryFilters,
@@ -30,7 +29,10 @@ from dashboard.territory_filters import (
     from_controls,
     parse,
 )
-from dashboard.territory_filters import register_callbacks as register_filter_callbacks
+from dashboard.territory.filters import register_callbacks as register_filter_callbacks
+from dashboard.ui import ids
+from dashboard.ui.components import caption, empty_state, error_alert, section
+from dashboard.ui.shell import APP_TITLE
 from warehouse.db import WarehouseError
 
 
@@ -39,8 +41,8 @@ def page_title(code: str | None = None) -> str:
     if not code:
         return "Regiones · " + APP_TITLE
     try:
-        names = dict(zip(*data.run(_region_names), strict=True))
-        region = data.run(_resolve, code)
+        names = dict(zip(*database.run(_region_names), strict=True))
+        region = database.run(_resolve, code)
     except WarehouseError:
         region, names = None, {}
     return names.get(region, "Región " + code) + " · " + APP_TITLE
@@ -146,7 +148,7 @@ def error_view(exc: WarehouseError) -> html.Div:
 
 def region_list(extra: list[object] | None = None) -> html.Div:
     try:
-        overview = data.run(td.region_overview)
+        overview = database.run(td.region_overview)
     except WarehouseError as exc:
         return error_view(exc)
     return html.Div(
@@ -192,16 +194,16 @@ def region_header(view: td.RegionView) -> list[object]:
 
 
 def layout(code: str | None = None, **query_args: str) -> html.Div:
-    code = code or access.home_region()  # a regional account goes straight to its region
+    code = code or page_access.home_region()  # a regional account goes straight to its region
     if not code:
         return region_list()
     filters = parse(query_args)
     try:
-        view = data.run(td.region_view, code, filters)
-        names = dict(zip(*data.run(_region_names), strict=True))
+        view = database.run(td.region_view, code, filters)
+        names = dict(zip(*database.run(_region_names), strict=True))
     except WarehouseError as exc:
         return error_view(exc)
-    home = access.home_region()
+    home = page_access.home_region()
     if view is not None and home and view.code != home:
         return region_list([out_of_scope(home, names.get(home, home))])
     if view is None:
@@ -255,8 +257,8 @@ def update_region(area, servicio, producto, mode, year, first, last, code):
     """New filters -> the region's view -> the page body, caption and URL."""
     filters = from_controls(area, servicio, producto, mode, year, first, last)
     try:
-        view = data.run(td.region_view, control_text(code), filters)
-        names = dict(zip(*data.run(_region_names), strict=True))
+        view = database.run(td.region_view, control_text(code), filters)
+        names = dict(zip(*database.run(_region_names), strict=True))
     except WarehouseError as exc:
         return empty_state(exc.title), None, dash.no_update
     if view is None:

@@ -15,7 +15,8 @@ from pathlib import Path
 from loaders.demo.accounts import add_demo_accounts
 from loaders.demo.clock import DemoCalendar
 from loaders.demo.files import DemoFile, write_demo_files
-from loaders.ingest import IngestResult, ingest_files
+from loaders.ingest import ingest_files
+from loaders.load_result import IngestResult
 from loaders.reference import ensure_reference
 from warehouse import status
 from warehouse.db import WarehouseError, connect, get_metadata, set_metadata, transaction

@@ -12,9 +12,6 @@ import pytest
 from loaders.reference import ensure_reference
 from warehouse.db import connect
 
-FILES = Path(__file__).parent / "files"
-EXAMPLES = Path(__file__).parents[2] / "data" / "examples"
-
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -37,22 +34,3 @@ def con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = connect(db_path)
     yield connection
     connection.close()
-
-
-def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
-def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
-    """Every row of every table, sorted: equal snapshots mean an unchanged database."""
-    tables = [
-        r[0]
-        for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name"
-        ).fetchall()
-    ]
-    return {
-        t: sorted(con.execute("SELECT * FROM " + '"' + t + '"').fetchall(), key=repr)
-        for t in tables
-    }

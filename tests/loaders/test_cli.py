@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.cli import main
-from tests.loaders.conftest import EXAMPLES, FILES, write
+from tests.support.loader_files import EXAMPLES, FILES, write
 
 REPO = Path(__file__).parents[2]
 

@@ -11,7 +11,7 @@ import pytest
 import xlsxwriter
 
 from loaders.ingest import ingest_file, ingest_files
-from tests.loaders.conftest import FILES
+from tests.support.loader_files import FILES
 
 EXPECTED = [
     ("Fondo Nacional de Salud", "Atención primaria", "05", dt.date(2024, 1, 1), 200, None, None, 0.0),

@@ -11,12 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pyarrow as pa
 import pytest
 
-from loaders import readers, validate
+from loaders import arrow_numbers, csv_reader, resolve_cells, row_order, validate
+from loaders.csv_reader import read_csv
 from loaders.headers import detect_kind
 from loaders.ingest import ingest_file, ingest_files
-from loaders.readers import read_csv
-from loaders.validate import keys_distinct, sort_order
-from tests.loaders.conftest import FILES, write
+from loaders.row_order import keys_distinct, sort_order
+from loaders.source_table import LINE, RejectedFile
+from tests.support.loader_files import FILES, write
 from warehouse.db import connect
 
 T1 = dt.datetime(2030, 1, 10, 12, 0)  # after the catalogue, loaded now
@@ -147,15 +148,15 @@ def _loaded_and_quarantined(con, path) -> tuple[list[tuple], list[tuple]]:
     return rows, quarantine
 
 
-@pytest.mark.parametrize("block", [readers.BLOCK_BYTES, 150])  # one block, or a row or two each
+@pytest.mark.parametrize("block", [csv_reader.BLOCK_BYTES, 150])  # one block, or a row or two each
 @pytest.mark.parametrize("dialect", [",", ";"])
 def test_numbers_read_by_arrow_give_what_sql_gives(
     template_db, tmp_path, monkeypatch, dialect, block
 ) -> None:
     """The same loaded values and the same quarantine (line, column, value, reason) whether
-    Arrow reads the numbers first (validate.read_numbers, block by block) or SQL reads every
+    Arrow reads the numbers first (arrow_numbers.read_numbers, block by block) or SQL reads every
     cell."""
-    monkeypatch.setattr(readers, "BLOCK_BYTES", block)
+    monkeypatch.setattr(csv_reader, "BLOCK_BYTES", block)
     comunas = ["5101", "5102", "5103", "5104", "5105", "5107", "5109", "5401", "5402", "5403",
                "5404"]  # fmt: skip
     rows = zip(comunas, *NUMBER_COLUMNS[dialect], strict=True)
@@ -168,17 +169,17 @@ def test_numbers_read_by_arrow_give_what_sql_gives(
     source = read_csv(path)
     assert (source.table.column("beneficiarios").num_chunks > 1) == (block == 150)
     plans = validate.column_plans(detect_kind(source.headers, "entregas"))
-    _, read = validate.read_numbers(source.table, plans, source.decimal_comma)
+    _, read = arrow_numbers.read_numbers(source.table, plans, source.decimal_comma)
     # beneficiarios, unidades, gasto_corriente (one unreadable cell), gasto_inversion (absent)
     assert [p.preparsed for p in read if p.numeric] == [True, True, False, False]
 
-    as_numbers, moved = validate._as_numbers, []
+    as_numbers, moved = arrow_numbers._as_numbers, []
 
     def spied(cells, comma, places=None):
         moved.append(places is not None and places.tolist() != sorted(places.tolist()))
         return as_numbers(cells, comma, places)
 
-    monkeypatch.setattr(validate, "_as_numbers", spied)
+    monkeypatch.setattr(arrow_numbers, "_as_numbers", spied)
     results = []
     for arrow in (True, False):
         if not arrow:
@@ -212,11 +213,11 @@ def test_a_quoted_line_break_on_a_block_boundary_reads_the_same(tmp_path, monkey
     path = write(tmp_path / "t.csv", "a,b,c\n" + "\n".join(rows) + "\n")
     whole = read_csv(path)
     for block in (64, 97, 150, 333):  # small blocks put boundaries inside quoted values
-        monkeypatch.setattr(readers, "BLOCK_BYTES", block)
+        monkeypatch.setattr(csv_reader, "BLOCK_BYTES", block)
         small = read_csv(path)
         assert small.table.equals(whole.table) and small.problems == whole.problems
     assert whole.table.column("b")[3].as_py() == "línea 3\ncontinúa"
-    assert whole.table.column(readers.LINE).to_pylist() == list(range(2, 42))
+    assert whole.table.column(LINE).to_pylist() == list(range(2, 42))
 
 
 def test_a_utf8_file_read_from_disk_keeps_its_bom_out_of_the_cells(tmp_path) -> None:
@@ -229,7 +230,7 @@ def test_a_utf8_file_read_from_disk_keeps_its_bom_out_of_the_cells(tmp_path) -> 
 
 def test_windows_1252_past_the_sniffed_head_is_still_found(tmp_path) -> None:
     """The head decodes as UTF-8; a cp1252 byte far down makes the whole file cp1252."""
-    rows = [f"x{i},{i}" for i in range(readers.SNIFF_BYTES // 4)]
+    rows = [f"x{i},{i}" for i in range(csv_reader.SNIFF_BYTES // 4)]
     path = tmp_path / "t.csv"
     path.write_bytes(("a,b\n" + "\n".join(rows) + "\nAraucanía,1\n").encode("cp1252"))
     source = read_csv(path)
@@ -238,8 +239,8 @@ def test_windows_1252_past_the_sniffed_head_is_still_found(tmp_path) -> None:
 
 
 def test_a_file_of_blanks_longer_than_the_head_is_empty(tmp_path) -> None:
-    path = write(tmp_path / "t.csv", " \n" * readers.SNIFF_BYTES)
-    with pytest.raises(readers.RejectedFile, match="vacío"):
+    path = write(tmp_path / "t.csv", " \n" * csv_reader.SNIFF_BYTES)
+    with pytest.raises(RejectedFile, match="vacío"):
         read_csv(path)
 
 
@@ -305,12 +306,12 @@ def _deliveries(months: list[int], services: list[int], places: list[int]) -> pa
 KEY, ORDER = ("servicio", "territorio", "mes"), ("mes", "servicio")
 
 
-def _order(table: pa.Table) -> validate.RowOrder:
+def _order(table: pa.Table) -> row_order.RowOrder:
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return validate.order_rows(table, ORDER, KEY, pool)
+        return row_order.order_rows(table, ORDER, KEY, pool)
 
 
-def _stored(table: pa.Table, rows: validate.RowOrder) -> list[tuple[int, int, int]]:
+def _stored(table: pa.Table, rows: row_order.RowOrder) -> list[tuple[int, int, int]]:
     taken = table if rows.positions is None else table.take(pa.array(rows.positions))
     columns = [taken.column(c).to_pylist() for c in ("v_mes", "v_servicio", "v_territorio")]
     return list(zip(*columns, strict=True))
@@ -326,15 +327,15 @@ def test_rows_already_in_order_are_not_moved() -> None:
 def test_sorted_runs_are_merged_and_their_keys_checked_in_one_sort() -> None:
     """Two exports one after the other, each in order: one stable sort of one number per row
     gives the stored order and the key check (the other path is never called)."""
-    half = validate.FEW_RUNS * 2
+    half = row_order.FEW_RUNS * 2
     months = [i // 1000 for i in range(half)]
     places = [i % 1000 for i in range(half)]
     table = _deliveries(months * 2, [1] * half + [0] * half, places * 2)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(validate, "keys_distinct", None)
-        patch.setattr(validate, "sort_order", None)
+        patch.setattr(row_order, "keys_distinct", None)
+        patch.setattr(row_order, "sort_order", None)
         rows = _order(table)
-        as_read = _stored(table, validate.RowOrder(None, False, lambda: True))
+        as_read = _stored(table, row_order.RowOrder(None, False, lambda: True))
         assert rows.in_order and rows.keys_distinct()
         assert _stored(table, rows) == sorted(as_read)
         repeated = _deliveries(months * 2, [0] * half * 2, places * 2)
@@ -342,7 +343,7 @@ def test_sorted_runs_are_merged_and_their_keys_checked_in_one_sort() -> None:
 
 
 def test_rows_in_no_order_are_sorted_by_rank_and_checked_apart() -> None:
-    shuffled = list(range(4 * validate.FEW_RUNS))
+    shuffled = list(range(4 * row_order.FEW_RUNS))
     random.Random(7).shuffle(shuffled)
     months, services = [i % 7 for i in shuffled], [i % 5 for i in shuffled]
     table = _deliveries(months, services, shuffled)
@@ -367,11 +368,11 @@ def test_resent_figures_match_on_keys_with_and_without_nulls(con, tmp_path) -> N
     assert current == [("08", 12.0), (None, 95.0)]
 
 
-@pytest.mark.parametrize("limit", [validate.PAIR_TABLE_LIMIT, 0])  # lookup table, then sorting
+@pytest.mark.parametrize("limit", [resolve_cells.PAIR_TABLE_LIMIT, 0])  # lookup table, then sorting
 def test_pairs_are_numbered_as_distinct_pairs_either_way(monkeypatch, limit) -> None:
-    monkeypatch.setattr(validate, "PAIR_TABLE_LIMIT", limit)
+    monkeypatch.setattr(resolve_cells, "PAIR_TABLE_LIMIT", limit)
     services, products = [2, 0, 2, 1, 0, 2], [3, 1, 3, 0, 1, 1]
-    numbers, pairs = validate._pair_codes(pa.array(services, pa.int32()),
+    numbers, pairs = resolve_cells._pair_codes(pa.array(services, pa.int32()),
                                           pa.array(products, pa.int32()), 3, 4)  # fmt: skip
     assert pairs.tolist() == sorted({s * 4 + p for s, p in zip(services, products, strict=True)})
     assert [pairs[n] for n in numbers] == [

@@ -21,7 +21,7 @@ import duckdb
 import pytest
 
 from loaders.cli import main
-from tests.loaders.conftest import FILES, snapshot, write
+from tests.support.loader_files import FILES, snapshot, write
 
 REPO = Path(__file__).parents[2]
 MEMORY = 1536 * 1024**2

@@ -8,7 +8,7 @@ import pytest
 from loaders.contracts import CATEGORY_LABELS, LEVELS
 from loaders.ingest import ingest_file, ingest_files
 from loaders.values import parse_category
-from tests.loaders.conftest import FILES, write
+from tests.support.loader_files import FILES, write
 
 HEADER = "codigo_restriccion,codigo_meta,tipo,severidad,nivel,descripcion,fecha_alerta\n"
 ROWS = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 import duckdb
 
 from loaders.cli import main
-from tests.loaders.conftest import FILES, write
+from tests.support.loader_files import FILES, write
 from warehouse import snapshots
 from warehouse.db import ident
 

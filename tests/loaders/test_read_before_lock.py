@@ -19,10 +19,10 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.data import Database
+from dashboard.server.database import Database
 from loaders.ingest import ingest_file, prepare_file, write_prepared
-from loaders.validate import Reference
-from tests.loaders.conftest import FILES
+from loaders.resolve_cells import Reference
+from tests.support.loader_files import FILES
 from warehouse.db import connect
 from warehouse.scope import Scope
 from warehouse.validation import FigureKey, apply_validation, pending_figures
@@ -111,7 +111,7 @@ def test_validation_and_account_disable_succeed_while_a_file_is_being_read(demo_
         assert (result.accepted, result.refused) == (1, ()), result
 
         disabled = subprocess.run(
-            [sys.executable, "-m", "dashboard.accounts", "disable", "--db", str(db), "analista"],
+            [sys.executable, "-m", "dashboard.security.accounts_cli", "disable", "--db", str(db), "analista"],
             cwd=REPO, capture_output=True, text=True, timeout=PROMPT, check=False,
         )  # fmt: skip
         assert disabled.returncode == 0, disabled.stdout + disabled.stderr

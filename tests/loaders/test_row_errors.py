@@ -8,7 +8,7 @@ import json
 import pytest
 
 from loaders.ingest import ingest_file, ingest_files
-from tests.loaders.conftest import FILES, write
+from tests.support.loader_files import FILES, write
 
 DELIVERY_HEADER = "servicio,producto,territorio,mes,beneficiarios,unidades,gasto_corriente\n"
 GOOD_DELIVERY = "FONASA,Atención primaria,5101,2024-01,10,1,100\n"

@@ -8,7 +8,8 @@ import pytest
 
 from loaders import ingest as ingest_module
 from loaders.ingest import ingest_file, ingest_files
-from tests.loaders.conftest import FILES, snapshot, write
+from tests.support.loader_files import FILES, snapshot, write
+from warehouse import ingestion
 
 T1 = dt.datetime(2026, 1, 10, 12, 0)
 T2 = dt.datetime(2026, 2, 10, 12, 0)
@@ -34,13 +35,13 @@ def test_unrecognised_file_changes_nothing(con, tmp_path):
 def test_crash_in_the_middle_of_a_load_leaves_the_database_as_it_was(con, monkeypatch):
     ingest_files(con, [FILES / "instituciones.csv"])
     before = snapshot(con)
-    real_write = ingest_module.ingestion.write_versioned
+    real_write = ingestion.write_versioned
 
     def write_then_fail(*args, **kwargs):
         real_write(*args, **kwargs)  # the rows are written… then the process "crashes"
         raise RuntimeError("disco lleno")
 
-    monkeypatch.setattr(ingest_module.ingestion, "write_versioned", write_then_fail)
+    monkeypatch.setattr(ingestion, "write_versioned", write_then_fail)
     [result] = ingest_files(con, [FILES / "productos.csv"])
     assert (result.status, result.exit_code) == ("error", 1)
     assert snapshot(con) == before

@@ -9,7 +9,7 @@ from pathlib import Path
 
 def served(app):
     """The app set up by one request, as a served app is. Dash hands module-level clientside
-    callbacks (dashboard.shell, dashboard.territory_views) to the first app that serves a
+    callbacks (dashboard.ui.shell, dashboard.territory.map_views) to the first app that serves a
     request and their inline scripts to the first app created: an app built and never served
     would leave the callbacks to a later test's app that lacks their scripts."""
     app.server.test_client().get("/login")
@@ -19,17 +19,17 @@ def served(app):
 def build_app(db_path: Path, *, assets_folder: Path | None = None, **settings: object):
     """An app on `db_path` with one DuckDB thread and these settings (and its own assets
     folder when given), set up as served."""
-    from dashboard.app import create_app
-    from dashboard.settings import Settings
+    from dashboard.server.factory import create_app
+    from dashboard.server.settings import Settings
 
     folder = {} if assets_folder is None else {"assets_folder": assets_folder}
     return served(create_app(Settings(db_path=db_path, threads=1, **settings), **folder))
 
 
 def close_app(app) -> None:
-    from dashboard import data
+    from dashboard.server import database
 
-    data.database_of(app.server).close()
+    database.database_of(app.server).close()
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ from typing import Any
 
 
 def walk(component: Any) -> Iterator[Any]:
-    """Every component and element (dashboard.elements) in a tree, depth first."""
+    """Every component and element (dashboard.ui.elements) in a tree, depth first."""
     if isinstance(component, list | tuple):
         for item in component:
             yield from walk(item)
@@ -34,3 +34,19 @@ def by_id(tree: Any, id_: str) -> Any:
     found = [c for c in walk(tree) if getattr(c, "id", None) == id_]
     assert len(found) == 1, f"{len(found)} components with id {id_!r}"
     return found[0]
+
+
+def kind(component: Any) -> str:
+    """A component's type ("Tr"), or an element's (dashboard.ui.elements) tag."""
+    return getattr(component, "tag", type(component).__name__)
+
+
+def browser_text(component: Any) -> str:
+    """The visible text of a component with its pieces joined as the browser joins inline text
+    (no separator), e.g. a goal link's code and name."""
+    children = getattr(component, "children", component)
+    if isinstance(children, list | tuple):
+        return "".join(browser_text(child) for child in children)
+    if hasattr(children, "to_plotly_json"):
+        return browser_text(children)
+    return "" if children is None else str(children)

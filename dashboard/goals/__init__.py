@@ -1,0 +1,1 @@
+"""The goals board (/metas): every goal in one filterable table."""

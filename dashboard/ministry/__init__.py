@@ -1,0 +1,1 @@
+"""The ministries (/ministerio, /ministerio/<slug>): goals, bottlenecks and PMG stages."""

@@ -1,0 +1,1 @@
+"""Public accountability (/publico, /publico/meta/<codigo>): validated figures for citizens."""

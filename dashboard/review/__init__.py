@@ -1,0 +1,1 @@
+"""The weekly review (/): decisions, changes, milestones and regions as known at a review date."""

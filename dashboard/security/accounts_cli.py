@@ -1,0 +1,364 @@
+"""`python -m dashboard.accounts add|list|disable|reset-password`: accounts from the console.
+
+The password is typed at a prompt (twice) or read from the first line of standard input, never
+given as an argument: arguments stay in the shell history and show in `ps` to every user of the
+machine. Each change goes to the primary database in one transaction and is then published as
+a snapshot, so the running dashboard sees it on its next request (warehouse.snapshots).
+
+Exit status: 0 done, 2 refused (bad input: nothing changed), 1 unexpected error.
+
+This module does not import dash, so the console starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn, TextIO, TypeVar
+
+import duckdb
+
+from dashboard.ui.formatting import format_datetime
+from warehouse import snapshots
+from warehouse.accounts import (
+    MIN_PASSWORD_LENGTH,
+    Account,
+    AccountError,
+    add_account,
+    disable_account,
+    list_accounts,
+    normalise_username,
+    set_password,
+)
+from warehouse.db import WarehouseError, connect, default_db_path, transaction
+from warehouse.scope import ADMIN, ANALISTA, MINISTERIO, PRESIDENCIA, REGION, ROLE_LABELS, ROLES
+
+ACTOR = "consola"
+EXIT_OK, EXIT_UNEXPECTED, EXIT_REFUSED = 0, 1, 2
+T = TypeVar("T")
+
+# argparse writes its own messages in English; these are the ones a person meets here.
+_ARGPARSE_MESSAGES = (
+    (r"^the following arguments are required: (.*)$", r"faltan los argumentos: \1"),
+    (
+        r"^argument (.*): invalid choice: (.*) \(choose from (.*)\)$",
+        r"\1: opción \2 no válida (use una de: \3)",
+    ),
+    (r"^argument (.*): expected one argument$", r"\1: falta su valor"),
+    (r"^argument (.*): expected at least one argument$", r"\1: falta al menos un valor"),
+    (r"^ambiguous option: (.*) could match (.*)$", r"opción ambigua: \1 (¿\2?)"),
+)
+_PASSWORD_OPTION = re.compile(r"^--?(clave|contrase[nñ]a|pass(word)?|pw|pwd|p)(=|$)", re.I)
+_OPTION_NAME = re.compile(r"^--[a-z][a-z-]*$")  # echoed back; "-psecreto" or "--x=y" are not
+_SCOPE_OF_ROLE = {
+    PRESIDENCIA: "todo el país",
+    ANALISTA: "todo el país (cifras validadas)",
+    ADMIN: "administración de cuentas",
+}
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # type: ignore[override]
+        super().add_usage(usage, actions, groups, "uso: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in Spanish; and an unknown argument is never echoed, as it may be a password."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumentos"
+        self._optionals.title = "opciones"
+        self.add_argument("-h", "--help", action="help", help="mostrar esta ayuda y salir")
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments: "):
+            extra = message.removeprefix("unrecognized arguments: ").split()
+            if any(_PASSWORD_OPTION.match(arg) for arg in extra):
+                message = (
+                    "la clave nunca se da como argumento (quedaría en el historial y a la vista"
+                    " en la lista de procesos): se pide en la consola o se lee de la primera"
+                    " línea de la entrada estándar"
+                )
+            else:
+                shown = [arg for arg in extra if _OPTION_NAME.match(arg)]
+                message = "argumentos no reconocidos" + (f": {' '.join(shown)}" if shown else "")
+                if len(shown) < len(extra):
+                    message += " (los valores no se muestran: podrían ser una clave)"
+        else:
+            for pattern, spanish in _ARGPARSE_MESSAGES:
+                message = re.sub(pattern, spanish, message)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_REFUSED, f"{self.prog}: error: {message}\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = _Parser(
+        prog="python -m dashboard.accounts",
+        description="Cuentas del tablero: crear, listar, desactivar y cambiar la clave. La clave"
+        " se pide en la consola (dos veces) o se lee de la primera línea de la entrada estándar;"
+        " nunca es un argumento.",
+        epilog="Estado de salida: 0 hecho, 2 rechazado (nada cambió), 1 error inesperado.",
+    )
+    sub = root.add_subparsers(dest="command", required=True, title="comandos", metavar="COMANDO")
+    db_help = "base de datos DuckDB (por omisión $TABLERO_DB o data/tablero.duckdb)"
+
+    add = sub.add_parser("add", help="crear una cuenta", description="Crear una cuenta.")
+    add.add_argument("--db", type=Path, default=None, help=db_help)
+    add.add_argument("--usuario", required=True, help="nombre de usuario, sin espacios")
+    add.add_argument("--nombre", required=True, help="nombre de la persona o unidad")
+    add.add_argument("--rol", required=True, choices=ROLES, help="rol de la cuenta")
+    add.add_argument(
+        "--ministerio",
+        dest="ministries",
+        action="append",  # one value per option: nargs="+" would swallow a stray argument
+        default=[],
+        metavar="M",
+        help="ministerio de la cuenta, con su nombre completo (solo rol ministerio); repita la"
+        " opción para varios",
+    )
+    add.add_argument("--region", help="código CUT de la región, p. ej. 05 (solo rol region)")
+
+    listing = sub.add_parser("list", help="listar las cuentas", description="Listar las cuentas.")
+    listing.add_argument("--db", type=Path, default=None, help=db_help)
+    listing.add_argument("--json", action="store_true", help="JSON para otros programas")
+
+    disable = sub.add_parser(
+        "disable",
+        help="desactivar una cuenta",
+        description="Desactivar una cuenta: no puede entrar y sus sesiones abiertas terminan.",
+    )
+    disable.add_argument("--db", type=Path, default=None, help=db_help)
+    disable.add_argument("usuario")
+
+    reset = sub.add_parser(
+        "reset-password",
+        help="cambiar la clave de una cuenta",
+        description="Cambiar la clave de una cuenta; sus sesiones abiertas terminan.",
+    )
+    reset.add_argument("--db", type=Path, default=None, help=db_help)
+    reset.add_argument("usuario")
+    return root
+
+
+def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> int:
+    args = parser().parse_args(argv)
+    db = Path(args.db) if args.db else default_db_path()
+    stream = stdin if stdin is not None else sys.stdin
+    try:
+        if args.command == "add":
+            return run_add(db, args, stream)
+        if args.command == "list":
+            return run_list(db, as_json=args.json)
+        if args.command == "disable":
+            return run_disable(db, args.usuario)
+        return run_reset(db, args.usuario, stream)
+    except WarehouseError as exc:  # AccountError included
+        print(f"{exc.title}: {exc.detail}" if exc.detail else exc.title, file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print("\nCancelado: nada cambió.", file=sys.stderr)
+        return EXIT_UNEXPECTED
+    except Exception as exc:
+        print(f"Error inesperado ({type(exc).__name__}): {exc}", file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def run_add(db: Path, args: argparse.Namespace, stdin: TextIO) -> int:
+    region = _region_code(args.region)
+    _require_database(db)
+    password = read_password(stdin)
+    account = _write(
+        db,
+        lambda con: add_account(
+            con,
+            username=args.usuario,
+            name=args.nombre,
+            role=args.rol,
+            password=password,
+            ministries=args.ministries,
+            region=region,
+            actor=ACTOR,
+        ),
+    )
+    print(f"Cuenta «{account.username}» creada: {ROLE_LABELS[account.role]}.")
+    return EXIT_OK
+
+
+def run_list(db: Path, *, as_json: bool) -> int:
+    with _reading(db) as con:
+        rows = account_rows(con)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        print("No hay cuentas.")
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Cuentas")
+    for header in ("usuario", "nombre", "rol", "alcance", "activa", "creada"):
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(
+            row["usuario"],
+            row["nombre"],
+            row["rol"] + (" (demo)" if row["es_demo"] else ""),
+            row["alcance"],
+            "sí" if row["activa"] else "[red]no[/]",
+            format_datetime(_from_iso(row["creada_en"])),
+        )
+    Console(width=max(Console().width, 120)).print(table)
+    return EXIT_OK
+
+
+def run_disable(db: Path, username: str) -> int:
+    _require_database(db)
+    _write(db, lambda con: disable_account(con, username, actor=ACTOR))
+    print(f"Cuenta «{normalise_username(username)}» desactivada; sus sesiones abiertas terminaron.")
+    return EXIT_OK
+
+
+def run_reset(db: Path, username: str, stdin: TextIO) -> int:
+    _require_database(db)
+    password = read_password(stdin)
+    _write(db, lambda con: set_password(con, username, password, actor=ACTOR))
+    print(f"Clave de «{normalise_username(username)}» cambiada; sus sesiones abiertas terminaron.")
+    _lift_lockout(db, username)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _lift_lockout(db: Path, username: str) -> None:
+    """A new password lifts the lock-out that others' failed guesses put on the user name
+    (dashboard.security.login_limits counts them in the storage the workers share: the same
+    settings find it; TABLERO_SHARED_STORAGE must be the dashboard's when it is set)."""
+    from dataclasses import replace
+
+    from dashboard.server.settings import Settings, SettingsError
+    from warehouse.login_state import LoginState, StorageError
+
+    try:
+        settings = replace(Settings.from_env(), db_path=db.resolve())
+        LoginState(settings.storage_uri).clear_user(username)
+    except (SettingsError, StorageError) as exc:
+        print(f"(no se pudo desbloquear el ingreso de la cuenta: {exc})", file=sys.stderr)
+
+
+def read_password(stdin: TextIO) -> str:
+    """At a terminal, a hidden prompt asked twice; otherwise the first line of the input (for
+    scripts: `printf '%s\\n' "$CLAVE" | python -m dashboard.accounts …`)."""
+    if stdin.isatty():
+        password = getpass.getpass("Clave nueva: ")
+        if password != getpass.getpass("Repita la clave: "):
+            raise AccountError("Las claves no coinciden", "nada cambió; intente de nuevo.")
+    else:
+        password = stdin.readline().rstrip("\r\n")
+        if not password:
+            raise AccountError(
+                "Falta la clave", "escríbala en la primera línea de la entrada estándar."
+            )
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            "Clave demasiado corta", f"use al menos {MIN_PASSWORD_LENGTH} caracteres."
+        )
+    return password
+
+
+def account_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """What `list` shows, creation time in UTC (ISO 8601); never the password hash."""
+    from warehouse.places import territories  # pandas: only `list` pays for it
+
+    regions = territories(con, "region")
+    region_names = dict(zip(regions["codigo"], regions["nombre"], strict=True))
+    return [
+        {
+            "usuario": account.username,
+            "nombre": account.name,
+            "rol": account.role,
+            "ministerios": list(account.ministries),
+            "region": account.region,
+            "alcance": _scope_text(account, region_names),
+            "activa": account.active,
+            "es_demo": account.is_demo,
+            "creada_en": _iso_utc(account.created_at),
+        }
+        for account in list_accounts(con)
+    ]
+
+
+def _iso_utc(moment: datetime | None) -> str | None:
+    return moment.replace(tzinfo=UTC).isoformat(timespec="seconds") if moment else None
+
+
+def _from_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _scope_text(account: Account, region_names: dict[str, str]) -> str:
+    if account.role == MINISTERIO:
+        return "; ".join(account.ministries)
+    if account.role == REGION and account.region:
+        return f"{account.region} {region_names.get(account.region, '')}".strip()
+    return _SCOPE_OF_ROLE.get(account.role, "—")
+
+
+def _region_code(region: str | None) -> str | None:
+    """'5' and '05' name the same region (CUT codes have two digits)."""
+    if region is None:
+        return None
+    region = region.strip()
+    return region.zfill(2) if region.isdigit() else region
+
+
+def _require_database(db: Path) -> None:
+    """Opening a missing file would create an empty warehouse: say so instead."""
+    if not db.exists():
+        raise WarehouseError(
+            "No existe la base de datos",
+            f"{db}: indique otra con --db, o cree la de demostración con `python -m loaders demo`.",
+        )
+
+
+def _write(db: Path, action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """One transaction on the primary, published as a snapshot once committed."""
+    with snapshots.writer(db) as con, transaction(con):
+        return action(con)
+
+
+@contextlib.contextmanager
+def _reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The primary read-only; while a load holds it, the newest published snapshot, which has
+    every account change (each one is published)."""
+    _require_database(db)
+    try:
+        con = connect(db, read_only=True)
+    except WarehouseError as exc:
+        newest = snapshots.current(db)
+        if "lock" not in exc.detail.lower() or newest is None:
+            raise
+        print("(la base está ocupada por una carga: se lee la última publicada)", file=sys.stderr)
+        con = connect(newest, read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The territory: the map (/mapa), a region (/region/<codigo>) and convergence (/convergencia)."""

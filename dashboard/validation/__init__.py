@@ -1,0 +1,1 @@
+"""Validation of figures (/validacion): the sello de calidad given or sent back."""
