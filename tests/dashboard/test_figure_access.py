@@ -253,7 +253,7 @@ def _page(app, scope: Scope, module: str, **args: str):
 
 
 def test_the_analysts_goal_page_says_no_access_for_management(app):
-    tree = _page(app, VIEWERS[ANALISTA], "meta", codigo="SAL-01", mes="2025-05")
+    tree = _page(app, VIEWERS[ANALISTA], "goal", codigo="SAL-01", mes="2025-05")
     from dashboard.ui import ids
 
     management = text_of(by_id(tree, ids.META_LIGHT_MANAGEMENT))
@@ -267,12 +267,12 @@ def test_the_analysts_goal_page_says_no_access_for_management(app):
 def test_the_analysts_review_never_says_none_to_escalate(app):
     from dashboard.ui import ids
 
-    tree = _page(app, VIEWERS[ANALISTA], "home")
+    tree = _page(app, VIEWERS[ANALISTA], "weekly_review")
     escalate = text_of(by_id(tree, ids.HOME_ESCALATE))
     assert "no visibles para su perfil" in escalate
     assert "Ninguna restricción debe escalarse" not in escalate
     assert "Sin acceso" in text_of(by_id(tree, ids.HOME_CARDS))
-    truth = text_of(by_id(_page(app, VIEWERS[PRESIDENCIA], "home"), ids.HOME_CARDS))
+    truth = text_of(by_id(_page(app, VIEWERS[PRESIDENCIA], "weekly_review"), ids.HOME_CARDS))
     assert "Sin acceso" not in truth
 
 

@@ -12,7 +12,7 @@ import dashboard
 
 
 def test_demo_modules_do_not_import_each_other() -> None:
-    graph = grimp.build_graph("loaders")
+    graph = grimp.build_graph("loaders", cache_dir=None)
     chain = graph.find_shortest_chain(
         importer="loaders.demo.accounts", imported="loaders.demo.build"
     )
@@ -69,7 +69,9 @@ def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
 
 
 def test_no_import_cycle_anywhere() -> None:
-    graph = grimp.build_graph("dashboard", "indicators", "loaders", "warehouse", "benchmarks")
+    graph = grimp.build_graph(
+        "dashboard", "indicators", "loaders", "warehouse", "benchmarks", cache_dir=None
+    )
     assert _cycles(graph) == []
 
 

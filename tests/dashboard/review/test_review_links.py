@@ -32,7 +32,7 @@ def _layout(app, module: str, **args: str):
 
 
 def test_review_links_carry_the_month_and_the_review_day(app):
-    review = _layout(app, "home")
+    review = _layout(app, "weekly_review")
     links = [c for c in walk(by_id(review, ids.HOME_BOTTLENECKS_OPENED)) if _is_link(c)]
     assert links, "the demo's review week raises bottlenecks"
     for link in links:
@@ -47,7 +47,7 @@ def _is_link(component) -> bool:
 
 
 def test_the_opened_bottleneck_codes_appear_on_their_goal_pages(app):
-    review = _layout(app, "home")
+    review = _layout(app, "weekly_review")
     opened = by_id(review, ids.HOME_BOTTLENECKS_OPENED)
     rows = [c for c in walk(opened) if getattr(c, "tag", type(c).__name__) == "Tr"][1:]
     assert rows
@@ -57,7 +57,7 @@ def test_the_opened_bottleneck_codes_appear_on_their_goal_pages(app):
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         codes = [text_of(c) for c in walk(row) if getattr(c, "className", None) == "goal-code"]
         bottleneck = codes[-1]
-        goal = _layout(app, "meta", codigo=url.path.rsplit("/", 1)[1], **query)
+        goal = _layout(app, "goal", codigo=url.path.rsplit("/", 1)[1], **query)
         assert bottleneck in text_of(by_id(goal, ids.META_BOTTLENECKS)), bottleneck
 
 
