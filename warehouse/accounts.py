@@ -26,7 +26,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from warehouse import status
 from warehouse.db import WarehouseError, compose, one
-from warehouse.scope import MINISTERIO, REGION, ROLE_LABELS, ROLES, Scope
+from warehouse.scope import GERENTE, MINISTERIO, REGION, ROLE_LABELS, ROLES, Scope
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
@@ -53,13 +53,16 @@ class Account:
     session_epoch: int
     is_demo: bool
     created_at: datetime | None = None  # UTC
+    goals: tuple[str, ...] = ()  # codigo_meta of the goals a gerente manages
 
     @property
     def scope(self) -> Scope:
-        return Scope(self.role, self.ministries, self.region, user=self.username)
+        return Scope(self.role, self.ministries, self.region, user=self.username, goals=self.goals)
 
 
-_COLUMNS = "id, usuario, nombre, rol, ministerios, region, activa, sesion_epoca, es_demo, creada_en"
+_COLUMNS = (
+    "id, usuario, nombre, rol, ministerios, region, activa, sesion_epoca, es_demo, creada_en, metas"
+)
 _SELECT = compose("SELECT {cols} FROM cuentas", cols=_COLUMNS)
 
 
@@ -75,10 +78,11 @@ def _account(row: tuple) -> Account:
         session_epoch=int(row[7]),
         is_demo=bool(row[8]),
         created_at=row[9],
+        goals=tuple(row[10] or ()),
     )
 
 
-def _now() -> datetime:
+def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
@@ -197,9 +201,13 @@ def hash_password(password: str) -> str:
 
 
 def check_scope_fields(
-    con: duckdb.DuckDBPyConnection, role: str, ministries: Sequence[str], region: str | None
+    con: duckdb.DuckDBPyConnection,
+    role: str,
+    ministries: Sequence[str],
+    region: str | None,
+    goals: Sequence[str] = (),
 ) -> None:
-    """A role's territory or ministries must exist: a typo would silently show nothing."""
+    """A role's territory, ministries or goals must exist: a typo would silently show nothing."""
     if role not in ROLES:
         raise AccountError("Rol desconocido", f"{role!r}; use uno de: {', '.join(ROLES)}.")
     if role == REGION:
@@ -225,6 +233,25 @@ def check_scope_fields(
             raise AccountError("Ministerio desconocido", ", ".join(unknown))
     elif ministries:
         raise AccountError("Solo el rol 'ministerio' lleva ministerios", f"rol {role!r}.")
+    if role == GERENTE:
+        if not goals:
+            raise AccountError(
+                "Falta la meta", "el rol 'gerente' necesita al menos una (--meta SAL-01)."
+            )
+        current = {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT codigo_meta FROM metas WHERE valid_to IS NULL"
+            ).fetchall()
+        }
+        unknown = sorted(set(goals) - current)
+        if unknown:
+            raise AccountError(
+                "Meta desconocida",
+                f"{', '.join(unknown)}: use el código de una meta vigente, p. ej. SAL-01.",
+            )
+    elif goals:
+        raise AccountError("Solo el rol 'gerente' lleva metas", f"rol {role!r}.")
 
 
 def add_account(
@@ -236,6 +263,7 @@ def add_account(
     password: str,
     ministries: Sequence[str] = (),
     region: str | None = None,
+    goals: Sequence[str] = (),
     actor: str = "consola",
     is_demo: bool = False,
 ) -> Account:
@@ -249,7 +277,8 @@ def add_account(
         raise AccountError("Falta el nombre", "el nombre de la persona o unidad de la cuenta.")
     if find_account(con, username) is not None:
         raise AccountError("Ya existe una cuenta con ese usuario", username)
-    check_scope_fields(con, role, ministries, region)
+    goals = list(dict.fromkeys(code.strip() for code in goals if code.strip()))
+    check_scope_fields(con, role, ministries, region, goals)
     if not is_demo:
         check_password_strength(password, username=username, name=name, role=role)
     elif not status.is_demo(con):
@@ -257,16 +286,17 @@ def add_account(
             "Las cuentas de demostración solo van en la base de demostración",
             "una base con datos reales no lleva claves conocidas.",
         )
-    now = _now()
+    now = now_utc()
     con.execute(
-        "INSERT INTO cuentas (usuario, nombre, rol, ministerios, region, hash_clave, es_demo,"
-        " creada_en, actualizada_en) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO cuentas (usuario, nombre, rol, ministerios, region, metas, hash_clave,"
+        " es_demo, creada_en, actualizada_en) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             username,
             name,
             role,
             list(ministries),
             region,
+            goals,
             hash_password(password),
             is_demo,
             now,
@@ -275,7 +305,8 @@ def add_account(
     )
     detail = f"rol {role}" + (f", región {region}" if region else "")
     detail += f", ministerios {', '.join(ministries)}" if ministries else ""
-    _audit(con, actor, username, "crear", detail, now)
+    detail += f", metas {', '.join(goals)}" if goals else ""
+    audit(con, actor, username, "crear", detail, now)
     account = find_account(con, username)
     assert account is not None
     return account
@@ -318,41 +349,41 @@ def set_password(
     con: duckdb.DuckDBPyConnection, username: str, password: str, *, actor: str = "consola"
 ) -> None:
     """New password; sessions opened with the old one end."""
-    account = _require(con, username)
+    account = require_account(con, username)
     check_password_strength(
         password, username=account.username, name=account.name, role=account.role
     )
-    now = _now()
+    now = now_utc()
     con.execute(
         "UPDATE cuentas SET hash_clave = ?, sesion_epoca = sesion_epoca + 1, actualizada_en = ?"
         " WHERE usuario = ?",
         [hash_password(password), now, account.username],
     )
-    _audit(con, actor, username, "cambiar_clave", None, now)
+    audit(con, actor, username, "cambiar_clave", None, now)
 
 
 def disable_account(
     con: duckdb.DuckDBPyConnection, username: str, *, actor: str = "consola"
 ) -> None:
     """The account can no longer log in and its open sessions end; its history stays."""
-    _require(con, username)
-    now = _now()
+    require_account(con, username)
+    now = now_utc()
     con.execute(
         "UPDATE cuentas SET activa = FALSE, sesion_epoca = sesion_epoca + 1, actualizada_en = ?"
         " WHERE usuario = ?",
         [now, normalise_username(username)],
     )
-    _audit(con, actor, username, "desactivar", None, now)
+    audit(con, actor, username, "desactivar", None, now)
 
 
-def _require(con: duckdb.DuckDBPyConnection, username: str) -> Account:
+def require_account(con: duckdb.DuckDBPyConnection, username: str) -> Account:
     account = find_account(con, username)
     if account is None:
         raise AccountError("No existe la cuenta", username)
     return account
 
 
-def _audit(
+def audit(
     con: duckdb.DuckDBPyConnection,
     actor: str,
     username: str,
@@ -360,6 +391,7 @@ def _audit(
     detail: str | None,
     at: datetime,
 ) -> None:
+    """One line of `auditoria_cuentas`: every change to an account or its API tokens."""
     con.execute(
         "INSERT INTO auditoria_cuentas (en, actor, usuario, accion, detalle)"
         " VALUES (?, ?, ?, ?, ?)",

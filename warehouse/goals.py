@@ -161,7 +161,7 @@ def _with_access(con: duckdb.DuckDBPyConnection, query: Table, frame: pd.DataFra
         return frame
     key = cursor_scope_key(con)
     seen = bottlenecks_seen(
-        key, frame["ministerio"].to_numpy(dtype=object), frame["ambito"].to_numpy(dtype=object)
+        key, *(frame[c].to_numpy(dtype=object) for c in ("codigo_meta", "ministerio", "ambito"))
     )
     return frame.assign(
         **{BOTTLENECKS_SEEN: seen, BOTTLENECKS_SEEN_REGION: region_with_every_bottleneck(key)}

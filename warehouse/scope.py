@@ -5,8 +5,8 @@ remember a filter, `apply_scope` shadows the sensitive tables *inside one cursor
 temporary views of the same name that keep only the rows in scope. DuckDB resolves unqualified
 names in the temporary catalog first, and the views of migration 002 bind at query time, so
 every query on that cursor — page, callback, export or pre-aggregate — reads only what the
-viewer may see, and a query function cannot forget. The viewer's ministries and region enter
-as bound parameters into a one-row temporary table, never as SQL text. Temporary objects live
+viewer may see, and a query function cannot forget. The viewer's ministries, region and goals
+enter as bound parameters into a one-row temporary table, never as SQL text. Temporary objects live
 per cursor, so two requests on two threads never see each other's scope.
 
 Why this shape (instead of a WHERE clause in each function): a missing filter in one of fifty
@@ -30,28 +30,31 @@ MINISTERIO = "ministerio"
 REGION = "region"
 ANALISTA = "analista"
 ADMIN = "admin"
+GERENTE = "gerente"
 PUBLICO = "publico"
 # Not an account role: the login layer reading accounts, and command-line tools.
 SISTEMA = "sistema"
-ROLES = (PRESIDENCIA, MINISTERIO, REGION, ANALISTA, ADMIN)
+ROLES = (PRESIDENCIA, MINISTERIO, REGION, ANALISTA, ADMIN, GERENTE)
 ROLE_LABELS = {
     PRESIDENCIA: "Presidencia",
     MINISTERIO: "Coordinación ministerial",
     REGION: "Gobierno regional",
     ANALISTA: "Analista",
     ADMIN: "Administración de cuentas",
+    GERENTE: "Gerencia de meta",
     PUBLICO: "Ciudadanía",
 }
 
 
 @dataclass(frozen=True)
 class Scope:
-    """The viewer: a role, and the ministries or region the role is limited to."""
+    """The viewer: a role, and the ministries, region or goals the role is limited to."""
 
     role: str
     ministries: tuple[str, ...] = ()
     region: str | None = None
     user: str | None = None
+    goals: tuple[str, ...] = ()  # codigo_meta of the goals a gerente manages
 
     @classmethod
     def public(cls) -> Scope:
@@ -68,9 +71,9 @@ class Scope:
         return cls(PRESIDENCIA, user=user)
 
     @property
-    def key(self) -> tuple[str, tuple[str, ...], str | None]:
+    def key(self) -> tuple[str, tuple[str, ...], str | None, tuple[str, ...]]:
         """What decides the rows in scope (caches of query results are keyed by it)."""
-        return (self.role, tuple(sorted(self.ministries)), self.region)
+        return (self.role, tuple(sorted(self.ministries)), self.region, tuple(sorted(self.goals)))
 
     @property
     def is_public(self) -> bool:
@@ -79,11 +82,11 @@ class Scope:
     @property
     def sees_unvalidated(self) -> bool:
         """Whether some unvalidated figures are in scope (all of them only for presidencia)."""
-        return self.role in (PRESIDENCIA, MINISTERIO, REGION)
+        return self.role in (PRESIDENCIA, MINISTERIO, REGION, GERENTE)
 
     @property
     def sees_bottlenecks(self) -> bool:
-        return self.role in (PRESIDENCIA, MINISTERIO, REGION)
+        return self.role in (PRESIDENCIA, MINISTERIO, REGION, GERENTE)
 
     @property
     def sees_territory(self) -> bool:
@@ -115,6 +118,8 @@ _REGIONAL_GOALS = (
     "codigo_meta IN (SELECT codigo_meta FROM {db}.main.metas"
     " WHERE valid_to IS NULL AND ambito = (SELECT region FROM alcance))"
 )
+# A goal manager's own goals: every row of them (figures, bottlenecks, validations).
+_OWN_GOALS = "list_contains((SELECT metas FROM alcance), codigo_meta)"
 _VALIDATED = "estado = 'validado'"
 # Who validated an official figure, and when, is part of its provenance (its seal of quality);
 # returned figures, and who returned them, stay with those who read the unvalidated figure.
@@ -129,7 +134,7 @@ class Masked:
     an unvalidated actual reads as "not reported yet", which is what it is for that viewer."""
 
     visible: str
-    columns: tuple[str, ...] = ("valor_real", "reportado_por", "comentario")
+    columns: tuple[str, ...] = ("valor_real", "reportado_por", "comentario", "pronostico")
 
 
 Rule = str | Masked
@@ -148,7 +153,10 @@ _TERRITORY_IN_REGION = {
 }
 REGION_TOTALS = ("agg_entregas_region_mes", "agg_entregas_region_servicio_mes")
 _NO_TERRITORY = dict.fromkeys([*_TERRITORY_IN_REGION, *REGION_TOTALS], _NOTHING)
-_NO_ADMIN_TABLES = {"cuentas": _NOTHING, "auditoria_cuentas": _NOTHING}
+# API token hashes and the audit of writes (values before → after, unvalidated ones included)
+# are read by the system alone; accounts and their audit by the system and admin.
+_SYSTEM_ONLY = {"tokens_api": _NOTHING, "auditoria": _NOTHING}
+_NO_ADMIN_TABLES = {"cuentas": _NOTHING, "auditoria_cuentas": _NOTHING, **_SYSTEM_ONLY}
 _NO_LOAD_DETAIL = {"cuarentena": _NOTHING}
 
 # Table → condition for each role. A table absent from a role's map is read in full.
@@ -181,6 +189,15 @@ RULES: Mapping[str, Mapping[str, Rule]] = {
         "avance_mensual": Masked(_VALIDATED),
         "restricciones": _NOTHING,
         "validaciones": _VALIDATION,
+        **_SYSTEM_ONLY,
+    },
+    # Its goals in full; everything else as ANALISTA.
+    GERENTE: {
+        "avance_mensual": Masked(f"{_VALIDATED} OR {_OWN_GOALS}"),
+        "restricciones": _OWN_GOALS,
+        "validaciones": f"{_VALIDATION} OR {_OWN_GOALS}",
+        **_NO_LOAD_DETAIL,
+        **_NO_ADMIN_TABLES,
     },
     PUBLICO: {
         "avance_mensual": Masked(_VALIDATED),
@@ -196,7 +213,7 @@ RULES: Mapping[str, Mapping[str, Rule]] = {
 # Tables every viewer reads in full: reference geography and census, the goal catalogue and its
 # milestones (public commitments of the government), institutions, products, PMG stages, and
 # the load log (its times date every screen). Any other table must have a rule for the public
-# role above: tests/test_scope_rules.py fails when a migration adds a table to neither, so a
+# role above: tests/warehouse/test_scope.py fails when a migration adds a table to neither, so a
 # new table can never be read unfiltered by accident.
 UNRESTRICTED = frozenset(
     {
@@ -223,15 +240,15 @@ def apply_scope(cur: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     rules = RULES.get(scope.role, RULES[PUBLICO])
     catalog = ident(str(scalar(cur, "SELECT current_database()")))
     role = scope.role if scope.role in RULES else PUBLICO
-    ministries = sorted(scope.ministries)
+    ministries, goals = sorted(scope.ministries), sorted(scope.goals)
     cur.execute(
-        "CREATE TEMP TABLE alcance AS"
-        " SELECT ?::VARCHAR AS rol, ?::VARCHAR[] AS ministerios, ?::VARCHAR AS region",
-        [role, ministries, scope.region],
+        "CREATE TEMP TABLE alcance AS SELECT ?::VARCHAR AS rol, ?::VARCHAR[] AS ministerios,"
+        " ?::VARCHAR AS region, ?::VARCHAR[] AS metas",
+        [role, ministries, scope.region, goals],
     )
     # One round trip for all the views: ~3× faster than one execute per view.
     cur.execute(";\n".join(_view(table, rule, catalog) for table, rule in rules.items()))
-    _SCOPE_KEYS[cur] = (role, tuple(ministries), scope.region)
+    _SCOPE_KEYS[cur] = (role, tuple(ministries), scope.region, tuple(goals))
 
 
 def _view(table: str, rule: Rule, catalog: str) -> str:
@@ -278,9 +295,9 @@ def cursor_scope_key(cur: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
     if not found or not found[0]:
         key: tuple[object, ...] = ("todo",)
     else:
-        row = one(cur, "SELECT rol, ministerios, region FROM temp.main.alcance")
+        row = one(cur, "SELECT rol, ministerios, region, metas FROM temp.main.alcance")
         assert row is not None
-        key = (row[0], tuple(row[1]), row[2])
+        key = (row[0], tuple(row[1]), row[2], tuple(row[3]))
     _SCOPE_KEYS[cur] = key  # apply_scope on this cursor later replaces it
     return key
 
@@ -289,21 +306,24 @@ def cursor_scope_key(cur: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
 # A figure that sums or ranks rows is true for a viewer only when it is computed on rows that
 # viewer reads *in full at that level*; otherwise it is shown as "sin acceso", never as a number
 # or a light computed on the part the viewer happens to read. The decision per figure and role
-# (docs/access.md prints this table; tests/test_figure_access.py checks every cell on the pages):
+# (docs/access.md prints this table; tests/dashboard/test_figure_access.py checks every cell on
+# the pages):
 #   ALL      computed on every row (the viewer's figure equals presidencia's);
-#   OWN      computed on every row of the viewer's ministries or region, which it reads in full;
+#   OWN      computed on every row of the viewer's ministries, region or goals (gerente), which
+#            it reads in full;
 #            outside them: "sin acceso";
 #   TOTALS   computed on the totals per region (REGION_TOTALS), which every staff role reads;
 #   HIDDEN   "sin acceso" (or, for the overall light, rojo when the trajectory alone is rojo).
 ALL, OWN, TOTALS, HIDDEN = "todo", "propio", "totales regionales", "sin acceso"
-_STAFF = (PRESIDENCIA, MINISTERIO, REGION, ANALISTA, ADMIN)
+_STAFF = (PRESIDENCIA, MINISTERIO, REGION, ANALISTA, ADMIN, GERENTE)
 
 _OWN_BOTTLENECKS = {
     PRESIDENCIA: ALL, MINISTERIO: OWN, REGION: OWN, ANALISTA: HIDDEN, ADMIN: HIDDEN,
-    PUBLICO: HIDDEN,
+    GERENTE: OWN, PUBLICO: HIDDEN,
 }  # fmt: skip
 _OWN_REGION_DETAIL = {
-    PRESIDENCIA: ALL, MINISTERIO: ALL, REGION: OWN, ANALISTA: ALL, ADMIN: ALL, PUBLICO: HIDDEN,
+    PRESIDENCIA: ALL, MINISTERIO: ALL, REGION: OWN, ANALISTA: ALL, ADMIN: ALL, GERENTE: ALL,
+    PUBLICO: HIDDEN,
 }  # fmt: skip
 FIGURE_ACCESS: Mapping[str, Mapping[str, str]] = {
     # Goals: validated figures are everyone's, the plan is public (lights use validated only).
@@ -326,10 +346,11 @@ BOTTLENECKS_SEEN_REGION = "restricciones_visibles_region"
 
 
 def bottlenecks_seen(
-    key: tuple[object, ...], ministerio: np.ndarray, ambito: np.ndarray
+    key: tuple[object, ...], codigo_meta: np.ndarray, ministerio: np.ndarray, ambito: np.ndarray
 ) -> np.ndarray:
     """Per goal: whether the viewer of scope `key` reads every bottleneck of it (RULES above):
-    a ministry reads its goals' bottlenecks, a region those of the goals whose ámbito it is."""
+    a ministry reads its goals' bottlenecks, a region those of the goals whose ámbito it is,
+    a goal manager those of the goals it manages."""
     role = key[0]
     size = len(ambito)
     if role in ("todo", SISTEMA, PRESIDENCIA):
@@ -338,7 +359,15 @@ def bottlenecks_seen(
         return np.isin(np.asarray(ministerio, dtype=object), list(key[1] or ()))
     if role == REGION:
         return np.asarray(ambito, dtype=object) == key[2]
+    if role == GERENTE:
+        return np.isin(np.asarray(codigo_meta, dtype=object), list(key[3] or ()))
     return np.zeros(size, dtype=bool)
+
+
+def may_write_goal(scope: Scope, codigo_meta: str) -> bool:
+    """Whether `scope` may enter figures of goal `codigo_meta` through forms or the API: a goal
+    manager its own goals only; every other role loads files, nobody else writes through forms."""
+    return scope.role == GERENTE and codigo_meta in scope.goals
 
 
 def region_with_every_bottleneck(key: tuple[object, ...]) -> str | None:

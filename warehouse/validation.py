@@ -81,9 +81,11 @@ _CLOSE_SQL = (
 # The new version copies the closed one: values, reporter and lineage stay those of the file.
 _OPEN_SQL = (
     "INSERT INTO avance_mensual (codigo_meta, mes, region, valor_programado, valor_real, estado,"
-    " reportado_por, comentario, valid_from, valid_to, ingestion_id, source_line, validacion_id)"
+    " reportado_por, comentario, pronostico, valid_from, valid_to, ingestion_id, source_line,"
+    " validacion_id)"
     " SELECT codigo_meta, mes, region, valor_programado, valor_real, ?, reportado_por,"
-    " coalesce(?, comentario), ?, NULL, ingestion_id, source_line, ? FROM avance_mensual"
+    " coalesce(?, comentario), pronostico, ?, NULL, ingestion_id, source_line, ?"
+    " FROM avance_mensual"
     " WHERE valid_from = ? AND valid_to = ? AND " + _KEY
 )
 

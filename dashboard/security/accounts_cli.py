@@ -1,4 +1,4 @@
-"""`python -m dashboard.accounts add|list|disable|reset-password`: accounts from the console.
+"""`python -m dashboard.accounts add|list|disable|reset-password|token`: accounts from the console.
 
 The password is typed at a prompt (twice) or read from the first line of standard input, never
 given as an argument: arguments stay in the shell history and show in `ps` to every user of the
@@ -13,20 +13,28 @@ This module does not import dash, so the console starts in a fraction of a secon
 from __future__ import annotations
 
 import argparse
-import contextlib
 import getpass
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn, TextIO, TypeVar
+from typing import Any, NoReturn, TextIO
 
 import duckdb
 
+from dashboard.security.console_db import (
+    ACTOR,
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_UNEXPECTED,
+    reading,
+    require_database,
+    write,
+)
+from dashboard.security.tokens_cli import add_token_parser
 from dashboard.ui.formatting import format_datetime
-from warehouse import snapshots
 from warehouse.accounts import (
     MIN_PASSWORD_LENGTH,
     Account,
@@ -37,12 +45,17 @@ from warehouse.accounts import (
     normalise_username,
     set_password,
 )
-from warehouse.db import WarehouseError, connect, default_db_path, transaction
-from warehouse.scope import ADMIN, ANALISTA, MINISTERIO, PRESIDENCIA, REGION, ROLE_LABELS, ROLES
-
-ACTOR = "consola"
-EXIT_OK, EXIT_UNEXPECTED, EXIT_REFUSED = 0, 1, 2
-T = TypeVar("T")
+from warehouse.db import WarehouseError, default_db_path
+from warehouse.scope import (
+    ADMIN,
+    ANALISTA,
+    GERENTE,
+    MINISTERIO,
+    PRESIDENCIA,
+    REGION,
+    ROLE_LABELS,
+    ROLES,
+)
 
 # argparse writes its own messages in English; these are the ones a person meets here.
 _ARGPARSE_MESSAGES = (
@@ -104,7 +117,8 @@ class _Parser(argparse.ArgumentParser):
 def parser() -> argparse.ArgumentParser:
     root = _Parser(
         prog="python -m dashboard.accounts",
-        description="Cuentas del tablero: crear, listar, desactivar y cambiar la clave. La clave"
+        description="Cuentas del tablero: crear, listar, desactivar, cambiar la clave y dar o"
+        " revocar tokens de la API. La clave"
         " se pide en la consola (dos veces) o se lee de la primera línea de la entrada estándar;"
         " nunca es un argumento.",
         epilog="Estado de salida: 0 hecho, 2 rechazado (nada cambió), 1 error inesperado.",
@@ -127,6 +141,15 @@ def parser() -> argparse.ArgumentParser:
         " opción para varios",
     )
     add.add_argument("--region", help="código CUT de la región, p. ej. 05 (solo rol region)")
+    add.add_argument(
+        "--meta",
+        dest="goals",
+        action="append",
+        default=[],
+        metavar="CODIGO",
+        help="código de una meta vigente que la cuenta gestiona, p. ej. SAL-01 (solo rol"
+        " gerente); repita la opción para varias",
+    )
 
     listing = sub.add_parser("list", help="listar las cuentas", description="Listar las cuentas.")
     listing.add_argument("--db", type=Path, default=None, help=db_help)
@@ -147,6 +170,8 @@ def parser() -> argparse.ArgumentParser:
     )
     reset.add_argument("--db", type=Path, default=None, help=db_help)
     reset.add_argument("usuario")
+
+    add_token_parser(sub, db_help)
     return root
 
 
@@ -161,6 +186,10 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> i
             return run_list(db, as_json=args.json)
         if args.command == "disable":
             return run_disable(db, args.usuario)
+        if args.command == "token":
+            from dashboard.security.tokens_cli import run_token
+
+            return run_token(db, args.token_command, args.usuario)
         return run_reset(db, args.usuario, stream)
     except WarehouseError as exc:  # AccountError included
         print(f"{exc.title}: {exc.detail}" if exc.detail else exc.title, file=sys.stderr)
@@ -178,9 +207,9 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> i
 
 def run_add(db: Path, args: argparse.Namespace, stdin: TextIO) -> int:
     region = _region_code(args.region)
-    _require_database(db)
+    require_database(db)
     password = read_password(stdin)
-    account = _write(
+    account = write(
         db,
         lambda con: add_account(
             con,
@@ -190,6 +219,7 @@ def run_add(db: Path, args: argparse.Namespace, stdin: TextIO) -> int:
             password=password,
             ministries=args.ministries,
             region=region,
+            goals=args.goals,
             actor=ACTOR,
         ),
     )
@@ -198,7 +228,7 @@ def run_add(db: Path, args: argparse.Namespace, stdin: TextIO) -> int:
 
 
 def run_list(db: Path, *, as_json: bool) -> int:
-    with _reading(db) as con:
+    with reading(db) as con:
         rows = account_rows(con)
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -226,16 +256,16 @@ def run_list(db: Path, *, as_json: bool) -> int:
 
 
 def run_disable(db: Path, username: str) -> int:
-    _require_database(db)
-    _write(db, lambda con: disable_account(con, username, actor=ACTOR))
+    require_database(db)
+    write(db, lambda con: disable_account(con, username, actor=ACTOR))
     print(f"Cuenta «{normalise_username(username)}» desactivada; sus sesiones abiertas terminaron.")
     return EXIT_OK
 
 
 def run_reset(db: Path, username: str, stdin: TextIO) -> int:
-    _require_database(db)
+    require_database(db)
     password = read_password(stdin)
-    _write(db, lambda con: set_password(con, username, password, actor=ACTOR))
+    write(db, lambda con: set_password(con, username, password, actor=ACTOR))
     print(f"Clave de «{normalise_username(username)}» cambiada; sus sesiones abiertas terminaron.")
     _lift_lockout(db, username)
     return EXIT_OK
@@ -293,6 +323,7 @@ def account_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
             "rol": account.role,
             "ministerios": list(account.ministries),
             "region": account.region,
+            "metas": list(account.goals),
             "alcance": _scope_text(account, region_names),
             "activa": account.active,
             "es_demo": account.is_demo,
@@ -315,6 +346,8 @@ def _scope_text(account: Account, region_names: dict[str, str]) -> str:
         return "; ".join(account.ministries)
     if account.role == REGION and account.region:
         return f"{account.region} {region_names.get(account.region, '')}".strip()
+    if account.role == GERENTE:
+        return "metas " + ", ".join(account.goals) + "; el resto, cifras validadas"
     return _SCOPE_OF_ROLE.get(account.role, "—")
 
 
@@ -324,40 +357,6 @@ def _region_code(region: str | None) -> str | None:
         return None
     region = region.strip()
     return region.zfill(2) if region.isdigit() else region
-
-
-def _require_database(db: Path) -> None:
-    """Opening a missing file would create an empty warehouse: say so instead."""
-    if not db.exists():
-        raise WarehouseError(
-            "No existe la base de datos",
-            f"{db}: indique otra con --db, o cree la de demostración con `python -m loaders demo`.",
-        )
-
-
-def _write(db: Path, action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-    """One transaction on the primary, published as a snapshot once committed."""
-    with snapshots.writer(db) as con, transaction(con):
-        return action(con)
-
-
-@contextlib.contextmanager
-def _reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The primary read-only; while a load holds it, the newest published snapshot, which has
-    every account change (each one is published)."""
-    _require_database(db)
-    try:
-        con = connect(db, read_only=True)
-    except WarehouseError as exc:
-        newest = snapshots.current(db)
-        if "lock" not in exc.detail.lower() or newest is None:
-            raise
-        print("(la base está ocupada por una carga: se lee la última publicada)", file=sys.stderr)
-        con = connect(newest, read_only=True)
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

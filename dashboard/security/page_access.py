@@ -22,7 +22,8 @@ from warehouse.scope import ADMIN, MINISTERIO, PRESIDENCIA, PUBLICO, REGION, ROL
 PUBLIC_PREFIX = "/publico"
 SIGNED_IN = frozenset(ROLES)
 EVERYONE = frozenset({*ROLES, PUBLICO})
-# Pages not listed here are open to every signed-in role (their data are scoped).
+# Pages not listed here are open to every signed-in role (their data are scoped). A goal
+# manager (gerente) is offered what an analyst is: neither the load log nor validation.
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "dashboard.pages.data_status": frozenset({PRESIDENCIA, ADMIN}),
     # Presidencia reads the pending figures and the history there, without acting on them.

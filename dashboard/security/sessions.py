@@ -4,8 +4,9 @@ Sessions are Flask's signed cookies holding the account id, its `sesion_epoca`, 
 id and when it began and was last used. Every request re-reads the account, so a disabled
 account or a reset password ends its sessions on their next click. Logging out records the
 session id as ended in the storage every worker shares (warehouse.login_state), so a copy of
-the cookie reads nothing after; the account's other sessions go on. The viewer's scope is set
-for each request here (`database.set_viewer`); queries never read it from request inputs.
+the cookie reads nothing after; the account's other sessions go on. The viewer's scope (role,
+and its ministries, region or managed goals) is the account's as stored, set for each request
+here (`database.set_viewer`); queries never read it from request inputs.
 """
 
 from __future__ import annotations

@@ -14,12 +14,13 @@ import duckdb
 from warehouse import status
 from warehouse.accounts import Account, add_account
 from warehouse.db import WarehouseError
-from warehouse.scope import ADMIN, ANALISTA, MINISTERIO, PRESIDENCIA, REGION
+from warehouse.scope import ADMIN, ANALISTA, GERENTE, MINISTERIO, PRESIDENCIA, REGION
 
 DEMO_ACTOR = "demo"
 # In the fixed goal catalogue (loaders/demo/goal_catalog.py), whatever the seed.
 DEMO_MINISTRY = "Ministerio de Salud"
 DEMO_REGION = "05"  # Valparaíso
+DEMO_GOALS = ("SAL-01", "SAL-02")  # the first two goals of DEMO_MINISTRY
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class DemoAccount:
     role: str
     ministries: tuple[str, ...] = ()
     region: str | None = None
+    goals: tuple[str, ...] = ()
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -50,6 +52,13 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     ),
     DemoAccount("analista", "demo-analista", "Analista (demo)", ANALISTA),
     DemoAccount("admin", "demo-admin", "Administración de cuentas (demo)", ADMIN),
+    DemoAccount(
+        "gerente",
+        "demo-gerente",
+        "Gerencia de metas de Salud (demo)",
+        GERENTE,
+        goals=DEMO_GOALS,
+    ),
 )
 
 
@@ -69,6 +78,7 @@ def add_demo_accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
             password=demo.password,
             ministries=demo.ministries,
             region=demo.region,
+            goals=demo.goals,
             actor=DEMO_ACTOR,
             is_demo=True,
         )

@@ -18,7 +18,7 @@ from dashboard.territory.convergence_data import ConvergenceState, convergence_v
 from dashboard.territory.filters import TerritoryFilters
 from dashboard.ui.formatting import NO_ACCESS
 from indicators.goal_report import goal_region_scorecard, goal_scorecard
-from loaders.demo.accounts import DEMO_MINISTRY, DEMO_REGION
+from loaders.demo.accounts import DEMO_GOALS, DEMO_MINISTRY, DEMO_REGION
 from tests.support.apps import app_on
 from tests.support.components import by_id, text_of
 from warehouse.db import connect
@@ -27,6 +27,7 @@ from warehouse.scope import (
     ALL,
     ANALISTA,
     FIGURE_ACCESS,
+    GERENTE,
     HIDDEN,
     MINISTERIO,
     OWN,
@@ -45,6 +46,7 @@ VIEWERS = {
     REGION: Scope(REGION, region=DEMO_REGION, user="region"),
     ANALISTA: Scope(ANALISTA, user="analista"),
     ADMIN: Scope(ADMIN, user="admin"),
+    GERENTE: Scope(GERENTE, user="gerente", goals=DEMO_GOALS),
     PUBLICO: Scope.public(),
 }
 MANAGEMENT = "semáforo de gestión, restricciones abiertas y por escalar"
@@ -80,6 +82,8 @@ def _in_scope(role: str, goals: pd.DataFrame) -> np.ndarray:
         return np.zeros(len(goals), dtype=bool)
     if role == MINISTERIO:
         return (goals["ministerio"] == DEMO_MINISTRY).to_numpy()
+    if role == GERENTE:
+        return goals["codigo_meta"].isin(DEMO_GOALS).to_numpy()
     return (goals["ambito"] == DEMO_REGION).to_numpy()
 
 
@@ -264,6 +268,31 @@ def test_the_analysts_goal_page_says_no_access_for_management(app):
     assert "Sin restricciones registradas" not in bottlenecks
 
 
+def test_the_goal_managers_goal_page_shows_its_goals_management_and_no_access_for_others(app):
+    """FIGURE_ACCESS: the management light is the manager's own ('propio') on its goals, as
+    presidencia sees it, and "sin acceso" on any other goal."""
+    from dashboard.ui import ids
+
+    assert FIGURE_ACCESS[MANAGEMENT][GERENTE] == OWN
+    own = text_of(
+        by_id(
+            _page(app, VIEWERS[GERENTE], "goal", codigo="SAL-01", mes="2025-05"),
+            ids.META_LIGHT_MANAGEMENT,
+        )
+    )
+    truth = text_of(
+        by_id(
+            _page(app, VIEWERS[PRESIDENCIA], "goal", codigo="SAL-01", mes="2025-05"),
+            ids.META_LIGHT_MANAGEMENT,
+        )
+    )
+    assert own == truth and "Sin acceso" not in own
+    other = _page(app, VIEWERS[GERENTE], "goal", codigo="EDU-01", mes="2025-05")
+    management = text_of(by_id(other, ids.META_LIGHT_MANAGEMENT))
+    assert "Sin acceso" in management and "no visibles para su perfil" in management
+    assert "no son visibles para su perfil" in text_of(by_id(other, ids.META_BOTTLENECKS))
+
+
 def test_the_analysts_review_never_says_none_to_escalate(app):
     from dashboard.ui import ids
 
@@ -331,7 +360,7 @@ FALSE_NONES = (
 )
 
 
-@pytest.mark.parametrize("role", [MINISTERIO, REGION, ANALISTA, ADMIN])
+@pytest.mark.parametrize("role", [MINISTERIO, REGION, ANALISTA, ADMIN, GERENTE])
 def test_every_page_a_role_opens_renders_and_never_says_none_over_hidden_rows(app, role):
     """Every page a role may open renders for it (no count of hidden rows reaches an int()),
     and where it reads no bottleneck, no page says there are none."""

@@ -321,6 +321,7 @@ def test_one_demo_account_per_role_opens_with_the_demo_password(demo: DemoSummar
         "region": ("region", "demo-region", (), "05"),
         "analista": ("analista", "demo-analista", (), None),
         "admin": ("admin", "demo-admin", (), None),
+        "gerente": ("gerente", "demo-gerente", (), None),
     }
     assert {d.username: d.password for d in DEMO_ACCOUNTS} == {
         user: password for user, (_, password, _, _) in expected.items()
@@ -329,6 +330,7 @@ def test_one_demo_account_per_role_opens_with_the_demo_password(demo: DemoSummar
         account = authenticate(con, username, password)
         assert account is not None, username
         assert (account.role, account.ministries, account.region) == (role, ministries, region)
+        assert account.goals == (("SAL-01", "SAL-02") if role == "gerente" else ())
         assert authenticate(con, username, password.upper()) is None
     goals = scalar(
         con, "SELECT count(*) FROM metas WHERE ministerio = ? AND " + CURRENT, [DEMO_MINISTRY]
@@ -342,7 +344,7 @@ def test_the_demo_build_is_published_with_its_accounts(demo: DemoSummary) -> Non
     assert published is not None
     snapshot = connect(published, read_only=True)
     try:
-        assert len(list_accounts(snapshot)) == 5
+        assert len(list_accounts(snapshot)) == 6
         assert get_metadata(snapshot, "dataset") == "demo"
     finally:
         snapshot.close()
@@ -359,7 +361,8 @@ def test_rebuilding_a_published_demo_with_accounts(demo: DemoSummary, tmp_path: 
     for path in (db, new):
         rebuilt = connect(path, read_only=True)
         try:
-            assert len(list_accounts(rebuilt)) == 5  # from scratch, not added twice
+            # From scratch, not added twice.
+            assert len(list_accounts(rebuilt)) == len(DEMO_ACCOUNTS)
             assert scalar(rebuilt, "SELECT count(DISTINCT cargado_en) FROM ingestas") == 2
         finally:
             rebuilt.close()

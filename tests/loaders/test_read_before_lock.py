@@ -111,7 +111,7 @@ def test_validation_and_account_disable_succeed_while_a_file_is_being_read(demo_
         assert (result.accepted, result.refused) == (1, ()), result
 
         disabled = subprocess.run(
-            [sys.executable, "-m", "dashboard.security.accounts_cli", "disable", "--db", str(db), "analista"],
+            [sys.executable, "-m", "dashboard.accounts", "disable", "--db", str(db), "analista"],
             cwd=REPO, capture_output=True, text=True, timeout=PROMPT, check=False,
         )  # fmt: skip
         assert disabled.returncode == 0, disabled.stdout + disabled.stderr

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from argon2 import PasswordHasher
 
-from loaders.demo.accounts import DEMO_ACCOUNTS, add_demo_accounts
+from loaders.demo.accounts import DEMO_ACCOUNTS, DEMO_GOALS, add_demo_accounts
 from warehouse.accounts import (
     AccountError,
     add_account,
@@ -193,6 +193,13 @@ def test_demo_accounts_only_in_a_demo_database(make_warehouse) -> None:
     real = connect(make_warehouse("real.duckdb", demo=False))
     try:
         demo.execute("DELETE FROM cuentas")  # the small warehouse's own test accounts
+        # The demo manager's goals, which the small warehouse names otherwise.
+        for code in DEMO_GOALS:
+            demo.execute(
+                "INSERT INTO metas SELECT * REPLACE (? AS codigo_meta) FROM metas"
+                " WHERE codigo_meta = 'M-02' AND valid_to IS NULL",
+                [code],
+            )
         before = list_accounts(real)
         with transaction(demo):
             added = add_demo_accounts(demo)
@@ -214,5 +221,6 @@ def test_one_demo_account_per_role_with_the_published_passwords() -> None:
         "region",
         "analista",
         "admin",
+        "gerente",
     }
     assert all(d.password == "demo-" + d.username for d in DEMO_ACCOUNTS)

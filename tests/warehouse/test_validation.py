@@ -257,6 +257,23 @@ def test_return_keeps_the_value_and_carries_the_comment_to_the_reporter(con):
     assert validation_history(analyst).empty
 
 
+def test_validating_or_returning_keeps_the_managers_forecast(con):
+    validated, returned = keys(pending_of(con, HEALTH).head(2))
+    key = "valid_to IS NULL AND codigo_meta = ? AND mes = ? AND region IS NOT DISTINCT FROM ?"
+    current = "FROM avance_mensual WHERE " + key
+    forecasts = {validated: 41.5, returned: 12.0}
+    with transaction(con):
+        for figure, forecast in forecasts.items():
+            where = [figure.codigo_meta, figure.mes, figure.region]
+            con.execute("UPDATE avance_mensual SET pronostico = ? WHERE " + key, [forecast, *where])
+    act(con, [validated])
+    act(con, [returned], action="devolver", comment="Revise la fuente")
+    for figure, forecast in forecasts.items():
+        where = [figure.codigo_meta, figure.mes, figure.region]
+        assert scalar(con, "SELECT estado " + current, where) in ("validado", "devuelto")
+        assert scalar(con, "SELECT pronostico " + current, where) == forecast
+
+
 # --------------------------------------------------------------------------- refusals
 
 
@@ -286,6 +303,7 @@ def test_a_coordinator_of_another_ministry_cannot_validate_health_figures(con):
         Scope("analista", user="analista"),
         Scope("region", region="05", user="region"),
         Scope("admin", user="admin"),
+        Scope("gerente", user="gerente", goals=("SAL-01", "SAL-02", "M-01")),
         Scope.public(),
         Scope("ministerio", (), user="sin.ministerio"),
         Scope("ministerio", (HEALTH,), user=None),

@@ -107,6 +107,7 @@ def test_add_list_reset_and_disable_each_publish_a_snapshot(db: Path) -> None:
         "rol": "ministerio",
         "ministerios": [MINISTRY],
         "region": None,
+        "metas": [],
         "alcance": MINISTRY,
         "activa": True,
         "es_demo": False,
