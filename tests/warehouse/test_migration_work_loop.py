@@ -12,11 +12,12 @@ import duckdb
 import pytest
 
 from warehouse.accounts import authenticate, hash_password
-from warehouse.db import available_migrations, connect, schema_version
+from warehouse.db import available_migrations, compose, connect, ident, schema_version
 
-OLD_COLUMNS = (
-    "id, usuario, nombre, rol, ministerios, region, hash_clave, activa, sesion_epoca, es_demo,"
-    " creada_en, actualizada_en"
+OLD_COLUMNS = ("id", "usuario", "nombre", "rol", "ministerios", "region", "hash_clave", "activa",
+               "sesion_epoca", "es_demo", "creada_en", "actualizada_en")  # fmt: skip
+SELECT_OLD = compose(
+    "SELECT {columns} FROM cuentas ORDER BY id", columns=", ".join(map(ident, OLD_COLUMNS))
 )
 PASSWORD = "clave-antigua-de-prueba"
 CREATED = datetime(2025, 3, 1, 12, 0)
@@ -79,7 +80,7 @@ def old(tmp_path: Path) -> tuple[Path, list[tuple]]:
     _warehouse_at_version_5(path)
     con = duckdb.connect(str(path), read_only=True)
     try:
-        before = con.execute(f"SELECT {OLD_COLUMNS} FROM cuentas ORDER BY id").fetchall()
+        before = con.execute(SELECT_OLD).fetchall()
     finally:
         con.close()
     assert [row[0] for row in before] == [1, 3, 4, 5]
@@ -91,7 +92,7 @@ def test_every_account_is_kept_with_its_id_hash_and_state(old) -> None:
     con = connect(path)  # applies 006
     try:
         assert schema_version(con) == available_migrations()[-1].version >= 6
-        after = con.execute(f"SELECT {OLD_COLUMNS} FROM cuentas ORDER BY id").fetchall()
+        after = con.execute(SELECT_OLD).fetchall()
         assert after == before
         assert con.execute("SELECT DISTINCT metas FROM cuentas").fetchall() == [([],)]
         assert authenticate(con, "ministerio", PASSWORD) is not None  # the hash still opens it

@@ -8,13 +8,14 @@ import json
 import os
 import pty
 import select
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from tests.support.console import account_audit as audit
+from tests.support.console import accounts_command as run
 from tests.support.paths import REPO
 from warehouse import snapshots
 from warehouse.accounts import authenticate, find_account
@@ -24,19 +25,6 @@ ROOT = REPO
 PASSWORD = "clave-de-consola-1"
 NEW_PASSWORD = "otra-clave-de-consola"
 MINISTRY = "Ministerio de Salud"
-
-
-def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "TABLERO_DB"}
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard.accounts", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
 
 
 def add_args(db: Path, username: str = "ana", *extra: str) -> list[str]:
@@ -64,16 +52,6 @@ def check_password(path: Path, username: str, password: str) -> bool:
     con = read_only(path)
     try:
         return authenticate(con, username, password) is not None
-    finally:
-        con.close()
-
-
-def audit(path: Path) -> list[tuple]:
-    con = read_only(path)
-    try:
-        return con.execute(
-            "SELECT actor, usuario, accion FROM auditoria_cuentas ORDER BY en"
-        ).fetchall()
     finally:
         con.close()
 

@@ -5,32 +5,17 @@ last line of the output and opens its account until revoked, every change is pub
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support.paths import REPO
+from tests.support.console import account_audit as audit
+from tests.support.console import accounts_command as run
 from warehouse import snapshots
 from warehouse.db import connect
 from warehouse.tokens import account_for_token
 
 PASSWORD = "clave-de-consola-1"
-
-
-def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "TABLERO_DB"}
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard.accounts", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=120,
-    )
 
 
 def manager_args(db: Path, *goals: str) -> list[str]:
@@ -44,16 +29,6 @@ def token_owner(path: Path, token: str) -> str | None:
     try:
         account = account_for_token(con, token, record_use=False)
         return account.username if account else None
-    finally:
-        con.close()
-
-
-def audit(path: Path) -> list[tuple]:
-    con = connect(path, read_only=True)
-    try:
-        return con.execute(
-            "SELECT actor, usuario, accion FROM auditoria_cuentas ORDER BY en"
-        ).fetchall()
     finally:
         con.close()
 
