@@ -167,6 +167,7 @@ KINDS: dict[str, Kind] = {
                 _c("estado", T.CATEGORY, choices=PROGRESS_STATES, default="reportado"),
                 _c("reportado_por", T.TEXT),
                 _c("comentario", T.TEXT, max_length=DESCRIPTION_CHARS),
+                _c("pronostico", T.NUMBER),
             ),
             ("codigo_meta", "mes", "region"),
         ),

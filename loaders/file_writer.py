@@ -18,7 +18,7 @@ from loaders.limits import active
 from loaders.load_result import IngestResult, Progress
 from loaders.resolve_cells import Reference
 from loaders.source_table import RejectedFile, SourceTable
-from loaders.validate import CheckedRows, check_rows, stage_file
+from loaders.validate import CheckedRows, check_rows, stage_file, unregister_reference
 from warehouse import ingestion, staging, staging_results
 from warehouse.aggregates import refresh_aggregates
 from warehouse.db import transaction
@@ -43,6 +43,8 @@ class PreparedFile:
     reference: Reference
     checked: CheckedRows
     content_hash: Callable[[], str]
+    channel: str = "archivo"  # how it came: archivo, formulario or api (ingestas.canal)
+    user: str | None = None  # the account that sent it; None for the command line
 
 
 def write_prepared(
@@ -77,8 +79,7 @@ def write_prepared(
     try:
         with transaction(con):
             _load_checked(
-                con, path.name, prepared.content_hash, source, match, checked, loaded_at, demo,
-                result, step,
+                con, prepared, checked, loaded_at, demo, result, step,
             )  # fmt: skip
     except _SameBytes as same:
         return already_loaded(con, path, kind, same.content_hash) or result
@@ -88,6 +89,7 @@ def write_prepared(
         for name in (staging.SOURCE, staging.SORTED):
             with contextlib.suppress(duckdb.Error):
                 con.unregister(name)
+        unregister_reference(con)
     return result
 
 
@@ -129,16 +131,14 @@ def _check_load_time(con: duckdb.DuckDBPyConnection, loaded_at: datetime | None)
 
 def _load_checked(
     con: duckdb.DuckDBPyConnection,
-    file_name: str,
-    hashed: Callable[[], str],
-    source: SourceTable,
-    match: HeaderMatch,
+    prepared: PreparedFile,
     checked: CheckedRows,
     loaded_at: datetime,
     demo: bool,
     result: IngestResult,
     step: Progress,
 ) -> None:
+    source, match, hashed = prepared.source, prepared.match, prepared.content_hash
     kind = match.kind
     step("revisando")
     order_by = INSERT_ORDER.get(kind.name, ())
@@ -158,12 +158,14 @@ def _load_checked(
     step("guardando")
     ingestion_id = ingestion.insert_ingestion(
         con,
-        file_name=file_name,
+        file_name=prepared.path.name,
         content_hash=content_hash,
         kind=kind.name,
         fmt=source.fmt,
         loaded_at=loaded_at,
         demo=demo,
+        channel=prepared.channel,
+        user=prepared.user,
     )
     ingestion.quarantine_staged_errors(con, ingestion_id, source.headers, active().cell_chars)
     ingestion.quarantine_rows(con, ingestion_id, _problems_frame(source))

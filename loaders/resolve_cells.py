@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 import numpy as np
@@ -31,6 +32,7 @@ from loaders.values import (
     parse_territory,
 )
 from warehouse import ingestion, staging
+from warehouse.chile_time import chile_today
 from warehouse.staging import ColumnPlan
 
 T = ColumnType
@@ -48,14 +50,20 @@ class Reference:
     services: tuple[tuple[str, str | None], ...]
     goals: tuple[str, ...]
     catalogue: tuple[tuple[str, str], ...]
+    # (goal, first month, no negative values) for the row rules on goals (loaders.validate)
+    goal_facts: tuple[tuple[str, date, bool], ...] = ()
+    today: date = date.min  # the day in Chile: figures and dates may not come from the future
 
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection) -> Reference:
+        facts = tuple(tuple(r) for r in ingestion.current_goal_facts(con))
         return cls(
             tuple(tuple(r) for r in ingestion.territory_rows(con)),  # type: ignore[misc]
             tuple(sorted((tuple(r) for r in ingestion.current_services(con)), key=repr)),  # type: ignore[misc]
-            tuple(sorted(ingestion.current_goal_codes(con))),
+            tuple(code for code, _first, _positive in facts),
             tuple(sorted(tuple(r) for r in ingestion.current_catalogue(con))),  # type: ignore[misc]
+            facts,  # type: ignore[arg-type]
+            chile_today(),
         )
 
 

@@ -6,6 +6,7 @@ date after the start date, a target in the goal's direction) are listed here nex
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,7 +35,20 @@ _NUMERIC = {
 _MAPPED_DATE = {T.MONTH, T.DATE}
 _MAPPED_TEXT = {T.REGION, T.TERRITORY, T.SCOPE, T.CATEGORY, T.SERVICE, T.GOAL}
 
-# (column blamed, condition over typed columns that is TRUE when the row is wrong, reason)
+# What the rules below read besides the row (registered by `stage_file` from the Reference).
+GOAL_FACTS = "stg_goal_facts"  # f_codigo, f_inicio (first month), f_sin_negativos
+CALENDAR = "stg_calendar"  # hoy (the day in Chile), hoy_mes (its month)
+_TODAY = f"(SELECT hoy FROM {CALENDAR})"
+_THIS_MONTH = f"(SELECT hoy_mes FROM {CALENDAR})"
+_GOAL_FIRST_MONTH = f"(SELECT f_inicio FROM {GOAL_FACTS} WHERE f_codigo = codigo_meta)"
+_NO_NEGATIVES = f"(SELECT f_sin_negativos FROM {GOAL_FACTS} WHERE f_codigo = codigo_meta)"
+_NEGATIVE = (
+    "Valor negativo: la línea base y la meta son positivas, la unidad de la meta no admite"
+    " valores bajo cero."
+)
+
+# (column blamed, condition over typed columns that is TRUE when the row is wrong, reason).
+# Web forms and the API check their entries with these same rules (loaders.entries).
 ROW_RULES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "metas": (
         ("fecha_meta", "fecha_meta <= fecha_inicio",
@@ -47,13 +61,30 @@ ROW_RULES: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("umbral_amarillo", "umbral_amarillo > umbral_verde",
          "El umbral amarillo no puede ser mayor que el umbral verde."),
     ),
+    "metas_intermedias": (
+        ("fecha_cumplida", f"fecha_cumplida > {_TODAY}",
+         "La fecha de cumplimiento no puede ser posterior a hoy."),
+    ),
+    "avance_mensual": (
+        ("mes", f"mes < {_GOAL_FIRST_MONTH}", "El mes es anterior al inicio de la meta."),
+        ("valor_real", f"valor_real IS NOT NULL AND mes > {_THIS_MONTH}",
+         "No se puede informar el valor real de un mes que todavía no llega."),
+        *((column, f"{column} < 0 AND {_NO_NEGATIVES}", _NEGATIVE)
+          for column in ("valor_real", "valor_programado", "pronostico")),
+    ),
     "restricciones": (
         ("fecha_resolucion", "fecha_resolucion < fecha_alerta",
          "La fecha de resolución no puede ser anterior a la fecha de alerta."),
+        ("fecha_alerta", f"fecha_alerta > {_TODAY}",
+         "La fecha de alerta no puede ser posterior a hoy."),
+        ("fecha_resolucion", f"fecha_resolucion > {_TODAY}",
+         "La fecha de resolución no puede ser posterior a hoy."),
     ),
     "compromisos": (
         ("fecha_compromiso", "fecha_compromiso < fecha_acuerdo",
          "El plazo del compromiso no puede ser anterior a la fecha del acuerdo."),
+        ("fecha_cumplimiento", f"fecha_cumplimiento > {_TODAY}",
+         "La fecha de cumplimiento no puede ser posterior a hoy."),
     ),
 }  # fmt: skip
 
@@ -104,6 +135,7 @@ class CheckedRows:
     plans: list[ColumnPlan]
     typed_plans: list[ColumnPlan]  # the same, saying which numbers are already read
     order: RowOrder
+    reference: Reference  # what the cells were resolved against (the row rules read it too)
 
 
 @dataclass(frozen=True)
@@ -146,7 +178,7 @@ def check_rows(
             stored = stored.append_column(name, values)
     finally:
         pool.shutdown(wait=False)  # the key check may still run: `rows.keys_distinct` waits
-    return CheckedRows(table, stored, plans, typed_plans, rows)
+    return CheckedRows(table, stored, plans, typed_plans, rows, reference)
 
 
 def stage_file(
@@ -159,6 +191,7 @@ def stage_file(
     """Fill the staging tables; rows to load end in staging.FINAL, problems in staging.ERRORS."""
     con.register(staging.SOURCE, checked.table)
     con.register(staging.SORTED, checked.stored)
+    register_reference(con, checked.reference)
     rules = ROW_RULES.get(match.kind.name, ())
     staging.stage_typed(
         con, checked.typed_plans, decimal_comma, rules, order_by, source=staging.SORTED
@@ -167,6 +200,29 @@ def stage_file(
     # `_as_numbers`), so the file's table need not carry them in its own order.
     staging_results.collect_errors(con, checked.plans, rules, decimal_comma)
     return Staged(checked.order.keys_distinct(), checked.order.in_order)
+
+
+def register_reference(con: duckdb.DuckDBPyConnection, reference: Reference) -> None:
+    """The goals' facts and today's date, as the row rules read them (GOAL_FACTS, CALENDAR)."""
+    facts = reference.goal_facts
+    con.register(
+        GOAL_FACTS,
+        pa.table(
+            {
+                "f_codigo": pa.array([f[0] for f in facts], pa.string()),
+                "f_inicio": pa.array([f[1] for f in facts], pa.date32()),
+                "f_sin_negativos": pa.array([f[2] for f in facts], pa.bool_()),
+            }
+        ),
+    )
+    today = reference.today
+    con.register(CALENDAR, pa.table({"hoy": [today], "hoy_mes": [today.replace(day=1)]}))
+
+
+def unregister_reference(con: duckdb.DuckDBPyConnection) -> None:
+    for name in (GOAL_FACTS, CALENDAR):
+        with contextlib.suppress(duckdb.Error):
+            con.unregister(name)
 
 
 def _checked_columns(table: pa.Table, plans: Sequence[ColumnPlan]) -> pa.Table:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import duckdb
 import pandas as pd
@@ -48,14 +48,18 @@ def insert_ingestion(
     fmt: str,
     loaded_at: datetime,
     demo: bool,
+    channel: str = "archivo",
+    user: str | None = None,
 ) -> int:
+    """The log entry of one load; `channel` and `user` say how it came (a file on the command
+    line, a file uploaded by an account, a web form, the API) and who sent it."""
     row = one(
         con,
         "INSERT INTO ingestas (archivo, hash_contenido, tipo, formato, cargado_en, estado,"
         " filas_leidas, filas_cargadas, filas_nuevas, filas_reemplazadas, filas_sin_cambio,"
-        " filas_en_cuarentena, es_demo) VALUES (?, ?, ?, ?, ?, 'loaded', 0, 0, 0, 0, 0, 0, ?)"
-        " RETURNING id",
-        [file_name, content_hash, kind, fmt, loaded_at, demo],
+        " filas_en_cuarentena, es_demo, canal, usuario)"
+        " VALUES (?, ?, ?, ?, ?, 'loaded', 0, 0, 0, 0, 0, 0, ?, ?, ?) RETURNING id",
+        [file_name, content_hash, kind, fmt, loaded_at, demo, channel, user],
     )
     assert row is not None
     return int(row[0])
@@ -257,10 +261,15 @@ def current_services(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | No
     ).fetchall()
 
 
-def current_goal_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [
-        r[0] for r in con.execute("SELECT codigo_meta FROM metas WHERE valid_to IS NULL").fetchall()
-    ]
+def current_goal_facts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, date, bool]]:
+    """(goal, first month, whether its unit rules out negative values) of every current goal:
+    a goal whose baseline and target are both at least zero counts something that cannot be
+    negative (people, percentages, kilometres)."""
+    return con.execute(
+        "SELECT codigo_meta, CAST(date_trunc('month', fecha_inicio) AS DATE),"
+        " linea_base >= 0 AND valor_meta >= 0 FROM metas WHERE valid_to IS NULL"
+        " ORDER BY codigo_meta"
+    ).fetchall()
 
 
 def current_catalogue(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

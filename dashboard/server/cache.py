@@ -15,15 +15,14 @@ import os
 import threading
 import weakref
 from collections.abc import Callable, Hashable
-from datetime import UTC, date, datetime
 from typing import ParamSpec, TypeVar
-from zoneinfo import ZoneInfo
 
 import cachetools
 import duckdb
 
 from dashboard.server import database
 from warehouse import snapshots
+from warehouse.chile_time import chile_today
 from warehouse.db import WarehouseError
 from warehouse.scope import cursor_scope_key
 from warehouse.territory_catalog import snapshot_identity
@@ -33,7 +32,6 @@ P = ParamSpec("P")
 Version = tuple[object, ...]
 
 SWITCH = "TABLERO_CACHE_SIN"
-CHILE = ZoneInfo("America/Santiago")
 # The layers, by the name TABLERO_CACHE_SIN uses: what each keeps is in docs/caching.md.
 ANSWER_FILES = "archivos"
 VALUES = "valores"
@@ -42,11 +40,6 @@ PURE = "puras"  # memos of pure functions: not a data cache, never switched off
 LAYERS = (ANSWER_FILES, VALUES, CATALOGS)
 
 _ALL: weakref.WeakSet[Memo] = weakref.WeakSet()
-
-
-def chile_today(now: datetime | None = None) -> date:
-    """The calendar day in Chile (at `now`, an aware time; the clock's when None)."""
-    return (now or datetime.now(UTC)).astimezone(CHILE).date()
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> Version:

@@ -7,11 +7,10 @@ daylight-saving changes) because "cargado a las 18:53" must match the clock on t
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from dashboard.server import cache
+from warehouse.chile_time import CHILE
 
-CHILE = ZoneInfo("America/Santiago")
 NO_DATA = "—"
 # What a role may not read (warehouse.scope.FIGURE_ACCESS): never 0, never a light.
 NO_ACCESS = "sin acceso"

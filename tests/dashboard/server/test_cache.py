@@ -4,7 +4,7 @@ another scope is another entry, the next Chilean day is a new key."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
@@ -77,12 +77,6 @@ def test_a_layer_switched_off_computes_every_time(monkeypatch) -> None:
     monkeypatch.setenv(cache.SWITCH, cache.VALUES)
     assert memo.get("k", lambda: 3) == 3
     assert memo.get("k", lambda: 4) == 3
-
-
-def test_the_chilean_day_is_the_day_in_santiago() -> None:
-    # 02:30 UTC on 8 December is still the 7th in Chile (UTC-3 in summer).
-    assert cache.chile_today(datetime(2026, 12, 8, 2, 30, tzinfo=UTC)) == date(2026, 12, 7)
-    assert cache.chile_today(datetime(2026, 12, 8, 3, 30, tzinfo=UTC)) == date(2026, 12, 8)
 
 
 def test_a_new_snapshot_is_a_new_version_and_its_answers_are_computed_again(published) -> None:
