@@ -21,7 +21,6 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import pandas as pd
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -30,7 +29,8 @@ from loaders import limits
 from loaders.contracts import KINDS
 from loaders.ingest import load_files
 from loaders.load_result import IngestResult
-from warehouse import csv_safety, ingestion, snapshots
+from loaders.quarantine_csv import fix_me_bytes, fix_me_frame
+from warehouse import ingestion, snapshots
 from warehouse.db import WarehouseError, connect, default_db_path
 
 STATUS_LABELS = {
@@ -191,13 +191,13 @@ def run_quarantine(db: Path, file_name: str | None, out: Path | None) -> int:
     con = connect(db, read_only=True)
     try:
         if file_name and out:
-            frame = _original_rows(ingestion.quarantined_original_rows(con, file_name))
+            frame = fix_me_frame(con, file_name)
         else:
             frame = ingestion.quarantine_listing(con, file_name)
     finally:
         con.close()
     if out:
-        csv_safety.to_csv(frame, out, index=False, encoding="utf-8-sig")  # no formula runs
+        out.write_bytes(fix_me_bytes(frame))  # no formula runs (warehouse.csv_safety)
         Console(stderr=True).print(f"{len(frame)} filas exportadas a {out}")
         return 0
     if frame.empty:
@@ -205,16 +205,6 @@ def run_quarantine(db: Path, file_name: str | None, out: Path | None) -> int:
         return 0
     print(frame.to_string(index=False, max_colwidth=80))
     return 0
-
-
-def _original_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The sender's own columns, plus the line and the reasons, ready to fix and resend."""
-    rows = [
-        dict(json.loads(fila), linea_original=linea, motivos_cuarentena=motivos)
-        for linea, fila, motivos in frame.itertuples(index=False)
-    ]
-    out = pd.DataFrame(rows)
-    return out.drop(columns=["__line"], errors="ignore")
 
 
 def run_demo(db: Path, seed: int, scale: int) -> int:

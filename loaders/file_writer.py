@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 import pandas as pd
@@ -32,6 +33,22 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+class WriteHooks(Protocol):
+    """What a caller loading on someone's behalf adds inside the file's one transaction: a
+    check of the staged rows (raise RejectedFile to refuse the whole file, nothing written)
+    and a last step once the rows are written (its audit line)."""
+
+    def check(self, con: duckdb.DuckDBPyConnection, kind: str) -> None: ...
+
+    def written(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        ingestion_id: int,
+        loaded_at: datetime,
+        result: IngestResult,
+    ) -> None: ...
+
+
 @dataclass
 class PreparedFile:
     """A file read and checked against `reference`, ready to be written (`write_prepared`)."""
@@ -45,6 +62,7 @@ class PreparedFile:
     content_hash: Callable[[], str]
     channel: str = "archivo"  # how it came: archivo, formulario or api (ingestas.canal)
     user: str | None = None  # the account that sent it; None for the command line
+    hooks: WriteHooks | None = None  # checks and audit of a load on an account's behalf
 
 
 def write_prepared(
@@ -55,7 +73,8 @@ def write_prepared(
     demo: bool = False,
     progress: Progress | None = None,
 ) -> IngestResult:
-    """Write a prepared file in one transaction (the caller holds the write lock)."""
+    """Write a prepared file in one transaction (the caller holds the write lock); the file's
+    hooks run inside it, and whatever they raise rolls the whole file back."""
     step = progress or (lambda _phase: None)
     path, kind, source, match = prepared.path, prepared.kind, prepared.source, prepared.match
     try:
@@ -83,6 +102,8 @@ def write_prepared(
             )  # fmt: skip
     except _SameBytes as same:
         return already_loaded(con, path, kind, same.content_hash) or result
+    except RejectedFile as exc:  # a hook refused the rows: the transaction was rolled back
+        return IngestResult(path.name, match.kind.name, "rejected", message=str(exc))
     finally:
         with contextlib.suppress(duckdb.Error):
             staging_results.drop_staging(con)
@@ -152,6 +173,8 @@ def _load_checked(
         presorted=staged.presorted,
     )
     result.rows_repeated = final.repeated
+    if prepared.hooks is not None:
+        prepared.hooks.check(con, kind.name)
     content_hash = hashed()
     if ingestion.find_loaded(con, content_hash):
         raise _SameBytes(content_hash)
@@ -195,6 +218,8 @@ def _load_checked(
     result.errors = (_problem_errors(source) + ingestion.staged_errors(con, ERRORS_SHOWN))[
         :ERRORS_SHOWN
     ]
+    if prepared.hooks is not None:
+        prepared.hooks.written(con, ingestion_id, loaded_at, result)
 
 
 def _refresh_aggregates(con: duckdb.DuckDBPyConnection, kind: str, ingestion_id: int) -> None:

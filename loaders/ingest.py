@@ -21,7 +21,13 @@ from pathlib import Path
 import duckdb
 
 from loaders.contracts import KINDS, LOAD_ORDER
-from loaders.file_writer import INSERT_ORDER, PreparedFile, already_loaded, write_prepared
+from loaders.file_writer import (
+    INSERT_ORDER,
+    PreparedFile,
+    WriteHooks,
+    already_loaded,
+    write_prepared,
+)
 from loaders.headers import HeaderMatch, detect_kind
 from loaders.load_result import IngestResult, Progress
 from loaders.readers import file_hash, peek_headers, read_source
@@ -68,13 +74,17 @@ def load_file(
     loaded_at: datetime | None = None,
     demo: bool = False,
     progress: Progress | None = None,
+    channel: str = "archivo",
+    user: str | None = None,
+    hooks: WriteHooks | None = None,
 ) -> IngestResult:
     """Load one file into the primary `db`, holding its write lock only to write.
 
     The lock is taken twice, briefly first: to seed the reference data, answer a file whose
     bytes were loaded already, and read what the cells refer to (`Reference`). The file is
     then read and checked with no lock held, and the lock is taken again to write it
-    (`write_prepared` confirms that the reference data did not change meanwhile)."""
+    (`write_prepared` confirms that the reference data did not change meanwhile). `channel`,
+    `user` and `hooks` are for a load on an account's behalf (loaders.account_loads)."""
     path = Path(path)
     step = progress or (lambda _phase: None)
     if not path.is_file():
@@ -90,6 +100,7 @@ def load_file(
     prepared = prepare_file(path, kind, reference, content_hash, step)
     if isinstance(prepared, IngestResult):
         return prepared
+    prepared.channel, prepared.user, prepared.hooks = channel, user, hooks
     step("esperando turno para escribir")
     with snapshots.writer(db, publish_after=False) as con:
         return write_prepared(con, prepared, loaded_at=loaded_at, demo=demo, progress=step)

@@ -1,6 +1,6 @@
 """How much of a file the loader agrees to read: every limit a setting, every excess a reason.
 
-A file comes from outside (soon through the browser), so its size once unzipped, its columns,
+A file comes from outside (also through the browser), so its size once unzipped, its columns,
 its rows and its cells are bounded before anything large is built in memory. The defaults fit
 the government's real files with room to spare; each can be changed by an environment variable
 (`TABLERO_MAX_…`, read at every load) or by the command line (`python -m loaders ingest --max-…`).
@@ -61,3 +61,8 @@ def override(**values: int | None) -> None:
 def thousands(n: int) -> str:
     """1234567 as "1.234.567", as Chile writes it."""
     return f"{n:,}".replace(",", ".")
+
+
+# A file sent through the browser or the API, checked before it is read (the dashboard's
+# TABLERO_MAX_UPLOAD_MB changes it).
+UPLOAD_MB = 200

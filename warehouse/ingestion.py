@@ -291,14 +291,23 @@ def quarantine_listing(
     ).df()
 
 
-def quarantined_original_rows(con: duckdb.DuckDBPyConnection, file_name: str) -> pd.DataFrame:
-    """The rows of the latest load of a file as the sender wrote them, one per line, with
-    the reasons: fixed and sent back as they are, the two extra columns are ignored."""
+def quarantined_original_rows(
+    con: duckdb.DuckDBPyConnection, file_name: str | None = None, *, ingestion_id: int | None = None
+) -> pd.DataFrame:
+    """The rows of one load as the sender wrote them, one per line, with the reasons: fixed
+    and sent back as they are, the two extra columns are ignored. The load is `ingestion_id`,
+    or else the latest load of `file_name`."""
     return con.execute(
-        "WITH latest AS (SELECT max(id) AS id FROM ingestas WHERE archivo = ?)"
+        "WITH latest AS (SELECT coalesce(?, max(id)) AS id FROM ingestas WHERE archivo = ?)"
         " SELECT q.linea, any_value(q.fila_original) AS fila,"
         " string_agg(coalesce(q.columna || ': ', '') || q.motivo, ' | ' ORDER BY q.columna)"
         " AS motivos FROM cuarentena q JOIN latest l ON q.ingestion_id = l.id"
         " GROUP BY q.linea ORDER BY q.linea",
-        [file_name],
+        [ingestion_id, file_name],
     ).df()
+
+
+def load_owner(con: duckdb.DuckDBPyConnection, ingestion_id: int) -> tuple[str, str | None] | None:
+    """(file name, account that sent it) of one load; None when there is no such load."""
+    row = one(con, "SELECT archivo, usuario FROM ingestas WHERE id = ?", [ingestion_id])
+    return (str(row[0]), row[1]) if row else None

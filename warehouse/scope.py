@@ -201,6 +201,8 @@ RULES: Mapping[str, Mapping[str, Rule]] = {
     },
     PUBLICO: {
         "avance_mensual": Masked(_VALIDATED),
+        # The load log dates every screen; who sent an entry on the web or the API is staff's.
+        "ingestas": Masked(_NOTHING, ("usuario",)),
         "restricciones": _NOTHING,
         "validaciones": _NOTHING,
         **_NO_TERRITORY,
@@ -211,8 +213,9 @@ RULES: Mapping[str, Mapping[str, Rule]] = {
 
 
 # Tables every viewer reads in full: reference geography and census, the goal catalogue and its
-# milestones (public commitments of the government), institutions, products, PMG stages, and
-# the load log (its times date every screen). Any other table must have a rule for the public
+# milestones (public commitments of the government), institutions, products and PMG stages (the
+# load log, whose times date every screen, is the public's too, without who sent each entry).
+# Any other table must have a rule for the public
 # role above: tests/warehouse/test_scope.py fails when a migration adds a table to neither, so a
 # new table can never be read unfiltered by accident.
 UNRESTRICTED = frozenset(
@@ -222,7 +225,6 @@ UNRESTRICTED = frozenset(
         "territorios",
         "censo_2017_region",
         "poblacion",
-        "ingestas",
         "instituciones",
         "productos",
         "metas",
@@ -313,8 +315,12 @@ def cursor_scope_key(cur: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
 #            it reads in full;
 #            outside them: "sin acceso";
 #   TOTALS   computed on the totals per region (REGION_TOTALS), which every staff role reads;
-#   HIDDEN   "sin acceso" (or, for the overall light, rojo when the trajectory alone is rojo).
+#   HIDDEN   "sin acceso" (or, for the overall light, rojo when the trajectory alone is rojo);
+#   READABLE computed where every figure it uses is one the viewer reads (validated, or in its
+#            ministries, region or goals: the avance_mensual rule above); else "sin acceso".
 ALL, OWN, TOTALS, HIDDEN = "todo", "propio", "totales regionales", "sin acceso"
+READABLE = "cifras que lee"
+FORECASTS = "pronósticos y su precisión"  # the figure's row (warehouse.forecasts reads it)
 _STAFF = (PRESIDENCIA, MINISTERIO, REGION, ANALISTA, ADMIN, GERENTE)
 
 _OWN_BOTTLENECKS = {
@@ -337,6 +343,10 @@ FIGURE_ACCESS: Mapping[str, Mapping[str, str]] = {
     "cifras por comuna; Theil entre y dentro de regiones": _OWN_REGION_DETAIL,
     "convergencia de servicios (sinergia), pares de servicios": _OWN_REGION_DETAIL,
     "compromisos del Gabinete Regional Ampliado": _OWN_REGION_DETAIL,
+    # Forecasts: pronóstico del mes pasado (goal page), precisión por ministerio (review).
+    FORECASTS: {
+        **dict.fromkeys(_STAFF, READABLE), PRESIDENCIA: ALL, PUBLICO: HIDDEN,
+    },
 }  # fmt: skip
 
 # The frame columns that carry the bottleneck decision with the goals read for a viewer

@@ -30,11 +30,13 @@ Growing past one machine is the same move: ship the newest snapshot to read-only
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
 import stat
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +48,9 @@ from warehouse.db import WarehouseError, connect
 POINTER = "CURRENT"
 KEEP = 3  # snapshots kept: the newest, and older ones a slow request may still be reading
 LOCK_WAIT_SECONDS = 60.0
+WRITER_LOCK_SUFFIX = ".writer.lock"  # beside the primary: the writers' turn
+BUSY_TITLE = "La base de datos está ocupada por otra carga"
+BUSY_DETAIL = "intente de nuevo en unos minutos."
 PARTIAL = ".partial"
 # DuckDB's file header and its two database headers; a checkpoint rewrites one of the latter.
 HEADER_BYTES = 3 * 4096
@@ -255,17 +260,81 @@ def writer(
     primary: Path, *, wait: float = LOCK_WAIT_SECONDS, publish_after: bool = True
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A writable connection to the primary, waiting while another writer holds it; on a clean
-    exit the change is published as a new snapshot."""
-    con = _open_writable(Path(primary), wait)
-    try:
-        catch_up(con, Path(primary))
-        yield con
-        if publish_after:
-            publish(con, Path(primary))
-    finally:
-        con.close()
-        if not publish_after:  # the caller publishes; until then, not a dead writer's change
-            _LEFT_UNPUBLISHED[str(Path(primary).absolute())] = _state(Path(primary))
+    exit the change is published as a new snapshot.
+
+    Writers take turns on a lock of their own (`_WriterTurn`) before DuckDB's: DuckDB locks the
+    file with POSIX record locks, which a process loses as soon as it closes *any* descriptor
+    of that file — and a writer reads the primary (its stamp, the snapshot copy) while it
+    writes. The turn is held for the whole write, in every process and thread."""
+    with _turn(Path(primary)).taken(wait):
+        con = _open_writable(Path(primary), wait)
+        try:
+            catch_up(con, Path(primary))
+            yield con
+            if publish_after:
+                publish(con, Path(primary))
+        finally:
+            con.close()
+            if not publish_after:  # the caller publishes; until then, not a dead writer's
+                _LEFT_UNPUBLISHED[str(Path(primary).absolute())] = _state(Path(primary))
+
+
+class _WriterTurn:
+    """One writer at a time for a primary: `flock` on `<primary>.writer.lock` between
+    processes (tied to its own open file, so closing other descriptors never drops it), and a
+    re-entrant lock between this process's threads (a writer may publish through
+    `ensure_published` within its own turn)."""
+
+    def __init__(self, primary: Path) -> None:
+        self.path = primary.with_name(primary.name + WRITER_LOCK_SUFFIX)
+        self.threads = threading.RLock()
+        self.depth = 0
+        self.handle: int | None = None
+
+    @contextlib.contextmanager
+    def taken(self, wait: float) -> Iterator[None]:
+        deadline = time.monotonic() + wait
+        if not self.threads.acquire(timeout=max(0.0, wait)):
+            raise WarehouseError(BUSY_TITLE, BUSY_DETAIL)
+        try:
+            if self.depth == 0:
+                self.handle = self._lock_file(deadline)
+            self.depth += 1
+            try:
+                yield
+            finally:
+                self.depth -= 1
+                if self.depth == 0 and self.handle is not None:
+                    os.close(self.handle)  # releases the flock
+                    self.handle = None
+        finally:
+            self.threads.release()
+
+    def _lock_file(self, deadline: float) -> int:
+        handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        delay = 0.02
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return handle
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(handle)
+                    raise WarehouseError(BUSY_TITLE, BUSY_DETAIL) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+
+_TURNS: dict[str, _WriterTurn] = {}
+_TURNS_GUARD = threading.Lock()
+
+
+def _turn(primary: Path) -> _WriterTurn:
+    with _TURNS_GUARD:
+        key = str(primary.absolute())
+        if key not in _TURNS:
+            _TURNS[key] = _WriterTurn(primary.absolute())
+        return _TURNS[key]
 
 
 def _open_writable(primary: Path, wait: float) -> duckdb.DuckDBPyConnection:
@@ -277,10 +346,7 @@ def _open_writable(primary: Path, wait: float) -> duckdb.DuckDBPyConnection:
         except WarehouseError as exc:
             if "lock" not in exc.detail.lower() or time.monotonic() >= deadline:
                 if "lock" in exc.detail.lower():
-                    raise WarehouseError(
-                        "La base de datos está ocupada por otra carga",
-                        "intente de nuevo en unos minutos.",
-                    ) from exc
+                    raise WarehouseError(BUSY_TITLE, BUSY_DETAIL) from exc
                 raise
         time.sleep(delay)
         delay = min(delay * 2, 1.0)

@@ -26,6 +26,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
+from warehouse import audit
 from warehouse.db import WarehouseError, one
 from warehouse.scope import Scope
 from warehouse.versioned import fetch
@@ -44,7 +45,8 @@ PENDING_SQL = """
 SELECT a.codigo_meta, m.nombre AS nombre_meta, m.ministerio, a.mes, a.region,
        coalesce(t.nombre_corto, a.region) AS nombre_region, a.valor_programado, a.valor_real,
        m.unidad, a.reportado_por, a.comentario, i.archivo, a.source_line AS linea,
-       i.cargado_en, CAST(a.valid_from AS VARCHAR) AS version
+       i.cargado_en, i.canal, i.usuario AS enviado_por, a.valid_from AS desde,
+       CAST(a.valid_from AS VARCHAR) AS version
 FROM avance_mensual a
 LEFT JOIN metas m ON m.codigo_meta = a.codigo_meta AND m.valid_to IS NULL
 LEFT JOIN territorios t ON t.codigo = a.region
@@ -324,4 +326,12 @@ def _judge(
     # keeps the reporter's own (the validator's note stays in `validaciones`).
     new_comment = comment if action == RETURN else None
     con.execute(_OPEN_SQL, [after, new_comment, at, validation_id, valid_from, at, *_key(figure)])
+    audit.record(
+        con, at=at, user=scope.user, channel=audit.VALIDATION, action=action,
+        table="avance_mensual",
+        key={"codigo_meta": figure.codigo_meta, "mes": figure.mes, "region": figure.region},
+        before={"estado": state, "valor_real": value},
+        after={"estado": after, "valor_real": value, "validacion_id": validation_id},
+        comment=comment,
+    )  # fmt: skip
     return validation_id

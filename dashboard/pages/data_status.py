@@ -2,7 +2,8 @@
 
 Whoever runs the dashboard checks here that the loads worked: current rows per kind of data,
 the latest files with their state, and the files that left rows in quarantine (which the
-sender must fix and send again: `python -m loaders quarantine --file <archivo>`).
+sender must fix and send again: `python -m loaders quarantine --file <archivo>`). Accounts that
+may load files upload them here (dashboard/uploads).
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import dash
 import dash_bootstrap_components as dbc
 import duckdb
 import pandas as pd
-from dash import html
+from dash import Input, Output, callback, html
 
 from dashboard.server import database
 from dashboard.ui import components, ids
 from dashboard.ui.formatting import format_datetime, format_int
 from dashboard.ui.shell import APP_TITLE
+from dashboard.uploads import views as uploads
 from loaders.contracts import KINDS
 from warehouse import catalog, status
 from warehouse.db import WarehouseError
@@ -169,9 +171,11 @@ def layout(**_query_args: str) -> html.Div:
         st, quarantined = database.run(read_page)
     except WarehouseError as exc:
         return html.Div([*header, error_alert(exc)])
+    upload = uploads.panel(database.viewer())
     return html.Div(
         [
             *header,
+            *([upload] if upload is not None else []),
             kpi_cards(st),
             html.H2("Últimas cargas de archivos", className="h4"),
             ingestions_table(st.recent),
@@ -188,3 +192,14 @@ def layout(**_query_args: str) -> html.Div:
             kinds_table(st.current_rows),
         ]
     )
+
+
+@callback(
+    Output(uploads.STATE, "children"),
+    Output(uploads.POLL, "disabled"),
+    Input(uploads.POLL, "n_intervals"),
+    Input(uploads.JOB, "data"),
+)
+def show_upload(ticks: int | None, sent: object) -> tuple[object, bool]:
+    """The viewer's upload, polled until it is done (dashboard/uploads/views.py)."""
+    return uploads.show_job(ticks, sent)

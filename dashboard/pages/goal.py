@@ -24,6 +24,8 @@ from dashboard.goal_page.controls import (
     validation_skeleton,
 )
 from dashboard.goal_page.data import GoalPage, load_goal_page
+from dashboard.goal_page.figure_steps_section import figure_steps_section
+from dashboard.goal_page.forecast_card import forecast_card
 from dashboard.goal_page.summary import header, lights, progress_card
 from dashboard.goal_page.tables import (
     bottlenecks_table,
@@ -135,6 +137,7 @@ def goal_view(page: GoalPage, month_text: str | None) -> html.Div:
                 [dbc.Col(lights(page), lg=7), dbc.Col(progress_card(page), lg=5)],
                 class_name="g-3 meta-summary",
             ),
+            forecast_card(page.record["codigo_meta"], page.as_of, page.digits),
             trajectory_section(page),
             milestones_section(page),
             section(
@@ -155,6 +158,7 @@ def goal_view(page: GoalPage, month_text: str | None) -> html.Div:
                 help_text="De qué archivo y línea viene cada cifra mensual, cuándo se cargó, y"
                 " quién la validó o devolvió y cuándo.",
             ),
+            figure_steps_section(page.record["codigo_meta"], page.as_of, page.region_names),
         ]
     )
 

@@ -21,6 +21,7 @@ import duckdb
 from dash import Input, Output, callback, dcc, html
 
 from dashboard.review.data import ReviewPage, load_review
+from dashboard.review.forecasts import forecast_section
 from dashboard.review.sections import changes, decisions, milestones, regions
 from dashboard.server import database
 from dashboard.server.defaults import (
@@ -138,6 +139,7 @@ def layout(**query_args: str) -> html.Div:
             changes(page),
             milestones(page),
             regions(page, dash.get_asset_url("geo/regiones.json")),
+            forecast_section(board.as_of, ch.hasta),
         ]
     )
 

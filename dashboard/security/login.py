@@ -64,6 +64,9 @@ def _log_in(form: dict[str, str]) -> flask.Response | tuple[str, int]:
     return flask.redirect(next_path)
 
 
+API_PREFIX = "/api/"
+
+
 def require_login_for_pages() -> flask.Response | None:
     """A page address opened without a session goes to the login form, and comes back after.
 
@@ -77,6 +80,7 @@ def require_login_for_pages() -> flask.Response | None:
         path.startswith(sessions.STATIC_PREFIXES)
         or path.startswith("/_")
         or page_access.is_public_path(path)
+        or path.startswith(API_PREFIX)  # the API answers 401 itself (Bearer tokens)
     ):
         return None
     if path in (LOGIN_PATH, LOGOUT_PATH):

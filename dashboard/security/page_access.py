@@ -17,7 +17,16 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.server import database, responses
-from warehouse.scope import ADMIN, MINISTERIO, PRESIDENCIA, PUBLICO, REGION, ROLES, Scope
+from warehouse.scope import (
+    ADMIN,
+    GERENTE,
+    MINISTERIO,
+    PRESIDENCIA,
+    PUBLICO,
+    REGION,
+    ROLES,
+    Scope,
+)
 
 PUBLIC_PREFIX = "/publico"
 SIGNED_IN = frozenset(ROLES)
@@ -25,9 +34,13 @@ EVERYONE = frozenset({*ROLES, PUBLICO})
 # Pages not listed here are open to every signed-in role (their data are scoped). A goal
 # manager (gerente) is offered what an analyst is: neither the load log nor validation.
 PAGE_ROLES: dict[str, frozenset[str]] = {
-    "dashboard.pages.data_status": frozenset({PRESIDENCIA, ADMIN}),
+    # Ministries and regions upload their files there (dashboard/uploads), within their scope.
+    "dashboard.pages.data_status": frozenset({PRESIDENCIA, ADMIN, MINISTERIO, REGION}),
     # Presidencia reads the pending figures and the history there, without acting on them.
     "dashboard.pages.validation": frozenset({MINISTERIO, PRESIDENCIA}),
+    # A goal manager's inbox and forms (/reportar): only managers enter figures on the web.
+    "dashboard.pages.report_inbox": frozenset({GERENTE}),
+    "dashboard.pages.report_goal": frozenset({GERENTE}),
     "dashboard.pages.public_results": EVERYONE,
     "dashboard.pages.public_goal": EVERYONE,
 }
@@ -68,7 +81,9 @@ def guard_pages() -> None:
 # A page is a pure function of its address and the data version (snapshot, viewer's scope,
 # day), so the answer carrying it may be kept (dashboard/server/responses.py); pages that act
 # (validation) never are.
-NOT_CACHED = frozenset({"dashboard.pages.validation"})
+NOT_CACHED = frozenset(
+    {"dashboard.pages.validation", "dashboard.pages.report_inbox", "dashboard.pages.report_goal"}
+)
 
 
 def _guarded(module: str, layout: Callable[..., Any] | Any) -> Callable[..., Any]:

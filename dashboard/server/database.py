@@ -193,6 +193,17 @@ class Database:
         ):
             return action(con, *args, **kwargs)
 
+    def load(
+        self,
+        action: Callable[Concatenate[duckdb.DuckDBPyConnection, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """`write` for the loader's own writers (loaders.entries), which open one transaction
+        per file themselves and roll it back on any refusal."""
+        with warehouse_errors("No se pudo guardar el cambio"), snapshots.writer(self.path) as con:
+            return action(con, *args, **kwargs)
+
     def close(self, timeout: float = 30.0) -> None:
         """Close this process's connection once no cursor is running (tests and shutdown)."""
         with self._idle:
@@ -248,3 +259,12 @@ def write(
 ) -> T:
     """`current_database().write(...)`: validation actions and account changes."""
     return current_database().write(action, *args, **kwargs)
+
+
+def load(
+    action: Callable[Concatenate[duckdb.DuckDBPyConnection, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """`current_database().load(...)`: form entries, through the loader's writer."""
+    return current_database().load(action, *args, **kwargs)

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import dash
 
+from dashboard.api import routes as api_routes
 from dashboard.security import auth, page_access
 from dashboard.server import cache, database, responses, vendor
 from dashboard.server.settings import REPO_ROOT, Settings
 from dashboard.ui import shell, theme
+from dashboard.uploads import routes as upload_routes
 from loaders.web_geometry import ensure_web_geometry
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -74,5 +76,7 @@ def create_app(settings: Settings, *, assets_folder: Path = ASSETS_DIR) -> dash.
     page_access.guard_pages()
     responses.install(app.server, cache.current_version)
     responses.refuse_malformed(app.server, lambda: app.callback_map)
+    upload_routes.install(app, settings)  # first: its size check runs before the CSRF check
     auth.install(app, settings)
+    api_routes.install(app.server)  # after the CSRF check exists: the API is exempt from it
     return app

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from loaders.limits import UPLOAD_MB
 from warehouse.db import DEFAULT_DB_PATH
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +54,8 @@ class Settings:
     # Reverse proxies in front that add X-Forwarded-For: the login limits count the client's
     # address, not the proxy's (behind one proxy, 0 made every client one address).
     trusted_proxies: int = 0
+    # Largest file an account may upload on /datos, in MB (checked before it is read).
+    upload_mb: int = UPLOAD_MB
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -79,6 +82,8 @@ class Settings:
             )
             or cls.session_lifetime,
             trusted_proxies=_count("TABLERO_TRUSTED_PROXIES", env.get("TABLERO_TRUSTED_PROXIES")),
+            upload_mb=_positive_int("TABLERO_MAX_UPLOAD_MB", env.get("TABLERO_MAX_UPLOAD_MB"))
+            or cls.upload_mb,
         )
 
     @property

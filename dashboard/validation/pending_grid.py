@@ -8,6 +8,7 @@ without a browser. The grid carries, for each figure, its key and the version sh
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 
 import dash_ag_grid as dag
 import pandas as pd
@@ -68,6 +69,14 @@ COLUMN_DEFS: list[dict[str, object]] = [
         "tooltipField": "comentario",
     },
     {
+        "headerName": "Esperando",
+        "field": "dias_esperando",
+        "valueFormatter": _text("esperando_texto"),
+        "type": "rightAligned",
+        "width": 120,
+        "headerTooltip": "Días desde que se reportó (o se corrigió) la cifra.",
+    },
+    {
         "headerName": "Archivo y línea",
         "field": "origen",
         "flex": 1,
@@ -109,6 +118,8 @@ def grid_row(row: Mapping[str, object]) -> dict[str, object]:
     digits = value_digits([row.get("valor_programado"), row.get("valor_real")])
     file_name, line = plain(row.get("archivo")), plain(row.get("linea"))
     loaded = plain(row.get("cargado_en"))
+    since = plain(row.get("desde"))
+    waited = max(0, (_now() - pd.Timestamp(since).to_pydatetime()).days) if since else 0
     return {
         "id": row_id(str(row["codigo_meta"]), mes, region),  # type: ignore[arg-type]
         "codigo_meta": row["codigo_meta"],
@@ -125,10 +136,27 @@ def grid_row(row: Mapping[str, object]) -> dict[str, object]:
         "unidad": plain(row.get("unidad")),
         "reportado_por": plain(row.get("reportado_por")) or NO_DATA,
         "comentario": plain(row.get("comentario")) or "",
-        "origen": f"{file_name}, línea {int(line)}" if file_name and line else NO_DATA,  # type: ignore[arg-type]
+        "origen": _origin(row, file_name, line),
+        "dias_esperando": waited,
+        "esperando_texto": "hoy" if waited == 0 else f"{waited} día{'s' if waited != 1 else ''}",
         "cargado_texto": format_datetime(pd.Timestamp(loaded).to_pydatetime() if loaded else None),
         "version": row["version"],
     }
+
+
+ENTRY_CHANNELS = {"formulario": "formulario web", "api": "API"}
+
+
+def _origin(row: Mapping[str, object], file_name: object, line: object) -> str:
+    """Where the figure came from: a file and its line, or the web form / API and who sent it."""
+    channel = ENTRY_CHANNELS.get(str(plain(row.get("canal"))))
+    if channel:
+        return f"{channel} · {plain(row.get('enviado_por')) or NO_DATA}"
+    return f"{file_name}, línea {int(line)}" if file_name and line else NO_DATA  # type: ignore[call-overload]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def grid_rows(pending: pd.DataFrame) -> list[dict[str, object]]:

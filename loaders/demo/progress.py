@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 
 from loaders.demo.clock import DemoCalendar, add_months, child_rng
+from loaders.demo.forecasts import forecasts
 from loaders.demo.goals import Goal, actual_fraction, planned_fraction
 from loaders.demo.regional_split import regional_rows
 
 COLUMNS = ["codigo_meta", "mes", "region", "valor_programado", "valor_real", "estado",
-           "reportado_por", "comentario"]  # fmt: skip
+           "reportado_por", "comentario", "pronostico"]  # fmt: skip
 COMMENTS = {
     "late": "Retraso en la ejecución por licitaciones desiertas.",
     "very_late": "Ejecución muy por debajo de lo programado; se solicitó plan de recuperación.",
@@ -91,6 +92,9 @@ def progress_batches(goals: list[Goal], cal: DemoCalendar, seed: int) -> Progres
     last = national[is_last].copy()
     last["estado"] = np.where(rng.random(len(last)) < 0.15, "validado", "reportado")
     final = pd.concat([final, last], ignore_index=True)
+    # The forecast given with a month is the same in both loads (final starts with first's rows).
+    final["pronostico"] = forecasts(final, goals, seed)
+    first["pronostico"] = final["pronostico"].iloc[: len(first)].to_numpy()
     first_all = _with_regions(first, goals, seed)
     final_all = _with_regions(final, goals, seed)
     return ProgressBatches(first_all, _changed(first_all, final_all), final_all)

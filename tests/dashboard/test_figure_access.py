@@ -33,6 +33,7 @@ from warehouse.scope import (
     OWN,
     PRESIDENCIA,
     PUBLICO,
+    READABLE,
     REGION,
     TOTALS,
     Scope,
@@ -70,7 +71,7 @@ def cursors(demo_db):
 def test_the_decision_table_names_every_role_for_every_figure():
     for figure, roles in FIGURE_ACCESS.items():
         assert set(roles) == set(VIEWERS), figure
-        assert set(roles.values()) <= {ALL, OWN, TOTALS, HIDDEN}, figure
+        assert set(roles.values()) <= {ALL, OWN, TOTALS, HIDDEN, READABLE}, figure
 
 
 def _in_scope(role: str, goals: pd.DataFrame) -> np.ndarray:

@@ -51,3 +51,19 @@ def test_public_cursor_reads_nothing_restricted(make_warehouse) -> None:
         assert unvalidated == [(0,)]
     finally:
         con.close()
+
+
+def test_the_public_reads_the_load_log_without_who_sent_each_entry(make_warehouse) -> None:
+    path = make_warehouse()
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("UPDATE ingestas SET canal = 'formulario', usuario = 'gerente' WHERE id = 5")
+        public, staff = con.cursor(), con.cursor()
+        apply_scope(public, Scope.public())
+        apply_scope(staff, Scope("analista", user="analista"))
+        query = "SELECT count(*), count(usuario), max(cargado_en) FROM ingestas"
+        rows, senders, last = public.execute(query).fetchone()
+        assert rows > 0 and senders == 0 and last is not None
+        assert staff.execute(query).fetchone()[1] == 1
+    finally:
+        con.close()

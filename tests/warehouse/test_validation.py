@@ -8,6 +8,7 @@ since shown are refused with a reason; and a validated figure becomes what other
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date, datetime
 
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 
 from loaders.ingest import ingest_file
+from warehouse.audit import trail
 from warehouse.db import connect, ident, scalar, transaction
 from warehouse.goals import progress
 from warehouse.scope import Scope, apply_scope
@@ -40,7 +42,7 @@ COORDINATOR = Scope("ministerio", (HEALTH,), user="coordinadora.salud")
 AT = datetime(2025, 6, 18, 15, 0)  # after the demo's last load (2025-06-16 12:00 UTC)
 VERSION_COLUMNS = (
     "valor_programado, valor_real, estado, reportado_por, comentario, valid_from, valid_to,"
-    " ingestion_id, source_line, validacion_id"
+    " ingestion_id, source_line, validacion_id, pronostico"
 )
 
 
@@ -247,6 +249,15 @@ def test_return_keeps_the_value_and_carries_the_comment_to_the_reporter(con):
         "SELECT accion, estado_antes, estado_despues, comentario FROM validaciones"
     ).fetchall()
     assert audit == [("devolver", "reportado", "devuelto", "Falta el dato de marzo")]
+    line = trail(con).iloc[-1]  # and the one audit trail of every write
+    assert (line.usuario, line.canal, line.accion) == (
+        "coordinadora.salud",
+        "validacion",
+        "devolver",
+    )
+    assert json.loads(line.antes)["estado"] == "reportado"
+    assert json.loads(line.despues)["estado"] == "devuelto"
+    assert line.comentario == "Falta el dato de marzo"
     assert figure not in keys(pending_figures(con))  # waits for a new report
     later = act(con, [figure], at=datetime(2025, 6, 18, 16, 0))
     assert [r.reason for r in later.refused] == [ALREADY_RETURNED]
@@ -397,10 +408,12 @@ def test_resending_a_validated_figure_keeps_its_seal_until_its_value_changes(tmp
         csv = tmp_path / name
         programmed = "" if pd.isna(validated["valor_programado"]) else validated["valor_programado"]
         who = validated["reportado_por"] or ""
+        forecast = "" if pd.isna(validated["pronostico"]) else validated["pronostico"]
         csv.write_text(
-            "codigo_meta,mes,region,valor_programado,valor_real,estado,reportado_por,comentario\n"
+            "codigo_meta,mes,region,valor_programado,valor_real,estado,reportado_por,comentario,"
+            "pronostico\n"
             f"{figure.codigo_meta},{figure.mes:%Y-%m},{figure.region or ''},{programmed},"
-            f"{value},reportado,{who},{validated['comentario'] or ''}\n",
+            f"{value},reportado,{who},{validated['comentario'] or ''},{forecast}\n",
             "utf-8",
         )
         assert ingest_file(con, csv, loaded_at=at).status == "loaded"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.goal_page.forecast_card import CARD_ID as FORECAST_CARD
 from dashboard.ui import ids
 from tests.support.sessions import start_signed_in
 from warehouse.db import connect
@@ -62,6 +63,7 @@ def test_goal_page_shows_goal_thermometer_figures_and_provenance(
     assert dash_duo.find_element(f"#{ids.META_THERMOMETER} .thermo-mark")
     dash_duo.wait_for_contains_text(f"#{ids.META_PROVENANCE}", MAY_FILE)
     assert "Reportado, sin validar" in dash_duo.find_element(f"#{ids.META_PROVENANCE}").text
+    dash_duo.wait_for_contains_text(f"#{FORECAST_CARD}", "pronosticado")
     dash_duo.wait_for_element(f"#{ids.META_TIMELINE} .js-plotly-plot")
     # The May figure is reported, not validated: a hollow point, not a filled one.
     unvalidated = trace_x(dash_duo, ids.META_TIMELINE, "Real reportado, sin validar")

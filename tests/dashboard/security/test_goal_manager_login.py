@@ -67,11 +67,12 @@ def test_the_manager_is_refused_the_load_log_and_validation(demo_app, path) -> N
     assert "acceso-denegado" in answer
 
 
-def test_the_manager_is_offered_the_analysts_pages(demo_app) -> None:
+def test_the_manager_is_offered_the_analysts_pages_and_its_inbox(demo_app) -> None:
     def links(username: str) -> set[str]:
         layout = signed_in(demo_app, username).get("/_dash-layout").get_data(as_text=True)
         return set(re.findall(r'"href": ?"([^"]*)"', json.dumps(json.loads(layout))))
 
     manager = links("gerente")
     assert "/metas" in manager and "/datos" not in manager and "/validacion" not in manager
-    assert manager == links("analista")
+    assert manager == links("analista") | {"/reportar"}
+    assert "/reportar" not in links("presidencia")
