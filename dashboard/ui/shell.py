@@ -23,7 +23,7 @@ from dashboard.ui import ids
 from dashboard.ui.formatting import format_datetime
 from warehouse import status
 from warehouse.db import WarehouseError
-from warehouse.scope import ADMIN, MINISTERIO, ROLE_LABELS, Scope
+from warehouse.scope import ADMIN, MINISTERIO, PRESIDENCIA, ROLE_LABELS, Scope
 
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
@@ -35,9 +35,10 @@ NAV_EXPAND = "xl"
 # Pages a cabinet opens less often: under "Más" when there are two or more of them, so the
 # account and "Salir" stay on screen on a 1366 px laptop. Validation is a ministry
 # coordinator's daily page (on the bar for them), an occasional one for other roles; the data
-# page is the administrator's (on the bar), an occasional upload for ministries and regions.
+# page is the stewards' (on the bar for admin and presidencia), an occasional upload for ministries
+# and regions.
 MORE_PAGES = ("/convergencia", "/explorar", "/publico", "/validacion", "/datos")
-MAIN_PAGES_OF_ROLE = {MINISTERIO: ("/validacion",), ADMIN: ("/datos",)}
+MAIN_PAGES_OF_ROLE = {MINISTERIO: ("/validacion",), ADMIN: ("/datos",), PRESIDENCIA: ("/datos",)}
 # Words of a link that only screens from 1600 px show (CSS class nav-long).
 LONG_WORDS = {"/": " semanal"}
 DEMO_EXPLANATION = (
