@@ -103,8 +103,8 @@ def calls(con: duckdb.DuckDBPyConnection) -> list[tuple[str, Call]]:
     from benchmarks.interactions import REGION, explorer_request, goal_with_regions
     from dashboard.explore import views as explore_views
     from dashboard.goal_page import data as goal_page_data
-    from dashboard.review.data import load_review
     from dashboard.server import board, defaults
+    from dashboard.server.review_data import load_review
     from dashboard.territory import convergence_data as cd
     from dashboard.territory import data as td
     from dashboard.territory.filters import TerritoryFilters

@@ -16,9 +16,11 @@ import pandas as pd
 from indicators.goal_regions import evaluate_goal_regions
 from indicators.months import knowledge_instant, month_start
 from indicators.review import ReviewChanges, Snapshot, review_changes
+from indicators.review_causes import decompose
 from indicators.scorecard import evaluate_goals
 from warehouse import commitments as commitment_queries
 from warehouse import goals as goal_queries
+from warehouse import review_causes as cause_queries
 
 REVIEW_INTERVAL_DAYS = 7
 
@@ -114,3 +116,18 @@ def review(
     date_from = date_from or _day(date_to) - timedelta(days=REVIEW_INTERVAL_DAYS)
     before, after = snapshots(con, [date_from, date_to])
     return review_changes(before, after, validated_only=validated_only, horizon_days=horizon_days)
+
+
+def review_causes(
+    con: duckdb.DuckDBPyConnection, date_from: date | datetime, date_to: date | datetime
+) -> pd.DataFrame:
+    """The changes between two review dates by cause (indicators.review_causes.decompose), each
+    side as known at the end of its date."""
+    before, after = knowledge_instant(date_from), knowledge_instant(date_to)
+    goals = goal_queries.goals(con, after)
+    scopes = dict(zip(goals["codigo_meta"], goals["ambito"], strict=True))
+    return decompose(
+        cause_queries.changed_progress(con, before, after),
+        cause_queries.changed_goals(con, before, after),
+        scopes,
+    )

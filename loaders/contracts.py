@@ -38,6 +38,7 @@ class ColumnType(Enum):
     CATEGORY = "category"
     SERVICE = "service"  # a service registered by an `instituciones` file (name or acronym)
     GOAL = "goal"  # a goal registered by a `metas` file
+    COMMITMENT = "commitment"  # a commitment registered by a `compromisos` file
 
 
 # Category values are the codes of their Spanish labels (warehouse.vocabulary, defined once).
@@ -221,6 +222,17 @@ KINDS: dict[str, Kind] = {
             ("codigo_compromiso",),
         ),
         Kind(
+            "seguimientos",
+            "seguimiento de los compromisos",
+            (
+                _c("codigo_compromiso", T.COMMITMENT, True),
+                _c("fecha", T.DATE, True),
+                _c("estado", T.CATEGORY, True, choices=COMMITMENT_STATES),
+                _c("nota", T.TEXT, max_length=DESCRIPTION_CHARS),
+            ),
+            ("codigo_compromiso", "fecha"),
+        ),
+        Kind(
             "etapas_pmg",
             "etapas PMG de los servicios",
             (
@@ -256,6 +268,7 @@ LOAD_ORDER = (
     "poblacion",
     "entregas",
     "compromisos",
+    "seguimientos",
     "etapas_pmg",
 )
 assert set(LOAD_ORDER) == set(KINDS)

@@ -33,11 +33,13 @@ from loaders.resolve_cells import Reference
 from loaders.source_table import LINE, RejectedFile, SourceTable
 from loaders.validate import check_rows, stage_file, unregister_reference
 from warehouse import audit, ingestion, staging_results
+from warehouse.commitments import commitment_region
 from warehouse.current_rows import CurrentRow, current_row
 from warehouse.db import transaction
-from warehouse.scope import Scope, may_write_goal
+from warehouse.scope import REGION, Scope, may_write_goal
 
 GOAL_KINDS = ("avance_mensual", "restricciones", "metas_intermedias")
+FOLLOW_UP_KIND = "seguimientos"  # written by the regional account of the commitment's region
 SOURCE_NAMES = {audit.FORM: "formulario web", audit.API: "API"}
 ENTRY_LINE = 1  # an entry is a file of one row; its "line" is 1
 ANY_VERSION = "*"  # only for entries that create a row nobody could have read
@@ -49,6 +51,10 @@ CONFLICT = "conflicto"
 FORBIDDEN = "sin_permiso"
 
 NOT_YOURS = "Su cuenta no puede ingresar cifras de la meta {codigo}: no es gerente de esa meta."
+NOT_YOUR_COMMITMENT = (
+    "Su cuenta no puede registrar seguimientos del compromiso {codigo}: no es un compromiso de"
+    " su región."
+)
 CHANGED_MEANWHILE = (
     "Otra persona cambió este registro después de que usted lo abrió (versión {current}). "
     "Vuelva a abrirlo, revise lo que cambió y vuelva a enviar; no se guardó nada."
@@ -114,7 +120,7 @@ def write_entries(
         return EntryResult(REFUSED, "El mismo registro viene dos veces en el envío.")
     stored = [current_row(con, e.kind, e.key) for e in entries]
     for entry, row in zip(entries, stored, strict=True):
-        forbidden = _forbidden(scope, entry, row)
+        forbidden = _forbidden(scope, entry, row, con)
         if forbidden:
             return EntryResult(FORBIDDEN, forbidden)
     for entry, row in zip(entries, stored, strict=True):
@@ -264,9 +270,18 @@ def _not_written(
     return EntryResult(UNCHANGED, NOTHING_NEW, version=versions[0], versions=versions)
 
 
-def _forbidden(scope: Scope, entry: Entry, stored: CurrentRow | None) -> str | None:
+def _forbidden(
+    scope: Scope,
+    entry: Entry,
+    stored: CurrentRow | None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> str | None:
     """Goals' figures only, and only the goals the account manages — the stored row's goal
-    too, so a crafted entry cannot move another manager's bottleneck to its own goal."""
+    too, so a crafted entry cannot move another manager's bottleneck to its own goal. A
+    commitment's follow-up only by the regional account of the commitment's region, as the
+    primary holds it."""
+    if entry.kind == FOLLOW_UP_KIND:
+        return _follow_up_forbidden(scope, entry, con)
     if entry.kind not in GOAL_KINDS:
         return "Este tipo de dato no se ingresa por formulario: se carga como archivo."
     named = entry.cells.get("codigo_meta") or entry.key.get("codigo_meta")
@@ -277,6 +292,16 @@ def _forbidden(scope: Scope, entry: Entry, stored: CurrentRow | None) -> str | N
     for codigo in sorted(goals):
         if not may_write_goal(scope, codigo):
             return NOT_YOURS.format(codigo=codigo or "(sin código)")
+    return None
+
+
+def _follow_up_forbidden(
+    scope: Scope, entry: Entry, con: duckdb.DuckDBPyConnection | None
+) -> str | None:
+    codigo = str(entry.cells.get("codigo_compromiso") or entry.key.get("codigo_compromiso") or "")
+    region = commitment_region(con, codigo) if con is not None and codigo else None
+    if scope.role != REGION or scope.region is None or region != scope.region:
+        return NOT_YOUR_COMMITMENT.format(codigo=codigo or "(sin código)")
     return None
 
 

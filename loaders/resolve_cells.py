@@ -33,6 +33,7 @@ from loaders.values import (
 )
 from warehouse import ingestion, staging
 from warehouse.chile_time import chile_today
+from warehouse.commitments import current_commitment_codes
 from warehouse.staging import ColumnPlan
 
 T = ColumnType
@@ -53,6 +54,7 @@ class Reference:
     # (goal, first month, no negative values) for the row rules on goals (loaders.validate)
     goal_facts: tuple[tuple[str, date, bool], ...] = ()
     today: date = date.min  # the day in Chile: figures and dates may not come from the future
+    commitments: tuple[str, ...] = ()  # codigo_compromiso of every current commitment
 
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection) -> Reference:
@@ -64,6 +66,7 @@ class Reference:
             tuple(sorted(tuple(r) for r in ingestion.current_catalogue(con))),  # type: ignore[misc]
             facts,  # type: ignore[arg-type]
             chile_today(),
+            tuple(current_commitment_codes(con)),
         )
 
 
@@ -243,6 +246,8 @@ def parsers_for(reference: Reference, kind: Kind) -> dict[str, Callable[[str], P
             services[token(acronym)] = name
     goals = {code: code for code in reference.goals}
     goals.update({token(code): code for code in list(goals)})
+    commitments = {code: code for code in reference.commitments}
+    commitments.update({token(code): code for code in list(commitments)})
     by_type: dict[ColumnType, Callable[[Column], Callable[[str], Parsed]]] = {
         T.MONTH: lambda c: parse_month,
         T.DATE: lambda c: parse_date,
@@ -258,6 +263,14 @@ def parsers_for(reference: Reference, kind: Kind) -> dict[str, Callable[[str], P
         T.GOAL: lambda c: (
             lambda raw: parse_reference(
                 raw, goals, "El código de meta", "cargue primero la meta en un archivo de metas"
+            )
+        ),
+        T.COMMITMENT: lambda c: (
+            lambda raw: parse_reference(
+                raw,
+                commitments,
+                "El código de compromiso",
+                "cargue primero el compromiso en un archivo de compromisos",
             )
         ),
     }

@@ -33,7 +33,7 @@ _NUMERIC = {
     T.YEAR: "year",
 }
 _MAPPED_DATE = {T.MONTH, T.DATE}
-_MAPPED_TEXT = {T.REGION, T.TERRITORY, T.SCOPE, T.CATEGORY, T.SERVICE, T.GOAL}
+_MAPPED_TEXT = {T.REGION, T.TERRITORY, T.SCOPE, T.CATEGORY, T.SERVICE, T.GOAL, T.COMMITMENT}
 
 # What the rules below read besides the row (registered by `stage_file` from the Reference).
 GOAL_FACTS = "stg_goal_facts"  # f_codigo, f_inicio (first month), f_sin_negativos
@@ -85,6 +85,9 @@ ROW_RULES: dict[str, tuple[tuple[str, str, str], ...]] = {
          "El plazo del compromiso no puede ser anterior a la fecha del acuerdo."),
         ("fecha_cumplimiento", f"fecha_cumplimiento > {_TODAY}",
          "La fecha de cumplimiento no puede ser posterior a hoy."),
+    ),
+    "seguimientos": (
+        ("fecha", f"fecha > {_TODAY}", "La fecha del seguimiento no puede ser posterior a hoy."),
     ),
 }  # fmt: skip
 

@@ -1,4 +1,12 @@
-"""Queries for the regional cabinet commitments (compromisos) and the PMG stages (etapas_pmg)."""
+"""Queries for the regional cabinet commitments (compromisos), their follow-ups (seguimientos)
+and the PMG stages (etapas_pmg).
+
+A commitment's state on every screen is its latest follow-up's, by date, when it has one (the
+commitments file's `estado` otherwise): a rule applied when reading, not stored, so a follow-up
+loaded from a file or entered on the region page is the same row, and "as known at D" still
+holds — the commitments are read through `FOLLOWED`, a versioned relation whose rows are the
+stretches of time in which both the commitment's version and its latest follow-up stay put.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +15,43 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from warehouse.db import one
 from warehouse.goals import Table, read
 from warehouse.versioned import as_known, fetch, where
 
+# Each commitment's history cut at every instant one of its versions or follow-ups starts or
+# ends; in each stretch, the commitment's version and its latest follow-up known then.
+FOLLOWED = (
+    "(WITH bordes AS ("
+    " SELECT codigo_compromiso AS k, valid_from AS t FROM compromisos"
+    " UNION SELECT codigo_compromiso, valid_to FROM compromisos WHERE valid_to IS NOT NULL"
+    " UNION SELECT codigo_compromiso, valid_from FROM seguimientos"
+    " UNION SELECT codigo_compromiso, valid_to FROM seguimientos WHERE valid_to IS NOT NULL),"
+    " tramos AS (SELECT k, t AS desde, lead(t) OVER (PARTITION BY k ORDER BY t) AS hasta"
+    " FROM bordes),"
+    " ultimo AS (SELECT tr.k, tr.desde, arg_max(s.estado, s.fecha) AS s_estado,"
+    " arg_max(s.nota, s.fecha) AS s_nota, max(s.fecha) AS s_fecha"
+    " FROM tramos AS tr JOIN seguimientos AS s ON s.codigo_compromiso = tr.k"
+    " AND s.valid_from <= tr.desde AND (s.valid_to IS NULL OR s.valid_to > tr.desde)"
+    " GROUP BY tr.k, tr.desde)"
+    " SELECT c.* REPLACE ("
+    " coalesce(u.s_estado, c.estado) AS estado,"
+    " CASE WHEN u.s_estado IS NULL THEN c.fecha_cumplimiento"
+    " WHEN u.s_estado = 'cumplido' THEN coalesce(c.fecha_cumplimiento, u.s_fecha) END"
+    " AS fecha_cumplimiento,"
+    " CASE WHEN u.s_estado IS NULL THEN c.ultimo_seguimiento"
+    " ELSE coalesce(u.s_nota, c.ultimo_seguimiento) END AS ultimo_seguimiento,"
+    " tr.desde AS valid_from, tr.hasta AS valid_to)"
+    " FROM tramos AS tr JOIN compromisos AS c ON c.codigo_compromiso = tr.k"
+    " AND c.valid_from <= tr.desde AND (c.valid_to IS NULL OR c.valid_to > tr.desde)"
+    " LEFT JOIN ultimo AS u ON u.k = tr.k AND u.desde = tr.desde) AS compromisos"
+)
 COMMITMENTS = Table(
     "codigo_compromiso, region, servicio, comision, descripcion,"
     " CAST(fecha_acuerdo AS TIMESTAMP) AS fecha_acuerdo,"
     " CAST(fecha_compromiso AS TIMESTAMP) AS fecha_compromiso, estado,"
     " CAST(fecha_cumplimiento AS TIMESTAMP) AS fecha_cumplimiento, ultimo_seguimiento",
-    "compromisos",
+    FOLLOWED,
     " ORDER BY codigo_compromiso",
     arrow=True,
 )
@@ -59,3 +95,37 @@ def pmg_stages(
         conditions.append("anio = $year")
         params["year"] = year
     return fetch(con, STAGE_SQL + where(conditions) + " ORDER BY servicio, anio", params)
+
+
+FOLLOW_UP_SQL = (
+    "SELECT s.codigo_compromiso, CAST(s.fecha AS TIMESTAMP) AS fecha, s.estado, s.nota,"
+    " i.canal, i.usuario, i.cargado_en FROM seguimientos AS s"
+    " LEFT JOIN ingestas AS i ON i.id = s.ingestion_id"
+    " WHERE s.valid_to IS NULL AND s.codigo_compromiso IN"
+    " (SELECT codigo_compromiso FROM compromisos WHERE valid_to IS NULL AND region = $region)"
+    " ORDER BY s.codigo_compromiso, s.fecha DESC"
+)
+
+
+def follow_ups(con: duckdb.DuckDBPyConnection, region: str) -> pd.DataFrame:
+    """Every current follow-up of the region's commitments, newest first per commitment, with
+    how it came (a file or the form) and who sent it."""
+    return fetch(con, FOLLOW_UP_SQL, {"region": region})
+
+
+def current_commitment_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The codes a follow-up may name (the loader's reference for `seguimientos`)."""
+    rows = con.execute(
+        "SELECT DISTINCT codigo_compromiso FROM compromisos WHERE valid_to IS NULL ORDER BY 1"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def commitment_region(con: duckdb.DuckDBPyConnection, codigo: str) -> str | None:
+    """The region of a current commitment, read on the primary to authorise a follow-up."""
+    row = one(
+        con,
+        "SELECT region FROM compromisos WHERE valid_to IS NULL AND codigo_compromiso = ?",
+        [codigo],
+    )
+    return str(row[0]) if row else None

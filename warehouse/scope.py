@@ -124,6 +124,11 @@ _VALIDATED = "estado = 'validado'"
 # Who validated an official figure, and when, is part of its provenance (its seal of quality);
 # returned figures, and who returned them, stay with those who read the unvalidated figure.
 _VALIDATION = "accion = 'validar'"
+# A decision of the Grupo de Estrategia is read where its bottleneck is (warehouse.decisions).
+_DECISIONS_IN_REGION = (
+    "codigo_restriccion IN (SELECT codigo_restriccion FROM {db}.main.restricciones"
+    " WHERE valid_to IS NULL AND region = (SELECT region FROM alcance)) OR " + _REGIONAL_GOALS
+)
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,9 @@ _TERRITORY_IN_REGION = {
     "agg_entregas_comuna_area_mes": _REGION_IS.format(column="codigo_region"),
     "agg_servicios_activos_anio": _REGION_IS.format(column="codigo_region"),
     "compromisos": _REGION_IS.format(column="region"),
+    # A follow-up goes with its commitment: read by whoever reads the commitment.
+    "seguimientos": "codigo_compromiso IN (SELECT codigo_compromiso FROM {db}.main.compromisos"
+    " WHERE valid_to IS NULL AND region = (SELECT region FROM alcance))",
 }
 REGION_TOTALS = ("agg_entregas_region_mes", "agg_entregas_region_servicio_mes")
 _NO_TERRITORY = dict.fromkeys([*_TERRITORY_IN_REGION, *REGION_TOTALS], _NOTHING)
@@ -164,47 +172,59 @@ RULES: Mapping[str, Mapping[str, Rule]] = {
     SISTEMA: {},
     PRESIDENCIA: {**_NO_ADMIN_TABLES},
     MINISTERIO: {
+        "notas": _IN_MINISTRY_GOALS,  # notes: who reads the goal in full
         "avance_mensual": Masked(f"{_VALIDATED} OR {_IN_MINISTRY_GOALS}"),
         "restricciones": _IN_MINISTRY_GOALS,
         "validaciones": _IN_MINISTRY_GOALS,
+        "decisiones": _IN_MINISTRY_GOALS,
         **_NO_LOAD_DETAIL,
         **_NO_ADMIN_TABLES,
     },
     REGION: {
+        "notas": _REGIONAL_GOALS,
         "avance_mensual": Masked(f"{_VALIDATED} OR " + _REGION_IS.format(column="region")),
         "restricciones": f"{_REGION_IS.format(column='region')} OR {_REGIONAL_GOALS}",
         "validaciones": f"{_VALIDATION} OR " + _REGION_IS.format(column="region"),
+        "decisiones": _DECISIONS_IN_REGION,
         **_TERRITORY_IN_REGION,
         **_NO_LOAD_DETAIL,
         **_NO_ADMIN_TABLES,
     },
     ANALISTA: {
+        "notas": _NOTHING,
         "avance_mensual": Masked(_VALIDATED),
         "restricciones": _NOTHING,
         "validaciones": _VALIDATION,
+        "decisiones": _NOTHING,
         **_NO_LOAD_DETAIL,
         **_NO_ADMIN_TABLES,
     },
     ADMIN: {
+        "notas": _NOTHING,
         "avance_mensual": Masked(_VALIDATED),
         "restricciones": _NOTHING,
         "validaciones": _VALIDATION,
+        "decisiones": _NOTHING,
         **_SYSTEM_ONLY,
     },
     # Its goals in full; everything else as ANALISTA.
     GERENTE: {
+        "notas": _OWN_GOALS,
         "avance_mensual": Masked(f"{_VALIDATED} OR {_OWN_GOALS}"),
         "restricciones": _OWN_GOALS,
         "validaciones": f"{_VALIDATION} OR {_OWN_GOALS}",
+        "decisiones": _OWN_GOALS,
         **_NO_LOAD_DETAIL,
         **_NO_ADMIN_TABLES,
     },
     PUBLICO: {
+        "notas": _NOTHING,
         "avance_mensual": Masked(_VALIDATED),
         # The load log dates every screen; who sent an entry on the web or the API is staff's.
         "ingestas": Masked(_NOTHING, ("usuario",)),
         "restricciones": _NOTHING,
         "validaciones": _NOTHING,
+        "decisiones": _NOTHING,
         **_NO_TERRITORY,
         **_NO_LOAD_DETAIL,
         **_NO_ADMIN_TABLES,
@@ -321,6 +341,7 @@ def cursor_scope_key(cur: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
 ALL, OWN, TOTALS, HIDDEN = "todo", "propio", "totales regionales", "sin acceso"
 READABLE = "cifras que lee"
 FORECASTS = "pronósticos y su precisión"  # the figure's row (warehouse.forecasts reads it)
+DECISIONS = "decisiones del Grupo de Estrategia"
 _STAFF = (PRESIDENCIA, MINISTERIO, REGION, ANALISTA, ADMIN, GERENTE)
 
 _OWN_BOTTLENECKS = {
@@ -343,6 +364,10 @@ FIGURE_ACCESS: Mapping[str, Mapping[str, str]] = {
     "cifras por comuna; Theil entre y dentro de regiones": _OWN_REGION_DETAIL,
     "convergencia de servicios (sinergia), pares de servicios": _OWN_REGION_DETAIL,
     "compromisos del Gabinete Regional Ampliado": _OWN_REGION_DETAIL,
+    # Notes on a goal: read by whoever reads the goal in full (the `notas` rules above).
+    "notas de una meta y de sus restricciones": _OWN_BOTTLENECKS,
+    # Decisions of the Grupo de Estrategia follow their bottleneck (review, goal, /decisiones).
+    DECISIONS: _OWN_BOTTLENECKS,
     # Forecasts: pronóstico del mes pasado (goal page), precisión por ministerio (review).
     FORECASTS: {
         **dict.fromkeys(_STAFF, READABLE), PRESIDENCIA: ALL, PUBLICO: HIDDEN,

@@ -24,6 +24,7 @@ from dashboard.goal_page.controls import (
     validation_skeleton,
 )
 from dashboard.goal_page.data import GoalPage, load_goal_page
+from dashboard.goal_page.decisions_section import decisions_section
 from dashboard.goal_page.figure_steps_section import figure_steps_section
 from dashboard.goal_page.forecast_card import forecast_card
 from dashboard.goal_page.summary import header, lights, progress_card
@@ -33,6 +34,7 @@ from dashboard.goal_page.tables import (
     provenance_table,
     regions_table,
 )
+from dashboard.notes import thread as note_thread
 from dashboard.security import page_access
 from dashboard.server import database
 from dashboard.ui import ids
@@ -151,6 +153,7 @@ def goal_view(page: GoalPage, month_text: str | None) -> html.Div:
                 "fecha de la revisión semanal). Se escalan al Grupo de Estrategia las rojas de "
                 "nivel institucional abiertas hace más de 30 días.",
             ),
+            decisions_section(page),
             regions_section(page),
             section(
                 "Procedencia de las cifras",
@@ -159,6 +162,7 @@ def goal_view(page: GoalPage, month_text: str | None) -> html.Div:
                 " quién la validó o devolvió y cuándo.",
             ),
             figure_steps_section(page.record["codigo_meta"], page.as_of, page.region_names),
+            note_thread.section_for(page.record["codigo_meta"]),
         ]
     )
 
@@ -194,3 +198,6 @@ def layout(
 def write_url(month: str | None, validated: str | None) -> str:
     """The controls' state into the URL; the page renders again from it."""
     return search_string(month, validated)
+
+
+note_thread.register_callbacks()

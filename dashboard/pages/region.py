@@ -18,6 +18,7 @@ from dash import Output, State, dcc, html
 from dashboard.security import page_access
 from dashboard.server import database, responses
 from dashboard.territory import data as td
+from dashboard.territory import follow_ups
 from dashboard.territory import map_views as tv
 from dashboard.territory import region_views as rv
 from dashboard.territory.filters import (
@@ -101,6 +102,11 @@ def body(view: td.RegionView, region_names: dict[str, str]) -> list[object]:
             html.Div(rv.commitments_table(view), id=ids.REGION_COMMITMENTS),
             help_text="Atrasado: plazo vencido sin cumplir a la fecha de la última carga "
             f"({view.today.strftime('%d-%m-%Y')}).",
+        ),
+        section(
+            "Seguimiento de los compromisos",
+            follow_ups.panel(view.code),
+            help_text="El estado de un compromiso es el de su último seguimiento, por fecha.",
         ),
         section(
             f"Etapas PMG {view.filters.period()[1].year} de los servicios presentes",
@@ -269,3 +275,4 @@ def update_region(area, servicio, producto, mode, year, first, last, code):
 
 register_filter_callbacks(FILTERS, load=td.cached_catalog)
 tv.register_map_fit(ids.REGION_MAP)
+follow_ups.register_callbacks()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import dash
 from dash import html
 
+from dashboard.notes import pending as pending_notes
 from dashboard.reporting import ids
 from dashboard.reporting.data import load_inbox
 from dashboard.reporting.inbox_views import inbox
@@ -40,4 +41,5 @@ def layout(**_query: str) -> html.Div:
         works = database.run(load_inbox, viewer.goals, chile_today())
     except WarehouseError as exc:
         return html.Div([*header, error_alert(exc, ids.ERROR)])
-    return html.Div([*header, inbox(works, datetime.now(UTC).replace(tzinfo=None))])
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return html.Div([*header, pending_notes.panel(), inbox(works, now)])

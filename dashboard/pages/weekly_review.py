@@ -20,7 +20,9 @@ import dash_bootstrap_components as dbc
 import duckdb
 from dash import Input, Output, callback, dcc, html
 
-from dashboard.review.data import ReviewPage, load_review
+from dashboard.meeting_pack.routes import pack_link
+from dashboard.notes import pending as pending_notes
+from dashboard.review.decision_section import decision_column, decision_section, review_decisions
 from dashboard.review.forecasts import forecast_section
 from dashboard.review.sections import changes, decisions, milestones, regions
 from dashboard.server import database
@@ -38,6 +40,7 @@ from dashboard.server.defaults import (
     read_defaults,
     review_window,
 )
+from dashboard.server.review_data import ReviewPage, load_review
 from dashboard.ui import components, ids
 from dashboard.ui.components import caption, dropdown
 from dashboard.ui.goal_tables import goals_href, light_cards
@@ -130,12 +133,15 @@ def layout(**query_args: str) -> html.Div:
                 format_day(ch.hasta),
             ),
             caption(filters, defaults.last_load, id_=ids.HOME_CAPTION),
+            pending_notes.panel(),
+            pack_link(format_month(board.as_of), format_day(ch.desde), format_day(ch.hasta)),
             light_cards(
                 board.goals,
                 id_=ids.HOME_CARDS,
                 href_for=lambda light: goals_href(mes=format_month(board.as_of), semaforo=light),
             ),
-            decisions(page),
+            decisions(page, decision_column(strategy := review_decisions(page))),
+            decision_section(strategy),
             changes(page),
             milestones(page),
             regions(page, dash.get_asset_url("geo/regiones.json")),

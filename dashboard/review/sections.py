@@ -1,5 +1,5 @@
 """The sections of the weekly review page, top to bottom: decisions, changes, milestones,
-regions. Each takes the page's data (dashboard.review.data.ReviewPage) and returns a titled
+regions. Each takes the page's data (dashboard.server.review_data.ReviewPage) and returns a titled
 block; tables come from dashboard.review.views."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.review.data import ReviewPage, at_risk
 from dashboard.review.views import (
     RED_SHARE_HELP,
     at_risk_table,
@@ -22,8 +21,10 @@ from dashboard.review.views import (
 )
 from dashboard.server.board import NO_BOTTLENECK
 from dashboard.server.defaults import day_label
+from dashboard.server.review_data import ReviewPage, at_risk
 from dashboard.ui import ids
 from dashboard.ui.components import section
+from dashboard.ui.goal_tables import Column
 
 ESCALATE_HELP = (
     "Restricciones rojas abiertas en el nivel institucional por más de 30 días a la fecha de "
@@ -39,7 +40,7 @@ CHANGES_HELP = (
 )
 
 
-def decisions(page: ReviewPage) -> html.Section:
+def decisions(page: ReviewPage, decision: Column | None = None) -> html.Section:
     risky = at_risk(page.board)
     return section(
         "Para decidir hoy",
@@ -48,7 +49,7 @@ def decisions(page: ReviewPage) -> html.Section:
                 dbc.Col(
                     sub_block(
                         "Restricciones para escalar al Grupo de Estrategia",
-                        escalate_table(page.escalate, page.reach),
+                        escalate_table(page.escalate, page.reach, decision),
                         None if page.reach == NO_BOTTLENECK else len(page.escalate),
                         help_text=ESCALATE_HELP,
                     ),

@@ -1,6 +1,6 @@
 """Builders for the weekly review page: decision tables, changes, milestones, regional map.
 
-Pure functions of the frames in dashboard.review.data.ReviewPage; each table says in words
+Pure functions of the frames in dashboard.server.review_data.ReviewPage; each table says in words
 when it is empty ("Ninguna…"), because in a meeting an empty block must read as good news,
 not as a page that failed to load.
 """
@@ -39,8 +39,11 @@ RED_SHARE_HELP = (
 )
 
 
-def escalate_table(frame: pd.DataFrame, reach: str = EVERY_BOTTLENECK) -> html.Div:
-    columns = [GOAL, BOTTLENECK, TYPE, RESPONSIBLE, AGE]
+def escalate_table(
+    frame: pd.DataFrame, reach: str = EVERY_BOTTLENECK, extra: Column | None = None
+) -> html.Div:
+    """`extra`: the decision on each bottleneck (review.decision_section.decision_column)."""
+    columns = [GOAL, BOTTLENECK, TYPE, RESPONSIBLE, AGE, *([extra] if extra else [])]
     empty = "Ninguna restricción debe escalarse al Grupo de Estrategia."
     return bottleneck_table(frame, columns, ids.HOME_ESCALATE, empty, reach)
 

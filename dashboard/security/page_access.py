@@ -41,6 +41,9 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     # A goal manager's inbox and forms (/reportar): only managers enter figures on the web.
     "dashboard.pages.report_inbox": frozenset({GERENTE}),
     "dashboard.pages.report_goal": frozenset({GERENTE}),
+    # Decisions are read where their bottlenecks are: roles that read no bottleneck get nothing
+    # (a goal manager reads its goals' decisions on their goal pages and the review).
+    "dashboard.pages.decisions": frozenset({PRESIDENCIA, MINISTERIO, REGION}),
     "dashboard.pages.public_results": EVERYONE,
     "dashboard.pages.public_goal": EVERYONE,
 }

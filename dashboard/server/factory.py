@@ -12,6 +12,7 @@ from pathlib import Path
 import dash
 
 from dashboard.api import routes as api_routes
+from dashboard.meeting_pack import routes as meeting_pack_routes
 from dashboard.security import auth, page_access
 from dashboard.server import cache, database, responses, vendor
 from dashboard.server.settings import REPO_ROOT, Settings
@@ -79,4 +80,5 @@ def create_app(settings: Settings, *, assets_folder: Path = ASSETS_DIR) -> dash.
     upload_routes.install(app, settings)  # first: its size check runs before the CSRF check
     auth.install(app, settings)
     api_routes.install(app.server)  # after the CSRF check exists: the API is exempt from it
+    meeting_pack_routes.install(app.server)
     return app

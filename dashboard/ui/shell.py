@@ -36,8 +36,8 @@ NAV_EXPAND = "xl"
 # account and "Salir" stay on screen on a 1366 px laptop. Validation is a ministry
 # coordinator's daily page (on the bar for them), an occasional one for other roles; the data
 # page is the stewards' (on the bar for admin and presidencia), an occasional upload for ministries
-# and regions.
-MORE_PAGES = ("/convergencia", "/explorar", "/publico", "/validacion", "/datos")
+# and regions. Decisions are reached from the weekly review (its "Registrar decisión" links).
+MORE_PAGES = ("/convergencia", "/explorar", "/publico", "/validacion", "/datos", "/decisiones")
 MAIN_PAGES_OF_ROLE = {MINISTERIO: ("/validacion",), ADMIN: ("/datos",), PRESIDENCIA: ("/datos",)}
 # Words of a link that only screens from 1600 px show (CSS class nav-long).
 LONG_WORDS = {"/": " semanal"}

@@ -9,7 +9,6 @@ since it was read is a conflict; a refused, forbidden or conflicting entry chang
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date, datetime
 
 import pytest
@@ -26,10 +25,10 @@ from loaders.entries import (
     write_entry,
 )
 from loaders.ingest import ingest_file
+from tests.support.demo_copies import writable_demo
 from tests.support.table_state import tables_digest
 from warehouse.audit import FORM, trail
 from warehouse.current_rows import current_row
-from warehouse.db import connect
 from warehouse.scope import Scope
 from warehouse.validation import RETURN, FigureKey, apply_validation
 
@@ -42,11 +41,8 @@ AT = datetime(2025, 7, 2, 15, 0)  # after the demo's last load
 
 @pytest.fixture
 def con(demo_db, tmp_path):
-    path = tmp_path / "tablero.duckdb"
-    shutil.copy(demo_db, path)
-    connection = connect(path)
-    yield connection
-    connection.close()
+    with writable_demo(demo_db, tmp_path) as connection:
+        yield connection
 
 
 def report(month: date, value: object, *, version=None, goal="SAL-02", **cells) -> Entry:

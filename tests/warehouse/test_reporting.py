@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime
 
 import pytest
 
 from loaders.entries import Entry, write_entry
+from tests.support.demo_copies import writable_demo
 from warehouse.audit import FORM
-from warehouse.db import connect
 from warehouse.reporting import (
     figure_versions,
     goal_bottlenecks_to_edit,
@@ -24,11 +23,8 @@ MANAGER = Scope("gerente", user="gerente", goals=("SAL-01", "SAL-02"))
 
 @pytest.fixture
 def con(demo_db, tmp_path):
-    path = tmp_path / "tablero.duckdb"
-    shutil.copy(demo_db, path)
-    connection = connect(path)
-    yield connection
-    connection.close()
+    with writable_demo(demo_db, tmp_path) as connection:
+        yield connection
 
 
 def test_figures_carry_the_version_a_form_sends_back(con):

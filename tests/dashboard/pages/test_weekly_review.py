@@ -10,7 +10,6 @@ import dash
 import pandas as pd
 from dash.testing.wait import until
 
-from dashboard.review.data import at_risk, load_review
 from dashboard.review.views import (
     escalate_table,
     light_change_table,
@@ -18,6 +17,7 @@ from dashboard.review.views import (
     red_share_ranking,
 )
 from dashboard.server.defaults import bottleneck_day
+from dashboard.server.review_data import at_risk, load_review
 from dashboard.ui import ids
 from dashboard.ui.bottleneck_table import days, severity_badge
 from dashboard.ui.goal_tables import light_counts
@@ -117,7 +117,7 @@ def test_home_layout_on_the_demo(app_for, demo_db):
     assert sum(int(v) for v in cards) == 55
     assert "VIV-01" in browser_text(by_id[ids.HOME_ESCALATE_NEW])
     hrefs = {c.href for c in walk(by_id[ids.HOME_ESCALATE]) if getattr(c, "href", None)}
-    assert hrefs and all(h.startswith("/meta/") for h in hrefs)
+    assert hrefs and all(h.startswith(("/meta/", "/decisiones?restriccion=")) for h in hrefs)
     figure = by_id[ids.HOME_MAP].figure
     assert figure["data"][0]["geojson"].endswith("/assets/geo/regiones.json")
     assert len(figure["data"][0]["locations"]) == 16
