@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import connect, ident
+from warehouse.db import compose, connect, ident
 
 WRITTEN_BY_ENTRIES = (
     "avance_mensual",
@@ -29,5 +29,8 @@ def tables_digest(
             return tables_digest(con, tables)
         finally:
             con.close()
-    rows = [source.execute(f"SELECT * FROM {ident(t)} ORDER BY ALL").fetchall() for t in tables]
+    rows = [
+        source.execute(compose("SELECT * FROM {table} ORDER BY ALL", table=ident(t))).fetchall()
+        for t in tables
+    ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
