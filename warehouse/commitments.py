@@ -4,8 +4,7 @@ and the PMG stages (etapas_pmg).
 A commitment's state on every screen is its latest follow-up's, by date, when it has one (the
 commitments file's `estado` otherwise): a rule applied when reading, not stored, so a follow-up
 loaded from a file or entered on the region page is the same row, and "as known at D" still
-holds — the commitments are read through `FOLLOWED`, a versioned relation whose rows are the
-stretches of time in which both the commitment's version and its latest follow-up stay put.
+holds — the commitments are read through `FOLLOWED`, which takes the instant itself.
 """
 
 from __future__ import annotations
@@ -19,32 +18,20 @@ from warehouse.db import one
 from warehouse.goals import Table, read
 from warehouse.versioned import as_known, fetch, where
 
-# Each commitment's history cut at every instant one of its versions or follow-ups starts or
-# ends; in each stretch, the commitment's version and its latest follow-up known then.
+# Each commitment's version known at an instant with its latest follow-up (by date) known then.
 FOLLOWED = (
-    "(WITH bordes AS ("
-    " SELECT codigo_compromiso AS k, valid_from AS t FROM compromisos"
-    " UNION SELECT codigo_compromiso, valid_to FROM compromisos WHERE valid_to IS NOT NULL"
-    " UNION SELECT codigo_compromiso, valid_from FROM seguimientos"
-    " UNION SELECT codigo_compromiso, valid_to FROM seguimientos WHERE valid_to IS NOT NULL),"
-    " tramos AS (SELECT k, t AS desde, lead(t) OVER (PARTITION BY k ORDER BY t) AS hasta"
-    " FROM bordes),"
-    " ultimo AS (SELECT tr.k, tr.desde, arg_max(s.estado, s.fecha) AS s_estado,"
-    " arg_max(s.nota, s.fecha) AS s_nota, max(s.fecha) AS s_fecha"
-    " FROM tramos AS tr JOIN seguimientos AS s ON s.codigo_compromiso = tr.k"
-    " AND s.valid_from <= tr.desde AND (s.valid_to IS NULL OR s.valid_to > tr.desde)"
-    " GROUP BY tr.k, tr.desde)"
-    " SELECT c.* REPLACE ("
+    "(SELECT c.* REPLACE ("
     " coalesce(u.s_estado, c.estado) AS estado,"
     " CASE WHEN u.s_estado IS NULL THEN c.fecha_cumplimiento"
     " WHEN u.s_estado = 'cumplido' THEN coalesce(c.fecha_cumplimiento, u.s_fecha) END"
     " AS fecha_cumplimiento,"
     " CASE WHEN u.s_estado IS NULL THEN c.ultimo_seguimiento"
-    " ELSE coalesce(u.s_nota, c.ultimo_seguimiento) END AS ultimo_seguimiento,"
-    " tr.desde AS valid_from, tr.hasta AS valid_to)"
-    " FROM tramos AS tr JOIN compromisos AS c ON c.codigo_compromiso = tr.k"
-    " AND c.valid_from <= tr.desde AND (c.valid_to IS NULL OR c.valid_to > tr.desde)"
-    " LEFT JOIN ultimo AS u ON u.k = tr.k AND u.desde = tr.desde) AS compromisos"
+    " ELSE coalesce(u.s_nota, c.ultimo_seguimiento) END AS ultimo_seguimiento)"
+    " FROM (SELECT * FROM compromisos WHERE {known}) AS c"
+    " LEFT JOIN (SELECT codigo_compromiso AS k, arg_max(estado, fecha) AS s_estado,"
+    " arg_max(nota, fecha) AS s_nota, max(fecha) AS s_fecha"
+    " FROM seguimientos WHERE {known} GROUP BY codigo_compromiso) AS u"
+    " ON u.k = c.codigo_compromiso) AS compromisos"
 )
 COMMITMENTS = Table(
     "codigo_compromiso, region, servicio, comision, descripcion,"
@@ -54,8 +41,8 @@ COMMITMENTS = Table(
     FOLLOWED,
     " ORDER BY codigo_compromiso",
     arrow=True,
+    per_instant=True,
 )
-COMMITMENT_SQL = COMMITMENTS.sql
 STAGE_SQL = (
     "SELECT servicio, anio, etapa_comprometida, etapa_validada, fecha_validacion FROM etapas_pmg"
 )
@@ -70,13 +57,13 @@ def commitments(
     servicio: str | None = None,
 ) -> pd.DataFrame:
     """Commitments as known at `known_at`; `area` filters the commission (a thematic area)."""
-    condition, params = as_known(None, known_at)
-    conditions = [condition]
+    sql, params = COMMITMENTS.at(known_at)
+    conditions = []
     for column, value in (("region", region), ("comision", area), ("servicio", servicio)):
         if value is not None:
             conditions.append(_equals[column])
             params[column] = value
-    return read(con, COMMITMENTS, COMMITMENT_SQL + where(conditions) + COMMITMENTS.order, params)
+    return read(con, COMMITMENTS, sql + where(conditions) + COMMITMENTS.order, params)
 
 
 _equals = {

@@ -42,10 +42,20 @@ class Table:
     table: str
     order: str
     arrow: bool = False  # read one instant through Arrow (see the module docstring)
+    # The table is a relation that takes its instant itself: `{known}` in its text is the
+    # "known at" condition (versioned.as_known) of every versioned table it reads.
+    per_instant: bool = False
 
     @property
     def sql(self) -> str:
         return "SELECT " + self.columns + " FROM " + self.table
+
+    def at(self, known_at: datetime | None) -> tuple[str, Params]:
+        """`SELECT columns FROM table` as known at `known_at`, and its parameters."""
+        condition, params = as_known(None, known_at)
+        if self.per_instant:
+            return "SELECT " + self.columns + " FROM " + self.table.format(known=condition), params
+        return self.sql + where([condition]), params
 
 
 GOALS = Table(
@@ -119,7 +129,14 @@ def known_at_each(
     con: duckdb.DuckDBPyConnection, query: Table, instants: Sequence[datetime | None]
 ) -> list[pd.DataFrame]:
     """The frame the query gives as known at each instant (the same rows, order and dtypes as
-    one query per instant), from one query: the rows known at any of them, with a flag each."""
+    one query per instant), from one query: the rows known at any of them, with a flag each.
+    A relation that takes its instant itself is read once per instant."""
+    if query.per_instant:
+        frames = []
+        for instant in instants:
+            sql, params = query.at(instant)
+            frames.append(read(con, query, sql + query.order, params))
+        return frames
     conditions: list[str] = []
     params: Params = {}
     for i, instant in enumerate(instants):
