@@ -161,9 +161,15 @@ _TERRITORY_IN_REGION = {
 }
 REGION_TOTALS = ("agg_entregas_region_mes", "agg_entregas_region_servicio_mes")
 _NO_TERRITORY = dict.fromkeys([*_TERRITORY_IN_REGION, *REGION_TOTALS], _NOTHING)
-# API token hashes and the audit of writes (values before → after, unvalidated ones included)
-# are read by the system alone; accounts and their audit by the system and admin.
-_SYSTEM_ONLY = {"tokens_api": _NOTHING, "auditoria": _NOTHING}
+# API token hashes, the audit of writes (values before → after, unvalidated ones included)
+# and what was mailed to whom (which goals turned red, in whose inbox) are read by the system
+# alone; accounts and their audit by the system and admin.
+_SYSTEM_ONLY = {
+    "tokens_api": _NOTHING,
+    "auditoria": _NOTHING,
+    "envios_informe": _NOTHING,
+    "alertas": _NOTHING,
+}
 _NO_ADMIN_TABLES = {"cuentas": _NOTHING, "auditoria_cuentas": _NOTHING, **_SYSTEM_ONLY}
 _NO_LOAD_DETAIL = {"cuarentena": _NOTHING}
 

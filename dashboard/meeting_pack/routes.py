@@ -4,20 +4,17 @@ signed-in account, read on its own scoped cursor (installed by the app factory).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from urllib.parse import urlencode
 
 import flask
 from dash import html
 
-from dashboard.meeting_pack.data import load_pack, pack_args
-from dashboard.meeting_pack.document import pack_html, pack_pdf
+from dashboard.meeting_pack.build import build_pack
+from dashboard.meeting_pack.data import pack_args
 from dashboard.security import page_access, sessions
 from dashboard.server import database
 from dashboard.server.cache import VALUES, Memo, data_version
 from dashboard.server.defaults import FROM_PARAM, MONTH_PARAM, TO_PARAM
-from indicators.months import knowledge_instant
-from warehouse import decisions as decision_queries
 from warehouse.db import WarehouseError
 
 PDF_PATH = "/revision/informe.pdf"
@@ -36,18 +33,6 @@ def pack_href(args: Mapping[str, str]) -> str:
     """The pack's address for the review's arguments (mes, desde, hasta)."""
     query = urlencode(pack_args(dict(args)))
     return PDF_PATH + ("?" + query if query else "")
-
-
-def open_decisions(day: date) -> list[dict[str, object]]:
-    """The decisions open and overdue on the review date as known then, as the viewer reads
-    them (sections.decisions_section's rows)."""
-    frame = database.run(decision_queries.decisions, day, knowledge_instant(day))
-    rows = frame[frame["estado"].isin(("abierta", "vencida"))].to_dict("records")
-    return [
-        {"codigo_meta": r["codigo_meta"], "texto": r["texto"], "responsable": r["responsable"],
-         "fecha_compromiso": r["vence"], "vencida": r["estado"] == "vencida"}
-        for r in rows
-    ]  # fmt: skip
 
 
 def meeting_pack() -> flask.Response:
@@ -72,11 +57,7 @@ def meeting_pack() -> flask.Response:
 
 
 def _build(args: dict[str, str]) -> tuple[str, bytes]:
-    """(file name, PDF) of the pack for these arguments, read on the viewer's cursor."""
-    pack = database.run(load_pack, args)
-    day = pack.review.changes.hasta
-    pdf = pack_pdf(pack_html(pack, database.viewer(), decisions=open_decisions(day)))
-    return f"informe_revision_{pack.review.changes.hasta:%Y-%m-%d}.pdf", pdf
+    return build_pack(database.current_database(), database.viewer(), args)
 
 
 def _answer(status: int, message: str) -> flask.Response:

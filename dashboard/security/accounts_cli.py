@@ -1,4 +1,5 @@
-"""`python -m dashboard.accounts add|list|disable|reset-password|token`: accounts from the console.
+"""`python -m dashboard.accounts add|list|disable|reset-password|set|token`: accounts from the
+console.
 
 The password is typed at a prompt (twice) or read from the first line of standard input, never
 given as an argument: arguments stay in the shell history and show in `ps` to every user of the
@@ -33,6 +34,14 @@ from dashboard.security.console_db import (
     require_database,
     write,
 )
+from dashboard.security.mail_cli import (
+    add_mail_options,
+    add_set_parser,
+    apply_mail,
+    describe,
+    mail_change,
+    run_set,
+)
 from dashboard.security.tokens_cli import add_token_parser
 from dashboard.ui.formatting import format_datetime
 from warehouse.accounts import (
@@ -46,6 +55,7 @@ from warehouse.accounts import (
     set_password,
 )
 from warehouse.db import WarehouseError, default_db_path
+from warehouse.mailing import Recipient, mail_settings
 from warehouse.scope import (
     ADMIN,
     ANALISTA,
@@ -82,7 +92,7 @@ class _Formatter(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, "uso: " if prefix is None else prefix)
 
 
-class _Parser(argparse.ArgumentParser):
+class SpanishParser(argparse.ArgumentParser):
     """argparse in Spanish; and an unknown argument is never echoed, as it may be a password."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -115,10 +125,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    root = _Parser(
+    root = SpanishParser(
         prog="python -m dashboard.accounts",
-        description="Cuentas del tablero: crear, listar, desactivar, cambiar la clave y dar o"
-        " revocar tokens de la API. La clave"
+        description="Cuentas del tablero: crear, listar, desactivar, cambiar la clave, el correo"
+        " y las suscripciones, y dar o revocar tokens de la API. La clave"
         " se pide en la consola (dos veces) o se lee de la primera línea de la entrada estándar;"
         " nunca es un argumento.",
         epilog="Estado de salida: 0 hecho, 2 rechazado (nada cambió), 1 error inesperado.",
@@ -151,6 +161,8 @@ def parser() -> argparse.ArgumentParser:
         " gerente); repita la opción para varias",
     )
 
+    add_mail_options(add)
+
     listing = sub.add_parser("list", help="listar las cuentas", description="Listar las cuentas.")
     listing.add_argument("--db", type=Path, default=None, help=db_help)
     listing.add_argument("--json", action="store_true", help="JSON para otros programas")
@@ -172,6 +184,7 @@ def parser() -> argparse.ArgumentParser:
     reset.add_argument("usuario")
 
     add_token_parser(sub, db_help)
+    add_set_parser(sub, db_help)
     return root
 
 
@@ -186,6 +199,8 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> i
             return run_list(db, as_json=args.json)
         if args.command == "disable":
             return run_disable(db, args.usuario)
+        if args.command == "set":
+            return run_set(db, args)
         if args.command == "token":
             from dashboard.security.tokens_cli import run_token
 
@@ -209,9 +224,9 @@ def run_add(db: Path, args: argparse.Namespace, stdin: TextIO) -> int:
     region = _region_code(args.region)
     require_database(db)
     password = read_password(stdin)
-    account = write(
-        db,
-        lambda con: add_account(
+
+    def create(con: duckdb.DuckDBPyConnection) -> tuple[Account, Recipient | None]:
+        account = add_account(
             con,
             username=args.usuario,
             name=args.nombre,
@@ -221,9 +236,13 @@ def run_add(db: Path, args: argparse.Namespace, stdin: TextIO) -> int:
             region=region,
             goals=args.goals,
             actor=ACTOR,
-        ),
-    )
+        )
+        return account, apply_mail(con, account.username, args) if mail_change(args) else None
+
+    account, mail = write(db, create)
     print(f"Cuenta «{account.username}» creada: {ROLE_LABELS[account.role]}.")
+    if mail is not None:
+        print(describe(account.username, mail))
     return EXIT_OK
 
 
@@ -240,7 +259,7 @@ def run_list(db: Path, *, as_json: bool) -> int:
     from rich.table import Table
 
     table = Table(title="Cuentas")
-    for header in ("usuario", "nombre", "rol", "alcance", "activa", "creada"):
+    for header in ("usuario", "nombre", "rol", "alcance", "correo", "activa", "creada"):
         table.add_column(header, overflow="fold")
     for row in rows:
         table.add_row(
@@ -248,6 +267,7 @@ def run_list(db: Path, *, as_json: bool) -> int:
             row["nombre"],
             row["rol"] + (" (demo)" if row["es_demo"] else ""),
             row["alcance"],
+            _mail_text(row),
             "sí" if row["activa"] else "[red]no[/]",
             format_datetime(_from_iso(row["creada_en"])),
         )
@@ -316,6 +336,7 @@ def account_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
     regions = territories(con, "region")
     region_names = dict(zip(regions["codigo"], regions["nombre"], strict=True))
+    mail = mail_settings(con)
     return [
         {
             "usuario": account.username,
@@ -328,9 +349,23 @@ def account_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
             "activa": account.active,
             "es_demo": account.is_demo,
             "creada_en": _iso_utc(account.created_at),
+            "correo": mail[account.username][0],
+            "informe_semanal": mail[account.username][1],
+            "alertas": mail[account.username][2],
         }
         for account in list_accounts(con)
     ]
+
+
+def _mail_text(row: dict[str, Any]) -> str:
+    if not row["correo"]:
+        return "—"
+    wants = [
+        name
+        for name, on in (("informe", row["informe_semanal"]), ("alertas", row["alertas"]))
+        if on
+    ]
+    return f"{row['correo']} ({', '.join(wants) or 'sin envíos'})"
 
 
 def _iso_utc(moment: datetime | None) -> str | None:

@@ -2,7 +2,10 @@
 
 The passwords are in the README on purpose: they open invented data only. `add_demo_accounts`
 refuses a database that is not marked as demo, so a real warehouse never gets a default
-password (issue 5: "outside demo mode there are no default passwords").
+password (issue 5: "outside demo mode there are no default passwords"). Each has an address at
+example.org (a domain reserved for examples: nothing reaches a real person) and is subscribed
+to the weekly briefing, so `python -m dashboard.briefings` can be tried against any local mail
+server.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import duckdb
 from warehouse import status
 from warehouse.accounts import Account, add_account
 from warehouse.db import WarehouseError
+from warehouse.mailing import set_mail
 from warehouse.scope import ADMIN, ANALISTA, GERENTE, MINISTERIO, PRESIDENCIA, REGION
 
 DEMO_ACTOR = "demo"
@@ -21,6 +25,7 @@ DEMO_ACTOR = "demo"
 DEMO_MINISTRY = "Ministerio de Salud"
 DEMO_REGION = "05"  # Valparaíso
 DEMO_GOALS = ("SAL-01", "SAL-02")  # the first two goals of DEMO_MINISTRY
+DEMO_MAIL_DOMAIN = "example.org"
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,10 @@ class DemoAccount:
     ministries: tuple[str, ...] = ()
     region: str | None = None
     goals: tuple[str, ...] = ()
+
+    @property
+    def email(self) -> str:
+        return f"{self.username}@{DEMO_MAIL_DOMAIN}"
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -69,8 +78,9 @@ def add_demo_accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
             "Las cuentas de demostración solo van en la base de demostración",
             "una base con datos reales no lleva claves conocidas.",
         )
-    return [
-        add_account(
+    accounts = []
+    for demo in DEMO_ACCOUNTS:
+        account = add_account(
             con,
             username=demo.username,
             name=demo.name,
@@ -82,5 +92,6 @@ def add_demo_accounts(con: duckdb.DuckDBPyConnection) -> list[Account]:
             actor=DEMO_ACTOR,
             is_demo=True,
         )
-        for demo in DEMO_ACCOUNTS
-    ]
+        set_mail(con, account.username, email=demo.email, briefing=True, actor=DEMO_ACTOR)
+        accounts.append(account)
+    return accounts

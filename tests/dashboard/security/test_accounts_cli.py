@@ -90,6 +90,9 @@ def test_add_list_reset_and_disable_each_publish_a_snapshot(db: Path) -> None:
         "activa": True,
         "es_demo": False,
         "creada_en": rows["ana"]["creada_en"],
+        "correo": None,
+        "informe_semanal": False,
+        "alertas": True,
     }
     assert rows["ana"]["creada_en"].endswith("+00:00")
     assert rows["region"]["alcance"] == "05 Valparaíso"  # a test account of the small warehouse
