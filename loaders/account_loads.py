@@ -161,10 +161,10 @@ class _AccountHooks:
         if outside.total:
             lines = " ".join(f"Línea {line}: {reason}" for line, reason in outside.lines)
             more = outside.total - len(outside.lines)
-            tail = f" (y {limits.thousands(more)} filas más)" if more > 0 else ""
+            tail = f" (y {_rows(more)} más)" if more > 0 else ""
             raise RejectedFile(
-                f"El archivo tiene {limits.thousands(outside.total)} filas fuera del alcance de "
-                f"su cuenta; no se cargó nada. {lines}{tail}"
+                f"El archivo tiene {_rows(outside.total)} fuera del alcance de su cuenta; no se"
+                f" cargó nada. {lines}{tail}"
             )
 
     def written(
@@ -193,3 +193,7 @@ class _AccountHooks:
                 "filas_en_cuarentena": result.rows_quarantined,
             },
         )
+
+
+def _rows(count: int) -> str:
+    return f"{limits.thousands(count)} fila" + ("" if count == 1 else "s")

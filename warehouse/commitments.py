@@ -33,6 +33,9 @@ FOLLOWED = (
     " FROM seguimientos WHERE {known} GROUP BY codigo_compromiso) AS u"
     " ON u.k = c.codigo_compromiso) AS compromisos"
 )
+# The same relation for the current rows, every column of the table kept (the explorer's
+# lineage reads `source_line` and `ingestion_id`): one rule for every screen.
+CURRENT_FOLLOWED = FOLLOWED.format(known=as_known(None, None)[0])
 COMMITMENTS = Table(
     "codigo_compromiso, region, servicio, comision, descripcion,"
     " CAST(fecha_acuerdo AS TIMESTAMP) AS fecha_acuerdo,"

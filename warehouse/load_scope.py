@@ -2,9 +2,10 @@
 
 Reading is limited by `warehouse.scope`; loading on an account's behalf (the upload on /datos,
 the write API) is limited here: a ministry sends the figures of its own goals and services, a
-regional government the commitments of its region, the administrator anything. The rows are
-checked in the loader's own transaction, on the staged rows about to be written
-(`staging.FINAL`), so a file with one row out of scope is refused whole and nothing is written.
+regional government the commitments of its region and their follow-ups, the administrator
+anything. The rows are checked in the loader's own transaction, on the staged rows about to be
+written (`staging.FINAL`), so a file with one row out of scope is refused whole and nothing is
+written.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ UPLOAD_KINDS: Mapping[str, tuple[str, ...]] = {
         "entregas",
         "etapas_pmg",
     ),
-    REGION: ("compromisos",),
+    REGION: ("compromisos", "seguimientos"),
 }
 _BY_GOAL = frozenset({"avance_mensual", "restricciones", "metas_intermedias"})
 _BY_SERVICE = frozenset({"entregas", "etapas_pmg"})
 _BY_REGION = frozenset({"compromisos"})
+_BY_COMMITMENT = frozenset({"seguimientos"})  # a follow-up goes with its commitment's region
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ def staged_rows_out_of_scope(
         )
         params = [scope.region]
         reason = "el compromiso {} es de otra región, no de la suya."
+    elif kind in _BY_COMMITMENT:
+        query, params = _outside_region(), [scope.region]
+        reason = "el seguimiento es del compromiso {}, de otra región, no de la suya."
     else:  # a kind given to a role above without a rule here
         raise ValueError(f"sin regla de alcance para {kind}")
     counted = one(con, compose("SELECT count(*) FROM ({query})", query=query), params)
@@ -83,6 +88,18 @@ def staged_rows_out_of_scope(
         compose("{query} ORDER BY 1 LIMIT ?", query=query), [*params, shown]
     ).fetchall()
     return OutOfScope(tuple((int(line), reason.format(value)) for line, value in rows), total)
+
+
+def _outside_region() -> str:
+    """Staged follow-ups whose commitment (current version) is not of the bound region; a code
+    that names no current commitment is outside too."""
+    return compose(
+        "SELECT f.source_line, f.codigo_compromiso || ' (región ' || coalesce(c.region, '—')"
+        " || ')' FROM {final} f LEFT JOIN (SELECT codigo_compromiso, any_value(region) AS region"
+        " FROM compromisos WHERE valid_to IS NULL GROUP BY codigo_compromiso) c"
+        " ON c.codigo_compromiso = f.codigo_compromiso WHERE c.region IS DISTINCT FROM ?",
+        final=FINAL,
+    )
 
 
 def _outside_ministries(column: str, table: str) -> str:

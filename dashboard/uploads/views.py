@@ -54,8 +54,8 @@ STATUS = {
 SCOPE_NOTES = {
     MINISTERIO: "Solo filas de metas y servicios de su ministerio: un archivo con una fila "
     "de otro ministerio se rechaza completo.",
-    REGION: "Solo compromisos de su región: un archivo con una fila de otra región se "
-    "rechaza completo.",
+    REGION: "Solo compromisos de su región y sus seguimientos: un archivo con una fila de otra "
+    "región se rechaza completo.",
 }
 
 

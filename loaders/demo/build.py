@@ -15,6 +15,7 @@ from pathlib import Path
 from loaders.demo.accounts import add_demo_accounts
 from loaders.demo.clock import DemoCalendar
 from loaders.demo.files import DemoFile, write_demo_files
+from loaders.demo.follow_ups import add_demo_notes
 from loaders.ingest import ingest_files
 from loaders.load_result import IngestResult
 from loaders.reference import ensure_reference
@@ -69,7 +70,8 @@ def build_demo(
 ) -> DemoSummary:
     """Write the demo files (into `out_dir`, by default `demo_dir(db_path)`) and load them into
     `db_path` (a new database, or an old demo), add one account per role
-    (loaders.demo.accounts) and publish the result as a snapshot.
+    (loaders.demo.accounts) and a few notes addressed to them (loaders.demo.follow_ups), and
+    publish the result as a snapshot.
 
     A database holding real data is never touched: mixing invented figures into official ones
     would be worse than failing.
@@ -92,6 +94,7 @@ def build_demo(
             results += ingest_files(con, paths, loaded_at=loaded_at, demo=True)
         with transaction(con):
             add_demo_accounts(con)
+            add_demo_notes(con, calendar)  # addressed to the accounts: after them
         # The serving processes read published snapshots only: CURRENT now names this build.
         publish(con, db_path)
     finally:

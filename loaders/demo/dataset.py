@@ -9,6 +9,7 @@ import pandas as pd
 from loaders.demo.bottlenecks import BottleneckBatches, bottleneck_batches
 from loaders.demo.clock import DemoCalendar
 from loaders.demo.deliveries import delivery_frame
+from loaders.demo.follow_ups import follow_up_frame
 from loaders.demo.goals import Goal, draw_goals, goals_frame
 from loaders.demo.institutions import institutions_frame
 from loaders.demo.milestones import MilestoneBatches, milestone_batches
@@ -32,6 +33,7 @@ class DemoData:
     population: pd.DataFrame
     deliveries: pd.DataFrame  # every month; split into the two loads when written
     commitments: CommitmentBatches
+    follow_ups: pd.DataFrame  # seguimientos of some open commitments (second load)
     stages: pd.DataFrame
 
     @classmethod
@@ -39,6 +41,7 @@ class DemoData:
         goals = draw_goals(seed)
         population = population_frame(seed)
         comunas = read_comunas()[["codigo_region", "nombre"]]
+        commitments = commitment_batches(calendar, seed, pd.DataFrame(comunas))
         return cls(
             calendar=calendar,
             goals=goals,
@@ -50,6 +53,7 @@ class DemoData:
             bottlenecks=bottleneck_batches(goals, calendar, seed),
             population=population,
             deliveries=delivery_frame(seed, scale, calendar.months, population),
-            commitments=commitment_batches(calendar, seed, pd.DataFrame(comunas)),
+            commitments=commitments,
+            follow_ups=follow_up_frame(commitments.final, calendar, seed),
             stages=pmg_stages(calendar, seed),
         )

@@ -121,7 +121,8 @@ def _first_batch(data: DemoData) -> list[_Spec]:
 
 
 def _second_batch(data: DemoData) -> list[_Spec]:
-    """Two days ago: the new month, validations and corrections, news of the week."""
+    """Two days ago: the new month, validations and corrections, news of the week (among
+    them the regional cabinets' follow-ups of their commitments)."""
     cal = data.calendar
     stamp = f"{cal.second_cutoff:%Y%m%d}"
     bottlenecks = data.bottlenecks.second
@@ -154,6 +155,7 @@ def _second_batch(data: DemoData) -> list[_Spec]:
             data.commitments.second,
             TITLE,
         ),
+        _Spec(f"seguimientos_{stamp}", "seguimientos", CSV_UTF8, data.follow_ups, TITLE),
         _Spec(f"entregas_{cal.last_month:%Y-%m}", "entregas", PARQUET, last),
     ]
 

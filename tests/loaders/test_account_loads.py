@@ -51,7 +51,7 @@ def test_who_may_send_which_kinds():
     assert set(upload_kinds(SALUD)) == {
         "avance_mensual", "restricciones", "metas_intermedias", "entregas", "etapas_pmg",
     }  # fmt: skip
-    assert upload_kinds(VALPARAISO) == ("compromisos",)
+    assert upload_kinds(VALPARAISO) == ("compromisos", "seguimientos")
     for role in (ANALISTA, GERENTE, "presidencia"):
         assert upload_kinds(Scope(role, user="x")) == ()
 
@@ -75,6 +75,43 @@ def test_a_region_loads_its_own_commitments(make_warehouse, tmp_path):
     result = load_for_account(db, own, VALPARAISO)
     assert result.status == "loaded", result.message
     assert rows(db, "SELECT codigo_compromiso, region FROM compromisos") == [("GRA-05-001", "05")]
+
+
+FOLLOW_UPS = (
+    "codigo_compromiso,fecha,estado,nota\n"
+    "GRA-05-001,2025-04-01,en_curso,Operativo programado\n"
+    "GRA-05-001,2025-05-15,cumplido,Operativo realizado\n"
+)
+
+
+def with_commitments(make_warehouse, tmp_path) -> Path:
+    """A warehouse holding the commitments of Valparaíso and Santiago (loaded by the admin)."""
+    db = make_warehouse(demo=False)
+    loaded = load_for_account(db, write(tmp_path / "compromisos.csv", COMMITMENTS), ADMINISTRATOR)
+    assert loaded.status == "loaded", loaded.message
+    return db
+
+
+def test_a_region_loads_the_follow_ups_of_its_own_commitments(make_warehouse, tmp_path):
+    db = with_commitments(make_warehouse, tmp_path)
+    own = write(tmp_path / "seguimientos_05.csv", FOLLOW_UPS)
+    result = load_for_account(db, own, VALPARAISO)
+    assert result.status == "loaded", result.message
+    assert rows(
+        db,
+        "SELECT codigo_compromiso, estado FROM seguimientos WHERE valid_to IS NULL ORDER BY fecha",
+    ) == [("GRA-05-001", "en_curso"), ("GRA-05-001", "cumplido")]
+
+
+def test_a_follow_up_of_another_regions_commitment_refuses_the_whole_file(make_warehouse, tmp_path):
+    db = with_commitments(make_warehouse, tmp_path)
+    before = tables(db)
+    crafted = FOLLOW_UPS + "GRA-13-002,2025-05-20,cumplido,Mesa cerrada\n"
+    result = load_for_account(db, write(tmp_path / "seguimientos.csv", crafted), VALPARAISO)
+    assert result.status == "rejected"
+    assert "fuera del alcance de su cuenta; no se cargó nada" in result.message
+    assert "Línea 4: el seguimiento es del compromiso GRA-13-002 (región 13)" in result.message
+    assert tables(db) == before  # not even the two rows of its own region
 
 
 def test_a_ministry_uploading_another_ministrys_goal_progress_is_refused(make_warehouse):

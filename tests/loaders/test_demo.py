@@ -27,7 +27,9 @@ from loaders.demo.population import largest_remainder, population_frame
 from loaders.geography import CENSUS_2017
 from tests.support.paths import REPO
 from warehouse.accounts import authenticate, list_accounts
+from warehouse.commitments import commitments
 from warehouse.db import WarehouseError, connect, get_metadata
+from warehouse.notes import pending
 from warehouse.scope import ROLES
 from warehouse.snapshots import current, ensure_published
 
@@ -238,6 +240,28 @@ def test_commitments_in_every_region_some_overdue(con) -> None:
         "infraestructura", "productivo", "social", "cultural", "cientifico_tecnologico",
         "insercion_global",
     }  # fmt: skip
+
+
+def test_follow_ups_move_some_commitments_in_several_regions(con) -> None:
+    follow_ups = con.execute("SELECT * FROM seguimientos WHERE " + CURRENT).df()
+    regions = {code[4:6] for code in follow_ups["codigo_compromiso"]}
+    assert "05" in regions and len(regions) >= 3  # the demo region account's, and others
+    assert set(follow_ups["estado"]) == {"en_curso", "cumplido"}
+    assert (pd.to_datetime(follow_ups["fecha"]).dt.date < TODAY).all()
+    state = commitments(con).set_index("codigo_compromiso")["estado"]
+    latest = follow_ups.sort_values("fecha").groupby("codigo_compromiso")["estado"].last()
+    assert (state[latest.index] == latest).all()  # every screen reads the latest follow-up
+    assert (state[latest.index[latest == "cumplido"]] == "cumplido").any()
+
+
+def test_notes_wait_in_the_demo_accounts_pending_lists(con) -> None:
+    for user, role in (("gerente", "gerente"), ("ministerio", "ministerio")):
+        assert len(pending(con, user, role, TODAY)) >= 1, user
+    notes = con.execute("SELECT codigo_meta, autor, para FROM notas ORDER BY id").fetchall()
+    assert ("SAL-01", "presidencia", "gerente") in notes
+    assert ("SAL-02", "presidencia", "ministerio") in notes
+    audited = scalar(con, "SELECT count(*) FROM auditoria WHERE tabla = 'notas'")
+    assert audited == len(notes)
 
 
 def test_services_products_and_pmg_stages(con) -> None:

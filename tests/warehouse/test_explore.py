@@ -5,17 +5,21 @@ words for column filters: tests/dashboard/explore/test_grid_filters.py.)"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
 import pandas as pd
 import pytest
 
 from indicators.goal_report import goal_scorecard
+from loaders.ingest import ingest_file
+from tests.support.demo_copies import writable_demo
+from warehouse.commitments import commitments
 from warehouse.db import connect
 from warehouse.explore import dataset_parts, datasets, queries, words
 from warehouse.explore.filters import ColumnFilter, Condition, column_clauses
 from warehouse.explore.options import filter_options
+from warehouse.scope import Scope, apply_scope
 
 NAMES = {"region": {"05": "Valparaíso"}, "region_nacional": {"05": "Valparaíso"}}
 
@@ -287,3 +291,50 @@ def test_months_with_deliveries_are_the_distinct_months_of_the_current_rows(con,
     ).all()
     if level == "comuna":
         assert (got["comuna"] == got["codigo_comuna"].map(names)).all()
+
+
+# --------------------------------------------------------------------------- commitments
+
+
+def test_commitment_states_are_their_latest_follow_ups(con):
+    """The explorer reads a commitment's state as every screen does (warehouse.commitments):
+    the demo's follow-ups change some states, and the rows agree one by one."""
+    got = rows(con, "compromisos").set_index("codigo_compromiso").sort_index()
+    want = commitments(con).set_index("codigo_compromiso").sort_index()
+    assert list(got.index) == list(want.index)
+    assert (got["estado"] == want["estado"].map(words.LABELS)).all()
+    assert got["fecha_cumplimiento"].fillna("").tolist() == [
+        "" if pd.isna(d) else f"{d:%Y-%m-%d}" for d in want["fecha_cumplimiento"]
+    ]
+    assert got["ultimo_seguimiento"].tolist() == want["ultimo_seguimiento"].tolist()
+    filed = con.execute("SELECT codigo_compromiso, estado FROM compromisos WHERE valid_to IS NULL")
+    changed = {code for code, state in filed.fetchall() if want.loc[code, "estado"] != state}
+    assert changed  # the demo's follow-ups moved some commitments on
+
+
+def test_a_follow_up_met_shows_in_the_region_accounts_explorer(demo_db, tmp_path):
+    with writable_demo(demo_db, tmp_path) as writable:
+        csv = tmp_path / "seguimientos.csv"
+        csv.write_text(
+            "codigo_compromiso,fecha,estado,nota\nGRA-05-002,2025-06-10,cumplido,Puente entregado\n",
+            encoding="utf-8",
+        )
+        assert ingest_file(writable, csv, loaded_at=datetime(2025, 6, 18, 12)).rows_new == 1
+        cur = writable.cursor()
+        apply_scope(cur, Scope("region", region="05", user="region"))
+
+        region = rows(cur, "compromisos")
+        row = region.set_index("codigo_compromiso").loc["GRA-05-002"]
+        assert (row["estado"], row["fecha_cumplimiento"], row["ultimo_seguimiento"]) == (
+            "Cumplido", "2025-06-10", "Puente entregado",
+        )  # fmt: skip
+        assert set(region["region"]) == {"Valparaíso"}  # scope kept: its region only
+        query = queries.build_query("compromisos", {"estado": "cumplido"})
+        met = queries.fetch_rows(cur, query)
+        assert "GRA-05-002" in set(met["codigo_compromiso"]) and set(met["estado"]) == {"Cumplido"}
+        assert queries.count_rows(cur, query) == len(met)
+        # A grid filter on the shown word finds the same rows (the output columns).
+        found = [ColumnFilter("estado", True, (Condition("equals", "Cumplido"),))]
+        assert rows(cur, "compromisos", filters=found)["codigo_compromiso"].tolist() == (
+            met["codigo_compromiso"].tolist()
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from warehouse.commitments import CURRENT_FOLLOWED
 from warehouse.explore.dataset_parts import (
     CURRENT_GOALS,
     F_FROM,
@@ -131,8 +132,10 @@ COMMITMENTS = Dataset(
         + lineage_select("c")
     ),
     source=(
-        "FROM compromisos AS c LEFT JOIN territorios AS t ON t.codigo = c.region"
-        + lineage_join("c")
+        # Each commitment with its latest follow-up (warehouse.commitments, the rule every
+        # screen reads), through the scope views of `compromisos` and `seguimientos`.
+        "FROM (SELECT * FROM " + CURRENT_FOLLOWED + ") AS c"
+        " LEFT JOIN territorios AS t ON t.codigo = c.region" + lineage_join("c")
     ),
     columns=column_list(
         "codigo_compromiso:Código; region:Región; servicio:Servicio; comision:Comisión;"

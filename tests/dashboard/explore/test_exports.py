@@ -13,9 +13,13 @@ import pytest
 
 from dashboard.explore import exports
 from dashboard.explore import views as ev
+from loaders.ingest import ingest_file
+from tests.support.demo_copies import writable_demo
+from tests.support.loader_files import write
 from warehouse.db import connect
 from warehouse.explore.dataset_parts import Column
 from warehouse.explore.queries import SourceInfo, fetch_rows
+from warehouse.scope import Scope, apply_scope
 
 COLUMNS = (
     Column("region", "Región"),
@@ -147,3 +151,21 @@ def test_excel_export_of_goals_names_month_filters_and_source(con):
     assert ("Filas", str(len(data) - 1)) in filters
     assert ("Base de datos", "demo.duckdb") in filters
     assert ("Datos de demostración", "Sí (cifras ficticias)") in filters
+
+
+def test_csv_export_of_commitments_has_the_latest_follow_ups_state(demo_db, tmp_path):
+    """The file says what the grid says: a commitment met by a follow-up reads "Cumplido", for
+    a regional account that reads its region only."""
+    with writable_demo(demo_db, tmp_path) as writable:
+        follow_up = "codigo_compromiso,fecha,estado,nota\nGRA-05-002,2025-06-10,cumplido,Listo\n"
+        csv = write(tmp_path / "seguimientos.csv", follow_up)
+        assert ingest_file(writable, csv, loaded_at=datetime(2025, 6, 18, 12)).rows_new == 1
+        cur = writable.cursor()
+        apply_scope(cur, Scope("region", region="05", user="region"))
+        request = ev.ExploreRequest("compromisos", {"estado": "cumplido"}, {})
+        content, name = ev.export_file(cur, request, "csv")
+    back = read_csv(content).set_index("Código")
+    assert name.startswith("compromisos_")
+    shown = ["Estado", "Fecha de cumplimiento", "Último seguimiento"]
+    assert back.loc["GRA-05-002", shown].tolist() == ["Cumplido", "2025-06-10", "Listo"]
+    assert set(back["Estado"]) == {"Cumplido"} and set(back["Región"]) == {"Valparaíso"}

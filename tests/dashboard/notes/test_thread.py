@@ -98,7 +98,7 @@ def test_a_note_reaches_its_addressee_and_is_marked_seen(app_for, db_path):
     goal = page(manager, "/meta/SAL-02")
     assert "Marcar como vista" in goal and "restricción R-045" in goal
 
-    (note_id,) = note_ids(db_path)
+    note_id = note_ids(db_path)[-1]  # the demo has notes of its own
     before = tables_digest(db_path, ("notas",))
     refused = close(signed_in(app, "ministerio"), "SAL-02", note_id)  # not the addressee
     assert "Solo quien recibe la nota" in shown(refused)
@@ -108,7 +108,7 @@ def test_a_note_reaches_its_addressee_and_is_marked_seen(app_for, db_path):
     assert "Nota marcada como vista" in shown(seen)
     assert "Vista por gerente" in shown(seen)
     assert NOTE not in page(manager, "/reportar")
-    assert "No tiene notas pendientes" in page(manager, "/")
+    assert NOTE not in page(manager, "/")
 
 
 def test_no_thread_without_the_goal_in_full_and_never_in_public(app_for, db_path):
