@@ -89,3 +89,12 @@ def goal_milestones_to_edit(con: duckdb.DuckDBPyConnection, codigo: str) -> pd.D
 def next_bottleneck_code(con: duckdb.DuckDBPyConnection) -> str:
     """A new bottleneck's code: R-<n>, one past the highest ever used (on the primary)."""
     return f"R-{int(fetch_value(con, NEXT_BOTTLENECK_SQL) or 0) + 1:03d}"
+
+
+def bottleneck_goal(con: duckdb.DuckDBPyConnection, codigo: str) -> str | None:
+    """The goal of a current bottleneck, as the cursor may read it (None: unknown)."""
+    row = con.execute(
+        "SELECT codigo_meta FROM restricciones WHERE valid_to IS NULL AND codigo_restriccion = ?",
+        [codigo],
+    ).fetchone()
+    return str(row[0]) if row else None

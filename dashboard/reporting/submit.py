@@ -22,10 +22,12 @@ from dashboard.server import database
 from indicators.figure_steps import unusual_jump
 from loaders import entries
 from loaders.entries import Entry, EntryResult
+from warehouse.accounts import now_utc
 from warehouse.audit import FORM
 from warehouse.db import WarehouseError
-from warehouse.reporting import next_bottleneck_code
-from warehouse.scope import Scope, may_write_goal
+from warehouse.notes import add_note
+from warehouse.reporting import bottleneck_goal, next_bottleneck_code
+from warehouse.scope import MINISTERIO, Scope, may_write_goal
 
 JUMP_MARK = "[Salto confirmado por quien reporta] "
 NOTHING_ENTERED = "No ingresó ninguna cifra nueva ni cambió las guardadas."
@@ -200,7 +202,9 @@ def _raise(
 def update_bottleneck(
     viewer: Scope, fields: Mapping[str, object], versions: Mapping[str, str]
 ) -> Outcome:
-    """A new severity and/or a resolution date; the follow-up note goes to the audit line."""
+    """A new severity and/or a resolution date, and a follow-up note: the note goes to the
+    bottleneck's thread, addressed to the ministry's coordinators (their "Pendientes"), and to
+    the audit line of the change when there is one."""
     code = plain(fields.get("codigo_restriccion"))
     if not isinstance(code, str):
         return Outcome(entries.REFUSED, "Elija la restricción que quiere actualizar.")
@@ -210,16 +214,38 @@ def update_bottleneck(
         if plain(fields.get(name)) is not None
     }
     note = plain(fields.get("nota"))
+    note = note.strip() if isinstance(note, str) and note.strip() else None
     if not cells and note is None:
         return Outcome("vacio", "Indique una nueva severidad, una fecha de resolución o una nota.")
-    action = "resolver restricción" if "fecha_resolucion" in cells else "actualizar restricción"
-    if not cells:
-        action = "nota de seguimiento"
-    entry = Entry(
-        "restricciones", {"codigo_restriccion": code}, cells, FORM, viewer.user or "", action,
-        read_version=versions.get(code), comment=note if isinstance(note, str) else None,
-    )  # fmt: skip
-    return _outcome(_write([entry], viewer), [""])
+    outcome = Outcome(entries.SAVED, "Guardado.")
+    if cells:
+        action = "resolver restricción" if "fecha_resolucion" in cells else "actualizar restricción"
+        entry = Entry(
+            "restricciones", {"codigo_restriccion": code}, cells, FORM, viewer.user or "",
+            action, read_version=versions.get(code), comment=note,
+        )  # fmt: skip
+        outcome = _outcome(_write([entry], viewer), [""])
+        if not outcome.saved:
+            return outcome
+    return _post_note(viewer, code, note) if note is not None else outcome
+
+
+def _post_note(viewer: Scope, code: str, note: str) -> Outcome:
+    goal = database.run(bottleneck_goal, code)
+    if goal is None:
+        return Outcome(entries.REFUSED, f"La restricción {code} ya no existe.")
+    try:
+        written = database.write(
+            add_note, viewer, codigo_meta=goal, texto=note, para=MINISTERIO,
+            codigo_restriccion=code, at=now_utc(),
+        )  # fmt: skip
+    except WarehouseError as exc:
+        return Outcome("error", f"{exc.title}: {exc.detail}")
+    if not written.saved:
+        return Outcome(entries.REFUSED, written.message)
+    return Outcome(
+        entries.SAVED, f"Guardado. Nota enviada a la coordinación del ministerio ({code})."
+    )
 
 
 def mark_milestone(

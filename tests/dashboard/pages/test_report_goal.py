@@ -240,6 +240,13 @@ def test_a_manager_raises_updates_and_resolves_a_bottleneck_and_marks_a_mileston
         ("levantar restricción", None),
         ("resolver restricción", "Decreto en Contraloría"),
     ]
+    # The note reaches the ministry's coordinators in the bottleneck's thread.
+    assert "Nota enviada a la coordinaci" in updated.get_data(as_text=True)
+    assert rows_of(
+        db_path,
+        "SELECT codigo_meta, texto, autor, para FROM notas WHERE codigo_restriccion = ?",
+        [code],
+    ) == [(GOAL, "Decreto en Contraloría", "gerente", "ministerio")]
 
     milestone, milestone_version = rows_of(
         db_path,
