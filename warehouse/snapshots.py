@@ -44,6 +44,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.db import WarehouseError, connect
+from warehouse.public_site import request_export
 
 POINTER = "CURRENT"
 KEEP = 3  # snapshots kept: the newest, and older ones a slow request may still be reading
@@ -174,6 +175,7 @@ def publish(con: duckdb.DuckDBPyConnection, primary: Path) -> Path:
         raise
     _write_pointer(folder, name, stamp or "")
     _prune(folder, keep=name)
+    request_export(primary)
     return folder / name
 
 

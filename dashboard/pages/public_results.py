@@ -28,18 +28,6 @@ dash.register_page(
 )
 
 
-def header() -> list[object]:
-    return [
-        html.H1(parts.PAGE_TITLE, id=board_views.TITLE, className="h2 mt-2"),
-        html.P(
-            "Cuánto han avanzado las metas de gobierno hacia sus objetivos, con cifras "
-            "validadas. Elija una región para ver las metas con cifras de esa región, y haga "
-            "clic en una meta para ver su trayectoria.",
-            className="lead",
-        ),
-    ]
-
-
 def page_body(board: PublicBoard, region: str | None, group: str) -> list[object]:
     """Controls, explanation, caption and results: every component the callback uses."""
     return [
@@ -63,7 +51,7 @@ def error_page(exc: WarehouseError) -> html.Div:
             dcc.Location(id=board_views.URL, refresh=False),
         ]
     )
-    return html.Div([*header(), error_alert(exc, board_views.ERROR), body])
+    return html.Div([*board_views.header(), error_alert(exc, board_views.ERROR), body])
 
 
 def layout(region: str | None = None, agrupar: str | None = None, **_other: str) -> html.Div:
@@ -73,7 +61,7 @@ def layout(region: str | None = None, agrupar: str | None = None, **_other: str)
         return error_page(exc)
     chosen = board_views.parse_region(region, board)
     group = board_views.parse_group(agrupar)
-    return html.Div([*header(), *page_body(board, chosen, group)])
+    return html.Div([*board_views.header(), *page_body(board, chosen, group)])
 
 
 @callback(

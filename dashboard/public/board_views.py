@@ -19,6 +19,8 @@ from dashboard.public.parts import (
     DEFAULT_GROUP,
     GROUPS,
     LIGHT_HELP,
+    OPEN_DATA_PATH,
+    PAGE_TITLE,
     goal_href,
     public_light,
     value_text,
@@ -38,6 +40,12 @@ from dashboard.ui.goal_format import month_label, value_digits
 from dashboard.ui.goal_tables import Column, number, small_table
 from warehouse.vocabulary import AREA_LABELS
 
+# (file, link text) of the open data files (dashboard.public.open_data).
+OPEN_DATA_FILES = (
+    ("metas.csv", "metas (CSV)"), ("metas.json", "metas (JSON)"),
+    ("avance.csv", "avance mensual (CSV)"), ("avance.json", "avance mensual (JSON)"),
+    ("diccionario.json", "diccionario de datos"),
+)  # fmt: skip
 TITLE = "publico-title"
 URL = "publico-url"
 REGION = "publico-region"
@@ -47,6 +55,30 @@ RESULTS = "publico-results"
 SUMMARY = "publico-summary"
 GROUP_TABLE = "publico-group-"  # + position of the group
 ERROR = "publico-error"
+
+
+def header() -> list[object]:
+    return [
+        html.H1(PAGE_TITLE, id=TITLE, className="h2 mt-2"),
+        html.P(
+            "Cuánto han avanzado las metas de gobierno hacia sus objetivos, con cifras "
+            "validadas. Elija una región para ver las metas con cifras de esa región, y haga "
+            "clic en una meta para ver su trayectoria.",
+            className="lead",
+        ),
+        open_data_links(),
+    ]
+
+
+def open_data_links() -> html.P:
+    """The open data behind the page, for whoever wants the numbers themselves."""
+    links: list[object] = [
+        html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}),
+        "Datos abiertos: ",
+    ]
+    for position, (name, label) in enumerate(OPEN_DATA_FILES):
+        links += [" · " if position else "", html.A(label, href=OPEN_DATA_PATH + name)]
+    return html.P(links, className="small mb-2")
 
 
 def parse_group(value: object) -> str:

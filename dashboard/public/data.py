@@ -46,6 +46,7 @@ from indicators.months import month_end
 from indicators.scorecard import evaluate_goals
 from warehouse import goal_detail
 from warehouse import goals as goal_queries
+from warehouse.goal_revisions import promises
 from warehouse.scope import Scope
 
 P = ParamSpec("P")
@@ -68,6 +69,8 @@ PROGRESS_FIELDS = ["codigo_meta", "mes", "region", "valor_programado", "valor_re
 MILESTONE_FIELDS = [
     "codigo_hito", "nombre", "fecha_programada", "fecha_cumplida", "estado_hito", "dias_atraso",
 ]  # fmt: skip
+# A goal's promise and each revision of it (warehouse.goal_revisions), oldest first.
+PROMISE_FIELDS = ["desde", "linea_base", "valor_meta", "fecha_meta", "original"]
 REGIONAL_KEYS = ["codigo_meta", "region", "linea_base_regional", "meta_regional"]
 # The light shown is the trajectory light: no bottleneck enters a public figure.
 LIGHT_SOURCE = "semaforo_trayectoria"
@@ -206,7 +209,8 @@ class Trajectory:
 
 @dataclass(frozen=True)
 class PublicGoal:
-    """One goal's public page: national results, milestones and the regional figures."""
+    """One goal's public page: national results, milestones, the regional figures and the
+    history of its promise."""
 
     record: dict[str, Any]  # GOAL_FIELDS
     as_of: date
@@ -217,6 +221,12 @@ class PublicGoal:
     regional: Trajectory | None  # that region's results
     region_names: dict[str, str]
     last_load: datetime | None
+    promises: pd.DataFrame  # PROMISE_FIELDS: the original promise, then each revision
+
+    @property
+    def revised(self) -> bool:
+        """Whether the baseline, target or deadline changed since the goal was first loaded."""
+        return len(self.promises) > 1
 
     @property
     def cut(self) -> date:
@@ -275,6 +285,7 @@ def load_goal(
         regional=None if chosen is None else _regional(goal, progress, regions, chosen, as_of),
         region_names=dict(zip(names["codigo"], names["nombre_corto"], strict=True)),
         last_load=defaults.last_load,
+        promises=promises(con, codigo)[PROMISE_FIELDS].reset_index(drop=True),
     )
 
 

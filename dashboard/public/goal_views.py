@@ -24,6 +24,7 @@ from dashboard.public.parts import (
     seal_explanation,
     value_text,
 )
+from dashboard.public.promise_views import promises_section
 from dashboard.ui.components import caption, dropdown, percent, section, thermometer
 from dashboard.ui.figure_dict import Figure
 from dashboard.ui.goal_charts import MILESTONE_STATES, milestones_figure
@@ -271,6 +272,7 @@ def goal_view(page: PublicGoal) -> html.Div:
     blocks: list[object] = [
         back_link(page.region),
         goal_header(page),
+        promises_section(page),  # only when the target, baseline or deadline was revised
         region_control(page),
         goal_caption(page),
     ]

@@ -20,6 +20,7 @@ from dashboard.ui.goal_format import format_value, is_missing
 
 PUBLIC_PATH = "/publico"
 GOAL_PATH = PUBLIC_PATH + "/meta/"
+OPEN_DATA_PATH = "/api/v1/publico/"  # the open data files (dashboard.public.open_data_routes)
 REGION_PARAM = "region"
 GROUP_PARAM = "agrupar"
 SEAL = "publico-seal"

@@ -24,13 +24,15 @@ from warehouse import accounts
 from warehouse.login_state import LoginLimits, LoginState, StorageError
 from warehouse.scope import Scope
 
-# Requests that never need the viewer: files, and Dash's own scripts.
+# Requests that never need the viewer: files, Dash's own scripts, and the public open data
+# (the same bytes for everyone, cached by proxies: no session or CSRF cookie read or set).
 STATIC_PREFIXES = (
     "/assets/",
     "/vendor/",
     "/_dash-component-suites/",
     "/_favicon.ico",
     "/favicon.ico",
+    "/api/v1/publico/",
 )
 _SESSION_ACCOUNT = "cuenta"
 _SESSION_EPOCH = "epoca"

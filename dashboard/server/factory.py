@@ -13,6 +13,7 @@ import dash
 
 from dashboard.api import routes as api_routes
 from dashboard.meeting_pack import routes as meeting_pack_routes
+from dashboard.public import open_data_routes
 from dashboard.security import auth, page_access
 from dashboard.server import cache, database, responses, vendor
 from dashboard.server.settings import REPO_ROOT, Settings
@@ -81,4 +82,5 @@ def create_app(settings: Settings, *, assets_folder: Path = ASSETS_DIR) -> dash.
     auth.install(app, settings)
     api_routes.install(app.server)  # after the CSRF check exists: the API is exempt from it
     meeting_pack_routes.install(app.server)
+    open_data_routes.install(app.server)  # GET only, no session: nothing for CSRF to check
     return app
