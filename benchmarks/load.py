@@ -245,17 +245,28 @@ def ramp_seconds(users: int, seconds: int) -> int:
 
 
 def run_locust(
-    url: str, users: int, think: str, seconds: int, work: Path, catalog: Path | None = None
+    url: str,
+    users: int,
+    think: str,
+    seconds: int,
+    work: Path,
+    catalog: Path | None = None,
+    *,
+    people: Sequence[str] | None = None,
+    locustfile: Path = LOCUSTFILE,
 ) -> LoadRun:
-    """One headless locust run; statistics from the CSV it writes."""
+    """One headless locust run of `people` (user classes of `locustfile`; by default the mix,
+    or the tour for one person without pauses); statistics from the CSV it writes."""
     ramp = ramp_seconds(users, seconds)
-    prefix = work / f"locust_{users}u_{'pausa' if think != NO_THINK else 'sinpausa'}"
+    who = "_".join(people) if people else "mezcla"
+    prefix = work / f"locust_{who}_{users}u_{'pausa' if think != NO_THINK else 'sinpausa'}"
+    if people is None:
+        people = TOUR if users == 1 and think == NO_THINK else PEOPLE
     limit = seconds + ramp + SIGN_IN_ALLOWANCE  # the locustfile stops `seconds` after all in
     command = [
-        sys.executable, "-m", "benchmarks.locust_launch", "-f", str(LOCUSTFILE), "--headless",
+        sys.executable, "-m", "benchmarks.locust_launch", "-f", str(locustfile), "--headless",
         "--host", url, "-u", str(users), "-r", str(max(1.0, users / ramp)), "-t", f"{limit}s",
-        "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
-        *(TOUR if users == 1 and think == NO_THINK else PEOPLE),
+        "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", *people,
     ]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith("TABLERO_")}
     env |= {"TABLERO_LOAD_THINK": think, "TABLERO_LOAD_SECONDS": str(seconds)}
