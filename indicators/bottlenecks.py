@@ -23,7 +23,7 @@ from indicators.months import moments
 
 ESCALATION_DAYS = 30
 # Columns of the goals frame that say whether the reading viewer sees every bottleneck of a goal
-# (and of which region): warehouse.goals attaches them (warehouse.scope.BOTTLENECKS_SEEN*).
+# (and of which region): warehouse.goals attaches them (warehouse.figure_access.BOTTLENECKS_SEEN*).
 SEEN = "restricciones_visibles"
 SEEN_REGION = "restricciones_visibles_region"
 MANAGEMENT_COLUMNS = [

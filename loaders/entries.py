@@ -36,7 +36,8 @@ from warehouse import audit, ingestion, staging_results
 from warehouse.commitments import commitment_region
 from warehouse.current_rows import CurrentRow, current_row
 from warehouse.db import transaction
-from warehouse.scope import REGION, Scope, may_write_goal
+from warehouse.figure_access import may_write_goal
+from warehouse.scope import REGION, Scope
 
 GOAL_KINDS = ("avance_mensual", "restricciones", "metas_intermedias")
 FOLLOW_UP_KIND = "seguimientos"  # written by the regional account of the commitment's region

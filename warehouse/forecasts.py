@@ -18,17 +18,8 @@ import duckdb
 import pandas as pd
 
 from warehouse.db import compose, ident, scalar
-from warehouse.scope import (
-    ALL,
-    FIGURE_ACCESS,
-    FORECASTS,
-    HIDDEN,
-    PUBLICO,
-    RULES,
-    SISTEMA,
-    Masked,
-    cursor_scope_key,
-)
+from warehouse.figure_access import ALL, FIGURE_ACCESS, FORECASTS, HIDDEN
+from warehouse.scope import PUBLICO, RULES, SISTEMA, Masked, cursor_scope_key
 from warehouse.versioned import Params, as_known, fetch, where
 
 # The progress table's rule is evaluated on its own rows (the inner query), where its

@@ -24,13 +24,13 @@ import pandas as pd
 import pyarrow as pa
 
 from warehouse.db import compose, ident
-from warehouse.scope import (
+from warehouse.figure_access import (
     BOTTLENECKS_SEEN,
     BOTTLENECKS_SEEN_REGION,
     bottlenecks_seen,
-    cursor_scope_key,
     region_with_every_bottleneck,
 )
+from warehouse.scope import cursor_scope_key
 from warehouse.versioned import Params, as_known, fetch, fetch_arrow, where
 
 
@@ -173,7 +173,7 @@ def read(con: duckdb.DuckDBPyConnection, query: Table, sql: str, params: Params)
 def _with_access(con: duckdb.DuckDBPyConnection, query: Table, frame: pd.DataFrame) -> pd.DataFrame:
     """Goals carry whether the cursor's viewer reads every bottleneck of each (and of which
     region), so that no light or count over bottlenecks is computed on a part of them
-    (warehouse.scope.FIGURE_ACCESS)."""
+    (warehouse.figure_access.FIGURE_ACCESS)."""
     if query is not GOALS:
         return frame
     key = cursor_scope_key(con)

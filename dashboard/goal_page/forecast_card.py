@@ -3,7 +3,7 @@ month, what happened, the error, and how accurate the goal's forecasts have been
 
 Read on the viewer's scoped cursor (warehouse.forecasts) and computed by indicators.forecasts:
 a forecast, or an accuracy, over a figure the viewer may not read is "sin acceso", never a
-number (warehouse.scope.FIGURE_ACCESS).
+number (warehouse.figure_access.FIGURE_ACCESS).
 """
 
 from __future__ import annotations

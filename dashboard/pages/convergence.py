@@ -114,7 +114,7 @@ def render(view: cd.ConvergenceView) -> dict[str, object]:
 
 def no_access(view: cd.ConvergenceView) -> dict[str, object]:
     """Comunas outside a regional account's region: every figure would be computed on rows it
-    may not read, so none is shown (warehouse.scope.FIGURE_ACCESS)."""
+    may not read, so none is shown (warehouse.figure_access.FIGURE_ACCESS)."""
     empty = cf.empty_figure(NO_ACCESS_FIGURE)
     cards = [
         dbc.Col(html.Div(kpi_card(label, NO_ACCESS, ""), title=NO_ACCESS_HELP), xs=6, lg=3)

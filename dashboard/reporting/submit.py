@@ -25,9 +25,10 @@ from loaders.entries import Entry, EntryResult
 from warehouse.accounts import now_utc
 from warehouse.audit import FORM
 from warehouse.db import WarehouseError
+from warehouse.figure_access import may_write_goal
 from warehouse.notes import add_note
 from warehouse.reporting import bottleneck_goal, next_bottleneck_code
-from warehouse.scope import MINISTERIO, Scope, may_write_goal
+from warehouse.scope import MINISTERIO, Scope
 
 JUMP_MARK = "[Salto confirmado por quien reporta] "
 NOTHING_ENTERED = "No ingresó ninguna cifra nueva ni cambió las guardadas."

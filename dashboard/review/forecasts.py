@@ -4,7 +4,7 @@
 Read as known at the end of the review date, up to the review's month, on the viewer's scoped
 cursor (warehouse.forecasts); computed by indicators.forecasts. A ministry whose forecasts or
 figures the viewer may not all read shows "sin acceso", never a number computed on the part it
-reads (warehouse.scope.FIGURE_ACCESS).
+reads (warehouse.figure_access.FIGURE_ACCESS).
 """
 
 from __future__ import annotations

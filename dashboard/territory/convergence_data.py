@@ -18,7 +18,7 @@ from dashboard.territory import cached
 from dashboard.territory.data import resolve_region
 from dashboard.territory.filters import FilterCatalog, TerritoryFilters, parse
 from indicators.territory_report import TerritoryReport
-from warehouse.scope import reads_every_region, reads_region_detail
+from warehouse.figure_access import reads_every_region, reads_region_detail
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class ConvergenceView:
     years: list[int]  # years with deliveries, oldest first
     catalog: FilterCatalog
     last_load: datetime | None
-    # What the viewer reads of this view (warehouse.scope.FIGURE_ACCESS): every figure, the
+    # What the viewer reads of this view (warehouse.figure_access.FIGURE_ACCESS): every figure, the
     # totals per region only (no service convergence), or nothing true (another region's comunas).
     access: str = "todo"
 

@@ -32,7 +32,7 @@ from indicators.commitments import commitment_status
 from indicators.territory_report import CoverageReport, commitments_summary, stages
 from warehouse import commitments as commitment_queries
 from warehouse import provenance, territory_catalog
-from warehouse.scope import reads_every_region, reads_region_detail
+from warehouse.figure_access import reads_every_region, reads_region_detail
 
 
 @dataclass(frozen=True)
@@ -240,9 +240,10 @@ def _unknown_outside_scope(
 ) -> pd.DataFrame:
     """Values computed on rows the viewer may not read are NaN, and `sin_acceso` is true where
     the indicator shown is one of them, so the map says "sin acceso", never 0 or "sin datos"
-    (warehouse.scope.FIGURE_ACCESS): for a regional account, the comunas of another region and
-    the service convergence of other regions; for anyone, the share of goals in red of a region
-    with a goal whose light they may not read. Totals per region are every staff role's."""
+    (warehouse.figure_access.FIGURE_ACCESS): for a regional account, the comunas of another
+    region and the service convergence of other regions; for anyone, the share of goals in red
+    of a region with a goal whose light they may not read. Totals per region are every staff
+    role's."""
     hidden = np.zeros(len(table), dtype=bool)
     columns: list[str] = []
     if region is not None and not reads_region_detail(scope_key, region):

@@ -12,7 +12,7 @@ from dashboard.server import cache
 from warehouse.chile_time import CHILE
 
 NO_DATA = "—"
-# What a role may not read (warehouse.scope.FIGURE_ACCESS): never 0, never a light.
+# What a role may not read (warehouse.figure_access.FIGURE_ACCESS): never 0, never a light.
 NO_ACCESS = "sin acceso"
 NO_ACCESS_HELP = (
     "Su perfil no puede leer todas las filas con que se calcula esta cifra; "

@@ -1,4 +1,4 @@
-"""Every figure true for every viewer (warehouse.scope.FIGURE_ACCESS): a figure over rows a role
+"""Every figure true for every viewer (warehouse.figure_access.FIGURE_ACCESS): a figure over rows a role
 may not read is "sin acceso", never a number or a light computed on the rows it happens to
 read. Each role's figures are compared with presidencia's on the demo warehouse."""
 
@@ -22,20 +22,15 @@ from loaders.demo.accounts import DEMO_GOALS, DEMO_MINISTRY, DEMO_REGION
 from tests.support.apps import app_on
 from tests.support.components import by_id, text_of
 from warehouse.db import connect
+from warehouse.figure_access import ALL, FIGURE_ACCESS, HIDDEN, OWN, READABLE, TOTALS
 from warehouse.scope import (
     ADMIN,
-    ALL,
     ANALISTA,
-    FIGURE_ACCESS,
     GERENTE,
-    HIDDEN,
     MINISTERIO,
-    OWN,
     PRESIDENCIA,
     PUBLICO,
-    READABLE,
     REGION,
-    TOTALS,
     Scope,
     apply_scope,
 )
@@ -338,11 +333,11 @@ def test_another_regions_commitments_and_convergence_read_no_access(cursors):
 
 def test_the_warehouse_and_the_indicators_name_the_same_columns():
     from indicators import bottlenecks
-    from warehouse import scope
+    from warehouse import figure_access
 
     assert (bottlenecks.SEEN, bottlenecks.SEEN_REGION) == (
-        scope.BOTTLENECKS_SEEN,
-        scope.BOTTLENECKS_SEEN_REGION,
+        figure_access.BOTTLENECKS_SEEN,
+        figure_access.BOTTLENECKS_SEEN_REGION,
     )
 
 

@@ -1,10 +1,10 @@
-"""docs/access.md prints the decision table of warehouse.scope.FIGURE_ACCESS: it must say what
-the code does, cell by cell."""
+"""docs/access.md prints the decision table of warehouse.figure_access.FIGURE_ACCESS: it must
+say what the code does, cell by cell."""
 
 from __future__ import annotations
 
 from tests.support.paths import REPO
-from warehouse.scope import FIGURE_ACCESS
+from warehouse.figure_access import FIGURE_ACCESS
 
 DOC = REPO / "docs" / "access.md"
 

@@ -15,15 +15,12 @@ import pytest
 from indicators.forecasts import goal_forecast, ministry_accuracy
 from loaders.demo.accounts import DEMO_GOALS, DEMO_MINISTRY, DEMO_REGION
 from warehouse.db import connect
+from warehouse.figure_access import ALL, FIGURE_ACCESS, FORECASTS, HIDDEN
 from warehouse.forecasts import forecast_rows
 from warehouse.scope import (
     ADMIN,
-    ALL,
     ANALISTA,
-    FIGURE_ACCESS,
-    FORECASTS,
     GERENTE,
-    HIDDEN,
     MINISTERIO,
     PRESIDENCIA,
     PUBLICO,

@@ -14,16 +14,8 @@ import pytest
 from loaders.demo.accounts import DEMO_GOALS
 from warehouse import goals as goal_queries
 from warehouse.db import connect, ident
-from warehouse.scope import (
-    ANALISTA,
-    BOTTLENECKS_SEEN,
-    GERENTE,
-    MINISTERIO,
-    Scope,
-    apply_scope,
-    cursor_scope_key,
-    may_write_goal,
-)
+from warehouse.figure_access import BOTTLENECKS_SEEN, may_write_goal
+from warehouse.scope import ANALISTA, GERENTE, MINISTERIO, Scope, apply_scope, cursor_scope_key
 
 MANAGER = Scope(GERENTE, user="gerente", goals=DEMO_GOALS)
 UNVALIDATED = (

@@ -275,7 +275,7 @@ def test_bottlenecks_follow_the_role(demo_app, facts):
 def test_a_region_reads_only_its_territory_even_when_asking_for_another(demo_app):
     client = signed_in(demo_app, "region")
     # A crafted request for Región Metropolitana's (13) comunas or loaded rows returns nothing
-    # from it; its totals per region are every staff role's (warehouse.scope.FIGURE_ACCESS).
+    # from it; its totals per region are every staff role's (warehouse.figure_access.FIGURE_ACCESS).
     assert explore(client, "entregas", region="13", nivel="comuna") == []
     assert explore(client, "entregas", region="13", desglose="filas") == []
     totals = explore(client, "entregas", region="13")

@@ -26,7 +26,7 @@ def test_a_regional_user_sees_only_its_region(dash_duo, app_for, demo_db):
     until(lambda: len(table_names(dash_duo)) == COMUNAS_05, timeout=20)
 
     # Back at the national level, every region's coverage is there: totals per region are
-    # every staff role's (warehouse.scope.FIGURE_ACCESS), so the comparison is true.
+    # every staff role's (warehouse.figure_access.FIGURE_ACCESS), so the comparison is true.
     dash_duo.find_element(f"#{ids.MAP_BACK}").click()
     dash_duo.wait_for_contains_text(f"#{ids.MAP_TITLE}", "Regiones de Chile", timeout=20)
     wait_for_figure(dash_duo, lambda f: len(f["locations"]) == 16, "16 regiones")
