@@ -147,10 +147,12 @@ def _repeats(entry: Entry, stored: CurrentRow | None) -> bool:
     was returned, when sending it back is the point."""
     if stored is None or entry.comment or stored.values.get("estado") == "devuelto":
         return False
-    return all(_same(value, stored.values.get(name)) for name, value in entry.cells.items())
+    return all(same_value(value, stored.values.get(name)) for name, value in entry.cells.items())
 
 
-def _same(entered: object, stored: object) -> bool:
+def same_value(entered: object, stored: object) -> bool:
+    """Whether a value entered equals the stored one, as the loader reads both (text, numbers
+    and dates in any of their written forms; blanks equal only blanks)."""
     left, right = as_cell(entered), as_cell(stored)
     if left is None or right is None:
         return left is right

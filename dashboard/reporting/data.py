@@ -121,5 +121,10 @@ def as_day(value: object) -> date:
     return pd.Timestamp(value).date()  # type: ignore[arg-type]
 
 
+def first_day(value: object) -> date:
+    """The month of a date, as its first day (months are stored so)."""
+    return as_day(value).replace(day=1)
+
+
 def _region(value: object) -> str | None:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.reporting import ids
-from dashboard.reporting.data import GoalWork, as_day
+from dashboard.reporting.data import GoalWork, first_day
 from dashboard.ui.goal_format import format_value, is_missing, month_label
 from indicators.months import add_months
 
@@ -31,7 +31,7 @@ def key_region(key: str) -> str | None:
 def month_options(work: GoalWork) -> list[dict[str, str]]:
     """Each month a report can be entered for, with what it needs ('por informar', …)."""
     owed = {m for m, _ in work.owed()}
-    returned = set(work.in_state("devuelto")["mes"].map(_month)) if work.figures.size else set()
+    returned = set(work.in_state("devuelto")["mes"].map(first_day)) if work.figures.size else set()
     options = []
     for month in work.month_choices():
         note = " — devuelta" if month in returned else (" — por informar" if month in owed else "")
@@ -44,7 +44,7 @@ def default_month(work: GoalWork) -> date | None:
     else the newest month."""
     returned = work.in_state("devuelto")
     if not returned.empty:
-        return min(returned["mes"].map(_month))
+        return min(returned["mes"].map(first_day))
     owed = work.owed()
     if owed:
         return min(m for m, _ in owed)
@@ -217,10 +217,6 @@ def _jump_check(jump: str | None) -> html.Div:
         ),
         hidden=jump is None,
     )
-
-
-def _month(value: object) -> date:
-    return as_day(value).replace(day=1)
 
 
 def _region(row: Mapping[str, Any]) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from dashboard.reporting.bottleneck_forms import plain
-from dashboard.reporting.data import GoalWork, as_day
+from dashboard.reporting.data import GoalWork, first_day
 from dashboard.reporting.month_form import region_key
 from dashboard.server import database
 from indicators.figure_steps import unusual_jump
@@ -102,16 +102,7 @@ def _changes(cells: Mapping[str, object], stored: Mapping[str, Any]) -> bool:
         return False
     if stored.get("estado") == "devuelto" or not stored:
         return True
-    return any(not _same(value, stored.get(column)) for column, value in cells.items())
-
-
-def _same(entered: object, stored: object) -> bool:
-    missing = stored is None or (isinstance(stored, float) and stored != stored)
-    if entered is None or missing:
-        return entered is None and missing
-    if isinstance(entered, int | float) and isinstance(stored, int | float):
-        return float(entered) == float(stored)
-    return str(entered) == str(stored)
+    return any(not entries.same_value(value, stored.get(column)) for column, value in cells.items())
 
 
 def _jump(work: GoalWork, month: date, national: object) -> str | None:
@@ -121,12 +112,8 @@ def _jump(work: GoalWork, month: date, national: object) -> str | None:
     series = work.figures
     if series.empty:
         return None
-    before = series[series["region"].isna() & (series["mes"].map(_first_day) < month)]
+    before = series[series["region"].isna() & (series["mes"].map(first_day) < month)]
     return unusual_jump(before.sort_values("mes")["valor_real"], float(value))
-
-
-def _first_day(value: object) -> date:
-    return as_day(value).replace(day=1)
 
 
 def _marked(entry: Entry, note: str) -> Entry:
