@@ -82,72 +82,86 @@ def record_form(
         for r in view.bottlenecks.to_dict("records")
     ]
     owners = html.Datalist([html.Option(value=m) for m in view.ministries], id=ids.RECORD_OWNERS)
+    fields = [
+        _labelled(
+            "Restricción",
+            ids.RECORD_BOTTLENECK,
+            _select(ids.RECORD_BOTTLENECK, options, selected, disabled=hidden),
+            md=12,
+        ),
+        _labelled(
+            "Decisión",
+            ids.RECORD_TEXT,
+            dbc.Textarea(
+                id=ids.RECORD_TEXT,
+                rows=2,
+                maxLength=MAX_TEXT,
+                disabled=hidden,
+                placeholder="Qué se decidió y qué debe pasar.",
+            ),
+            md=12,
+        ),
+        _labelled(
+            "Responsable (cuenta o ministerio)", ids.RECORD_OWNER, _owner_field(hidden), md=7
+        ),
+        _labelled(
+            "Vence",
+            ids.RECORD_DUE,
+            dcc.DatePickerSingle(
+                id=ids.RECORD_DUE,
+                display_format="DD-MM-YYYY",
+                month_format="MMMM YYYY",
+                first_day_of_week=1,
+                placeholder="dd-mm-aaaa",
+                min_date_allowed=today.isoformat(),
+                initial_visible_month=today.isoformat(),
+                disabled=hidden,
+            ),
+            md=3,
+        ),
+    ]
+    button = ("bi-journal-plus", "Registrar", ids.RECORD, "primary")
+    return _form(
+        "Registrar una decisión", fields, button, ids.RECORD_RESULT, ids.RECORD_FORM,
+        hidden=hidden, extra=[owners],
+    )  # fmt: skip
+
+
+def _form(
+    title: str,
+    fields: list[dbc.Col],
+    button: tuple[str, str, str, str],
+    result_id: str,
+    form_id: str,
+    *,
+    hidden: bool,
+    extra: list[object] | None = None,
+) -> html.Div:
+    """One of presidencia's forms: its fields and button in a row, then where it answers."""
+    icon, label, button_id, color = button
+    action = dbc.Col(
+        dbc.Button(
+            [html.I(className=f"bi {icon} me-1"), label],
+            id=button_id,
+            color=color,
+            n_clicks=0,
+            disabled=hidden,
+        ),
+        md=2,
+        class_name="d-flex align-items-end",
+    )
     body = dbc.Card(
         dbc.CardBody(
             [
-                html.H2("Registrar una decisión", className="h5"),
-                dbc.Row(
-                    [
-                        _labelled(
-                            "Restricción",
-                            ids.RECORD_BOTTLENECK,
-                            _select(ids.RECORD_BOTTLENECK, options, selected, disabled=hidden),
-                            md=12,
-                        ),
-                        _labelled(
-                            "Decisión",
-                            ids.RECORD_TEXT,
-                            dbc.Textarea(
-                                id=ids.RECORD_TEXT,
-                                rows=2,
-                                maxLength=MAX_TEXT,
-                                disabled=hidden,
-                                placeholder="Qué se decidió y qué debe pasar.",
-                            ),
-                            md=12,
-                        ),
-                        _labelled(
-                            "Responsable (cuenta o ministerio)",
-                            ids.RECORD_OWNER,
-                            _owner_field(hidden),
-                            md=7,
-                        ),
-                        _labelled(
-                            "Vence",
-                            ids.RECORD_DUE,
-                            dcc.DatePickerSingle(
-                                id=ids.RECORD_DUE,
-                                display_format="DD-MM-YYYY",
-                                month_format="MMMM YYYY",
-                                first_day_of_week=1,
-                                placeholder="dd-mm-aaaa",
-                                min_date_allowed=today.isoformat(),
-                                initial_visible_month=today.isoformat(),
-                                disabled=hidden,
-                            ),
-                            md=3,
-                        ),
-                        dbc.Col(
-                            dbc.Button(
-                                [html.I(className="bi bi-journal-plus me-1"), "Registrar"],
-                                id=ids.RECORD,
-                                color="primary",
-                                n_clicks=0,
-                                disabled=hidden,
-                            ),
-                            md=2,
-                            class_name="d-flex align-items-end",
-                        ),
-                    ],
-                    class_name="g-2",
-                ),
-                owners,
-                html.Div(id=ids.RECORD_RESULT, role="status", **{"aria-live": "polite"}),
+                html.H2(title, className="h5"),
+                dbc.Row([*fields, action], class_name="g-2"),
+                *(extra or []),
+                html.Div(id=result_id, role="status", **{"aria-live": "polite"}),
             ]
         ),
         class_name="mb-3",
     )
-    return html.Div(body, id=ids.RECORD_FORM, hidden=hidden)
+    return html.Div(body, id=form_id, hidden=hidden)
 
 
 def _owner_field(hidden: bool) -> html.Div:
@@ -176,55 +190,30 @@ def close_options(open_decisions: pd.DataFrame) -> list[dict[str, str]]:
 
 def close_form(view: DecisionsView, *, hidden: bool) -> html.Div:
     """An open decision and its outcome: closing records who, when and the outcome."""
-    body = dbc.Card(
-        dbc.CardBody(
-            [
-                html.H2("Cerrar una decisión", className="h5"),
-                dbc.Row(
-                    [
-                        _labelled(
-                            "Decisión abierta",
-                            ids.CLOSE_DECISION,
-                            _select(
-                                ids.CLOSE_DECISION,
-                                close_options(view.open_decisions),
-                                ANY,
-                                disabled=hidden,
-                            ),
-                            md=5,
-                        ),
-                        _labelled(
-                            "Resultado",
-                            ids.CLOSE_OUTCOME,
-                            dbc.Textarea(
-                                id=ids.CLOSE_OUTCOME,
-                                rows=1,
-                                maxLength=MAX_TEXT,
-                                disabled=hidden,
-                                placeholder="Qué se logró (queda en el historial).",
-                            ),
-                            md=5,
-                        ),
-                        dbc.Col(
-                            dbc.Button(
-                                [html.I(className="bi bi-check2-square me-1"), "Cerrar"],
-                                id=ids.CLOSE,
-                                color="success",
-                                n_clicks=0,
-                                disabled=hidden,
-                            ),
-                            md=2,
-                            class_name="d-flex align-items-end",
-                        ),
-                    ],
-                    class_name="g-2",
-                ),
-                html.Div(id=ids.CLOSE_RESULT, role="status", **{"aria-live": "polite"}),
-            ]
+    fields = [
+        _labelled(
+            "Decisión abierta",
+            ids.CLOSE_DECISION,
+            _select(ids.CLOSE_DECISION, close_options(view.open_decisions), ANY, disabled=hidden),
+            md=5,
         ),
-        class_name="mb-3",
+        _labelled(
+            "Resultado",
+            ids.CLOSE_OUTCOME,
+            dbc.Textarea(
+                id=ids.CLOSE_OUTCOME,
+                rows=1,
+                maxLength=MAX_TEXT,
+                disabled=hidden,
+                placeholder="Qué se logró (queda en el historial).",
+            ),
+            md=5,
+        ),
+    ]
+    button = ("bi-check2-square", "Cerrar", ids.CLOSE, "success")
+    return _form(
+        "Cerrar una decisión", fields, button, ids.CLOSE_RESULT, ids.CLOSE_FORM, hidden=hidden
     )
-    return html.Div(body, id=ids.CLOSE_FORM, hidden=hidden)
 
 
 def read_only_notice() -> dbc.Alert:

@@ -10,6 +10,7 @@ viewer's scoped cursor. A crafted request from another role therefore writes not
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import dash
@@ -151,26 +152,22 @@ def _due(value: object) -> date | None:
 )
 def record(_clicks, bottleneck, text, owner, due, recorded):
     """Record a decision (presidencia only; the warehouse checks again on the primary)."""
-    try:
-        q.check_actor(database.viewer())
+
+    def write() -> object:
         day = _due(due)
         if day is None:
             raise q.DecisionRequestError("Falta la fecha de vencimiento", "elija un día.")
-        new_id = database.write(
+        return database.write(
             q.record_decision, database.viewer(), str(bottleneck or ""), text, owner, day, _now()
         )
-    except q.DecisionRequestError as exc:
-        return forms.alert(exc.title, exc.detail, id_=ids.RECORD_RESULT), no_update, no_update
-    except WarehouseError as exc:
-        failed = forms.alert(exc.title, exc.detail, color="danger", id_=ids.RECORD_RESULT)
-        return failed, no_update, no_update
-    done = forms.alert(
-        f"Se registró la decisión n.º {new_id}",
-        f"sobre {bottleneck}; seguirá en la revisión semanal hasta que se cierre.",
-        color="success",
-        id_=ids.RECORD_RESULT,
-    )
-    return done, int(recorded or 0) + 1, ""
+
+    def done(new_id: object) -> tuple[str, str]:
+        return (
+            f"Se registró la decisión n.º {new_id}",
+            f"sobre {bottleneck}; seguirá en la revisión semanal hasta que se cierre.",
+        )
+
+    return _form_write(ids.RECORD_RESULT, write, done, recorded)
 
 
 @callback(
@@ -185,23 +182,36 @@ def record(_clicks, bottleneck, text, owner, due, recorded):
 )
 def close(_clicks, decision, outcome, closed):
     """Close an open decision with its outcome (presidencia only; checked again on the primary)."""
-    try:
-        q.check_actor(database.viewer())
+
+    def write() -> object:
         if not decision:
             raise q.DecisionRequestError("Elija una decisión abierta")
-        database.write(q.close_decision, database.viewer(), decision, outcome, _now())
+        return database.write(q.close_decision, database.viewer(), decision, outcome, _now())
+
+    def done(_result: object) -> tuple[str, str]:
+        return f"Se cerró la decisión n.º {decision}", "queda en el historial con su resultado."
+
+    return _form_write(ids.CLOSE_RESULT, write, done, closed)
+
+
+def _form_write(
+    result_id: str,
+    write: Callable[[], object],
+    done: Callable[[object], tuple[str, str]],
+    count: object,
+) -> tuple[object, object, object]:
+    """(message, the form's write counter, the cleared text) of one of presidencia's forms: a
+    refusal or a failure says why and changes nothing; a write counts, so the list reloads."""
+    try:
+        q.check_actor(database.viewer())
+        result = write()
     except q.DecisionRequestError as exc:
-        return forms.alert(exc.title, exc.detail, id_=ids.CLOSE_RESULT), no_update, no_update
+        return forms.alert(exc.title, exc.detail, id_=result_id), no_update, no_update
     except WarehouseError as exc:
-        failed = forms.alert(exc.title, exc.detail, color="danger", id_=ids.CLOSE_RESULT)
+        failed = forms.alert(exc.title, exc.detail, color="danger", id_=result_id)
         return failed, no_update, no_update
-    done = forms.alert(
-        f"Se cerró la decisión n.º {decision}",
-        "queda en el historial con su resultado.",
-        color="success",
-        id_=ids.CLOSE_RESULT,
-    )
-    return done, int(closed or 0) + 1, ""
+    title, detail = done(result)
+    return forms.alert(title, detail, color="success", id_=result_id), int(count or 0) + 1, ""
 
 
 @callback(
