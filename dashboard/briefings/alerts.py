@@ -92,10 +92,9 @@ def collect(
 ) -> list[Alert]:
     """The alerts `account` answers for on `today`, read on its scoped cursor."""
     defaults = read_defaults(con, today)
-    board = cached_board(
-        con, defaults.as_of, bottlenecks_at=bottleneck_day(defaults.as_of, today) or today
-    )
-    goals = board.goals
+    # The goals page's lights: the same month and bottleneck day (pages.goals).
+    at = bottleneck_day(defaults.as_of, defaults.review_to)
+    goals = cached_board(con, defaults.as_of, bottlenecks_at=at).goals
     found = [
         *rules.red_goals(goals),
         *rules.bottlenecks_to_escalate(
