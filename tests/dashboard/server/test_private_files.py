@@ -124,6 +124,7 @@ def demo_files_written(monkeypatch) -> list[Path]:
     monkeypatch.setattr(build, "write_demo_files", write_demo_files)
     monkeypatch.setattr(build, "ingest_files", lambda *args, **kwargs: [])
     monkeypatch.setattr(build, "add_demo_accounts", lambda con: None)  # needs the loaded files
+    monkeypatch.setattr(build, "add_demo_notes", lambda con, calendar: [])  # and the accounts
     return folders
 
 
