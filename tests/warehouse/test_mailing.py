@@ -12,7 +12,7 @@ import pytest
 from tests.support.demo_copies import writable_demo
 from warehouse import mailing
 from warehouse.accounts import AccountError
-from warehouse.db import transaction
+from warehouse.db import compose, ident, transaction
 from warehouse.scope import Scope, apply_scope
 
 AT = datetime(2025, 6, 18, 12, 0)
@@ -82,4 +82,5 @@ def test_nobody_but_the_system_reads_what_was_mailed(con, role):
     cur = con.cursor()
     apply_scope(cur, Scope(role, ("Ministerio de Salud",) if role == "ministerio" else ()))
     for table in ("alertas", "envios_informe"):
-        assert cur.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+        count = compose("SELECT count(*) FROM {table}", table=ident(table))
+        assert cur.execute(count).fetchone() == (0,)
